@@ -1,0 +1,53 @@
+// The CLI's entry: builds the yargs parser over the command modules and owns the one error handler.
+import { basename } from 'node:path';
+import yargs from 'yargs';
+import { describeError } from '../errors.js';
+import { processDeps, type CliDeps } from './deps.js';
+import { withKubeOptions } from './kube-options.js';
+import { versionCommand } from './commands/version.js';
+
+/** `kubectl-intercept` found on PATH is run by kubectl as `kubectl intercept`: print usage that way. */
+export function displayName(argv0: string | undefined): string {
+  const base = basename(argv0 ?? '').replace(/\.(exe|js|ts)$/, '');
+  const m = /^kubectl-(.+)$/.exec(base);
+  return m ? `kubectl ${m[1].replace(/_/g, '-')}` : 'kubectl intercept';
+}
+
+export async function runCli(args: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
+  let failure: unknown;
+  const parser = withKubeOptions(yargs(args))
+    .scriptName(displayName(argv0))
+    .usage('$0: send a workload\'s traffic to a process on your machine\n\nUsage: $0 <command> [options]')
+    .command(versionCommand(deps))
+    .demandCommand(1, 'Name a command; see the list above.')
+    .strict()
+    .recommendCommands()
+    .version(false)
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(100, deps.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = err ?? new UsageError(msg);
+    });
+  let output = '';
+  await parser.parseAsync(args, {}, (_err, _argv, out) => {
+    output = out;
+  }).catch((err: unknown) => {
+    failure ??= err;
+  });
+  if (failure instanceof UsageError) {
+    deps.stderr.write(`error: ${failure.message}\nSee '${displayName(argv0)} --help' for usage.\n`);
+    return 2;
+  }
+  if (failure) {
+    const d = describeError(failure);
+    deps.stderr.write(`error: ${d.message}\n` + (d.hint ? `  ${d.hint}\n` : ''));
+    if (d.stack && deps.env.KUBECTL_INTERCEPT_DEBUG) deps.stderr.write(d.stack + '\n');
+    return d.exitCode;
+  }
+  if (output) deps.stdout.write(output + '\n');
+  return 0;
+}
+
+class UsageError extends Error {}

@@ -1,0 +1,66 @@
+// Bundles the agent (dist/agent.js, Node standard library only) and the CLI (dist/kubectl-intercept,
+// one executable ESM file with the agent embedded). The pkg binary build reuses these bundles.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+mkdirSync(dist, { recursive: true });
+
+/** Node 20 runs the JS bundle; the pkg binary runs Node 22, so the bundles target the older one. */
+export const nodeTarget = 'node20';
+
+async function buildAgent() {
+  const entry = join(root, 'plugin/agent/main.ts');
+  if (!existsSync(entry)) return '';
+  await build({
+    entryPoints: [entry],
+    outfile: join(dist, 'agent.js'),
+    bundle: true,
+    platform: 'node',
+    target: nodeTarget,
+    format: 'esm',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return readFileSync(join(dist, 'agent.js'), 'utf8');
+}
+
+async function buildCli(agentCode) {
+  const out = join(dist, 'kubectl-intercept');
+  await build({
+    entryPoints: [join(root, 'plugin/cli/bin.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: nodeTarget,
+    format: 'esm',
+    jsx: 'automatic',
+    logLevel: 'warning',
+    // CommonJS dependencies call require(); ESM output has none unless it is made.
+    banner: {
+      js: [
+        '#!/usr/bin/env node',
+        "import { createRequire as __interceptCreateRequire } from 'node:module';",
+        'const require = __interceptCreateRequire(import.meta.url);',
+      ].join('\n'),
+    },
+    define: {
+      __INTERCEPT_VERSION__: JSON.stringify(pkg.version),
+      __AGENT_BUNDLE__: JSON.stringify(agentCode),
+    },
+    // Ink imports react-devtools-core only when DEV is set; the stub keeps the bundle self-contained.
+    alias: { 'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs') },
+  });
+  chmodSync(out, 0o755);
+  return out;
+}
+
+const agentCode = await buildAgent();
+const out = await buildCli(agentCode);
+writeFileSync(join(dist, 'VERSION'), pkg.version + '\n');
+console.log(`built ${out}${agentCode ? ` and dist/agent.js (${agentCode.length} bytes)` : ''}`);
