@@ -22,7 +22,9 @@ async function buildAgent() {
     bundle: true,
     platform: 'node',
     target: nodeTarget,
-    format: 'esm',
+    // CommonJS: a pod runs `node /path/agent.js` with no package.json beside it, and Node 20
+    // treats such a file as CommonJS.
+    format: 'cjs',
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
