@@ -26,6 +26,7 @@ async function buildAgent() {
     // treats such a file as CommonJS.
     format: 'cjs',
     minify: true,
+    define: { __INTERCEPT_VERSION__: JSON.stringify(pkg.version) },
     legalComments: 'none',
     logLevel: 'warning',
   });
@@ -42,6 +43,9 @@ async function buildCli(agentCode) {
     target: nodeTarget,
     format: 'esm',
     jsx: 'automatic',
+    // Less to parse at every start; identifiers stay readable for the rare internal-error trace.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
     // CommonJS dependencies call require(); ESM output has none unless it is made.
     banner: {
@@ -56,7 +60,12 @@ async function buildCli(agentCode) {
       __AGENT_BUNDLE__: JSON.stringify(agentCode),
     },
     // Ink imports react-devtools-core only when DEV is set; the stub keeps the bundle self-contained.
-    alias: { 'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs') },
+    // tr46/whatwg-url require the `punycode` builtin, which Node 22 (the binary) warns about on
+    // every start (DEP0040): bundle the userland package of the same API instead.
+    alias: {
+      'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs'),
+      punycode: 'punycode/',
+    },
   });
   chmodSync(out, 0o755);
   return out;

@@ -1,0 +1,50 @@
+// The traffic agent's entry point (bundled to dist/agent.js, CommonJS, Node standard library only):
+// reads its config from the environment, fronts the app's ports, and serves clients on the
+// control port. See docs/dataplane.md.
+import { appEnvironment, loadConfig, type AgentConfig } from './config.js';
+import { startControlServer } from './control.js';
+import { startPortListener } from './listener.js';
+import { log } from './log.js';
+import { Registry } from './registry.js';
+import { newPortStats, portCounts } from './stats.js';
+
+declare const __INTERCEPT_VERSION__: string | undefined;
+const agentVersion = typeof __INTERCEPT_VERSION__ === 'string' ? __INTERCEPT_VERSION__ : 'dev';
+
+async function startAgent(): Promise<void> {
+  let config: AgentConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    log('config-error', { message: (err as Error).message });
+    process.exit(2);
+  }
+  if (config.token === '') log('no-credential', { message: 'INTERCEPT_TOKEN is empty: every client will be refused; traffic passes through to the app' });
+  const registry = new Registry(config.ports);
+  const stats = config.ports.map(() => newPortStats());
+  await Promise.all(config.ports.map((m, i) => startPortListener(m, config, registry, stats[i])));
+  const control = await startControlServer({
+    config, registry, agentVersion,
+    env: appEnvironment(process.env, config.envPrefix),
+    counts: () => config.ports.map((m, i) => portCounts(m, stats[i])),
+  });
+  const address = control.address();
+  log('ready', {
+    version: agentVersion,
+    control: typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address),
+  });
+  // The agent sits in front of the app: one bad connection must not take every caller down with it.
+  process.on('uncaughtException', (err: Error) => log('internal-error', { message: err.message, stack: err.stack }));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // Keep serving briefly: endpoints are removed from Services a moment after the pod is told to stop.
+    process.on(signal, () => {
+      log('stopping', { signal, drainMs: 2000 });
+      setTimeout(() => process.exit(0), 2000).unref();
+    });
+  }
+}
+
+startAgent().catch((err: Error) => {
+  log('fatal', { message: err.message });
+  process.exit(1);
+});

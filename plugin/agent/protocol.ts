@@ -1,0 +1,118 @@
+// The tunnel's wire protocol, shared by the agent and the CLI's client side (docs/dataplane.md).
+// Node standard library only: this file is bundled into the agent.
+
+import type { Match } from './matcher.js';
+
+/** Protocol version sent in hello; bumped on incompatible changes. */
+export const PROTOCOL_VERSION = 1;
+
+/** Paths of the HTTP/2 streams the agent opens toward the client. */
+export const streamPaths = {
+  control: '/intercept/control',
+  http1: '/intercept/http1',
+  h2: '/intercept/h2',
+  upgrade: '/intercept/upgrade',
+  tcp: '/intercept/tcp',
+} as const;
+
+/** Header carrying a stream's metadata (base64 of UTF-8 JSON, so any header byte survives). */
+export const META_HEADER = 'x-intercept-meta';
+/** Trailer carrying HTTP trailers (base64 JSON flat raw list); always sent, possibly empty. */
+export const TRAILERS_HEADER = 'x-intercept-trailers';
+
+/**
+ * HTTP/2 flow control on the tunnel and toward h2 apps: a per-stream window bounds the memory one
+ * large body can pin in the agent; the connection window lets several streams run at full speed.
+ */
+export const STREAM_WINDOW = 2 * 1024 * 1024;
+export const SESSION_WINDOW = 16 * 1024 * 1024;
+
+export type Protocol = 'http1' | 'h2' | 'ws' | 'tcp';
+
+export interface Registration {
+  /** Chosen by the client; unique per client. */
+  id: string;
+  /** The app port (or the agent port fronting it) to intercept. */
+  port: number;
+  match: Match;
+}
+
+/** Sent by the agent on every traffic stream. */
+export interface RequestMeta {
+  registration: string;
+  port: number;
+  protocol: Protocol;
+  /** Address of the caller as the agent saw it. */
+  remote: string;
+  method?: string;
+  path?: string;
+  httpVersion?: string;
+  /** Flat [name, value, name, value...] list, as received (HTTP/2 includes pseudo headers). */
+  rawHeaders?: string[];
+}
+
+/** Sent by the client in the response headers of an HTTP traffic stream. */
+export interface ResponseMeta {
+  status: number;
+  statusMessage?: string;
+  rawHeaders: string[];
+}
+
+export type ClientMessage =
+  | { t: 'hello'; token: string; client: string; version: number }
+  | { t: 'register'; rid: number; reg: Registration }
+  | { t: 'unregister'; rid: number; id: string }
+  | { t: 'stats'; rid: number };
+
+export interface PortCounts {
+  agentPort: number;
+  appPort: number;
+  /** Connections passed through untouched (idle port or non-HTTP on a filtered port). */
+  passthroughConnections: number;
+  /** HTTP requests/streams that matched no registration and went to the app. */
+  passthroughRequests: number;
+  intercepted: number;
+}
+
+export type AgentMessage =
+  | { t: 'welcome'; agent: string; env: Record<string, string>; ports: { agentPort: number; appPort: number }[] }
+  | { t: 'refused'; reason: string }
+  | { t: 'reply'; rid: number; ok: boolean; error?: string; counts?: PortCounts[] };
+
+export function encodeMeta(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+}
+
+export function decodeMeta<T>(value: string | string[] | undefined): T | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  try {
+    return JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits a byte stream into JSON lines; calls onMessage for each complete line. */
+export function lineReader<T>(onMessage: (msg: T) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return function onChunk(chunk: Buffer) {
+    pending += chunk.toString('utf8');
+    let nl = pending.indexOf('\n');
+    while (nl >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.trim() !== '') {
+        try {
+          onMessage(JSON.parse(line) as T);
+        } catch {
+          // A malformed line is ignored: the peer is either buggy or hostile, neither deserves a crash.
+        }
+      }
+      nl = pending.indexOf('\n');
+    }
+  };
+}
+
+export function encodeLine(msg: unknown): string {
+  return JSON.stringify(msg) + '\n';
+}

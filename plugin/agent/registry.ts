@@ -1,0 +1,80 @@
+// Who intercepts what: registrations of all connected clients, conflict rules, and routing lookups.
+import type { ClientHttp2Stream } from 'node:http2';
+import type { PortMapping } from './config.js';
+import { canonicalKey, compileMatch, describeMatch, validateMatch, type CompiledMatch, type HeaderLookup } from './matcher.js';
+import type { Registration, RequestMeta } from './protocol.js';
+
+/** A connected, authenticated client, as the routers see it. */
+export interface ClientHandle {
+  id: string;
+  name: string;
+  /** Opens a traffic stream toward the client; throws when its tunnel is gone. */
+  openStream(path: string, meta: RequestMeta, waitForTrailers: boolean): ClientHttp2Stream;
+}
+
+export interface Route {
+  reg: Registration;
+  mapping: PortMapping;
+  client: ClientHandle;
+  compiled: CompiledMatch;
+  key: string;
+}
+
+export class Registry {
+  private routes: Route[] = [];
+
+  constructor(private readonly mappings: PortMapping[]) {}
+
+  /** Adds (or replaces the client's own same-id) registration; returns the refusal reason, if any. */
+  register(client: ClientHandle, input: Registration): string | undefined {
+    if (!input || typeof input.id !== 'string' || !Number.isInteger(input.port)) return 'a registration needs an id (string) and a port (number)';
+    const reg: Registration = { id: input.id, port: input.port, match: input.match && typeof input.match === 'object' ? input.match : {} };
+    const mapping = this.mappings.find((m) => m.appPort === reg.port) ?? this.mappings.find((m) => m.agentPort === reg.port);
+    if (!mapping) {
+      const known = this.mappings.map((m) => m.appPort).join(', ');
+      return `port ${reg.port} is not fronted by this agent (ports: ${known})`;
+    }
+    const invalid = validateMatch(reg.match);
+    if (invalid) return invalid;
+    const compiled = compileMatch(reg.match);
+    const key = canonicalKey(reg.match);
+    const others = this.routes.filter((r) => r.mapping === mapping && !(r.client === client && r.reg.id === reg.id));
+    for (const other of others) {
+      const holder = `${other.client.name} (${describeMatch(other.reg.match)})`;
+      if (compiled.global && other.compiled.global) return `port ${mapping.appPort} is already intercepted globally by ${holder}`;
+      if (compiled.global) return `port ${mapping.appPort} has a filtered intercept by ${holder}; a global intercept would take its traffic`;
+      if (other.compiled.global) return `port ${mapping.appPort} is intercepted globally by ${holder}; a filtered intercept cannot share it`;
+      if (other.key === key) return `port ${mapping.appPort} already has an intercept with the same match by ${holder}`;
+    }
+    this.routes = this.routes.filter((r) => !(r.client === client && r.reg.id === reg.id));
+    this.routes.push({ reg, mapping, client, compiled, key });
+    return undefined;
+  }
+
+  unregister(client: ClientHandle, id: string): boolean {
+    const before = this.routes.length;
+    this.routes = this.routes.filter((r) => !(r.client === client && r.reg.id === id));
+    return this.routes.length !== before;
+  }
+
+  /** Removes every registration of a client; returns how many there were. */
+  dropClient(client: ClientHandle): number {
+    const before = this.routes.length;
+    this.routes = this.routes.filter((r) => r.client !== client);
+    return before - this.routes.length;
+  }
+
+  isIntercepted(agentPort: number): boolean {
+    return this.routes.some((r) => r.mapping.agentPort === agentPort);
+  }
+
+  /** The global intercept of a port, which also takes its non-HTTP connections. */
+  globalRoute(agentPort: number): Route | undefined {
+    return this.routes.find((r) => r.mapping.agentPort === agentPort && r.compiled.global);
+  }
+
+  /** The first registration whose match accepts this request, or undefined (= to the app). */
+  route(agentPort: number, headers: HeaderLookup, path: string): Route | undefined {
+    return this.routes.find((r) => r.mapping.agentPort === agentPort && r.compiled.test(headers, path));
+  }
+}

@@ -1,0 +1,142 @@
+// One live connection to an agent: this side is the HTTP/2 server on the dialed stream (so the
+// agent can open a stream per intercepted request), answers the control stream with hello,
+// sends control requests, and hands traffic streams to the forwarders.
+import http from 'node:http';
+import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Duplex } from 'node:stream';
+import {
+  decodeMeta, encodeLine, lineReader, META_HEADER, PROTOCOL_VERSION, SESSION_WINDOW, STREAM_WINDOW, streamPaths,
+  type AgentMessage, type ClientMessage, type RequestMeta,
+} from '../agent/protocol.js';
+import { forwardH2, forwardHttp1, type ForwardContext } from './forward-http.js';
+import { forwardTcp, forwardUpgrade } from './forward-raw.js';
+import { TrafficRecord } from './traffic.js';
+import type { LocalTarget, TunnelEvent } from './types.js';
+
+export type Welcome = Extract<AgentMessage, { t: 'welcome' }>;
+export type Reply = Extract<AgentMessage, { t: 'reply' }>;
+
+export interface ConnectionOptions {
+  token: string;
+  clientName: string;
+  pod: string;
+  localTarget: LocalTarget;
+  bodyPreviewBytes: number;
+  emit: (event: TunnelEvent) => void;
+}
+
+const WELCOME_TIMEOUT_MS = 10_000;
+
+/** Thrown when the agent refuses the client (wrong credential...): reconnecting will not help. */
+export class RefusedError extends Error {
+  override readonly name = 'RefusedError';
+}
+
+export class AgentConnection {
+  /** Resolves with the agent's welcome; rejects when refused or closed first. */
+  readonly ready: Promise<Welcome>;
+  /** Resolves with the reason once the connection is gone. */
+  readonly closed: Promise<string>;
+  private control: ServerHttp2Stream | undefined;
+  private session: ServerHttp2Session | undefined;
+  private nextRid = 1;
+  private pending = new Map<number, (reply: Reply) => void>();
+  private readonly localAgent = new http.Agent({ keepAlive: true });
+  private localSession: ClientHttp2Session | undefined;
+  private server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW }, maxSessionMemory: 64 });
+
+  constructor(private readonly duplex: Duplex, private readonly opts: ConnectionOptions) {
+    let settleReady: { resolve: (w: Welcome) => void; reject: (e: Error) => void } | undefined;
+    this.ready = new Promise((resolve, reject) => { settleReady = { resolve, reject }; });
+    this.ready.catch(() => undefined);
+    let onClosed: (reason: string) => void = () => undefined;
+    this.closed = new Promise((resolve) => { onClosed = resolve; });
+    const timer = setTimeout(() => { settleReady?.reject(new Error('the agent did not answer within 10 s')); this.close(); }, WELCOME_TIMEOUT_MS);
+
+    let closeReason = 'the tunnel closed';
+    const handleAgentMessage = (msg: AgentMessage) => {
+      if (msg.t === 'welcome') { clearTimeout(timer); settleReady?.resolve(msg); }
+      else if (msg.t === 'refused') { clearTimeout(timer); closeReason = `the agent refused this client: ${msg.reason}`; settleReady?.reject(new RefusedError(closeReason)); }
+      else if (msg.t === 'reply') { this.pending.get(msg.rid)?.(msg); this.pending.delete(msg.rid); }
+    };
+
+    this.server.on('session', (session: ServerHttp2Session) => {
+      this.session = session;
+      session.on('error', (err: Error) => { closeReason = `the tunnel failed: ${err.message}`; });
+      session.on('connect', () => session.setLocalWindowSize(SESSION_WINDOW));
+      session.once('close', () => {
+        clearTimeout(timer);
+        settleReady?.reject(new Error(closeReason));
+        for (const done of this.pending.values()) done({ t: 'reply', rid: 0, ok: false, error: closeReason });
+        this.pending.clear();
+        this.localSession?.destroy();
+        this.localAgent.destroy();
+        onClosed(closeReason);
+      });
+    });
+    this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
+      stream.on('error', () => undefined);
+      const path = headers[':path'];
+      if (path === streamPaths.control) {
+        if (this.control) return void stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+        this.control = stream;
+        stream.respond({ ':status': 200 });
+        stream.write(encodeLine({ t: 'hello', token: opts.token, client: opts.clientName, version: PROTOCOL_VERSION } satisfies ClientMessage));
+        stream.on('data', lineReader<AgentMessage>(handleAgentMessage));
+        return;
+      }
+      const meta = decodeMeta<RequestMeta>(headers[META_HEADER]);
+      if (!meta || !this.control) return void stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      this.serveTraffic(stream, String(path), meta);
+    });
+    // A TCP socket (tests, a local relay) would otherwise hold small frames back (Nagle).
+    (duplex as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    duplex.on('error', (err: Error) => { closeReason = `the tunnel failed: ${err.message}`; });
+    duplex.on('close', () => this.session?.destroy());
+    this.server.emit('connection', duplex);
+  }
+
+  /** Sends a control request and waits for its reply. */
+  request(msg: DistributiveOmit<ClientMessage, 'rid'>): Promise<Reply> {
+    const control = this.control;
+    if (!control || control.destroyed) return Promise.resolve({ t: 'reply', rid: 0, ok: false, error: 'the tunnel is not connected' });
+    const rid = this.nextRid++;
+    return new Promise((resolve) => {
+      this.pending.set(rid, resolve);
+      control.write(encodeLine({ ...msg, rid }));
+    });
+  }
+
+  close(): void {
+    this.session?.destroy();
+    this.duplex.destroy();
+  }
+
+  private serveTraffic(stream: ServerHttp2Stream, path: string, meta: RequestMeta): void {
+    const { opts } = this;
+    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit);
+    const ctx: ForwardContext = {
+      local: opts.localTarget, record, localAgent: this.localAgent,
+      localH2: () => this.localH2(),
+      onUnreachable: (message) => opts.emit({ type: 'warning', pod: opts.pod, code: 'local-unreachable', message }),
+    };
+    if (path === streamPaths.http1) forwardHttp1(stream, meta, ctx);
+    else if (path === streamPaths.h2) forwardH2(stream, meta, ctx);
+    else if (path === streamPaths.upgrade) forwardUpgrade(stream, meta, ctx);
+    else if (path === streamPaths.tcp) forwardTcp(stream, ctx);
+    else stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+  }
+
+  /** One cleartext HTTP/2 connection to the local target, reopened when it drops. */
+  private localH2(): ClientHttp2Session {
+    if (!this.localSession || this.localSession.destroyed || this.localSession.closed) {
+      const { host, port } = this.opts.localTarget;
+      const session = http2.connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, { settings: { initialWindowSize: STREAM_WINDOW } });
+      session.on('error', () => undefined);
+      this.localSession = session;
+    }
+    return this.localSession;
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

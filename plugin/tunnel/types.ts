@@ -1,0 +1,109 @@
+// The tunnel's public types: options for openTunnel, the session it returns, and the events it
+// emits (a union discriminated on `type`, so the engine and UIs can switch on it).
+import type { Duplex } from 'node:stream';
+import type { PortCounts, Protocol, Registration } from '../agent/protocol.js';
+
+export type { PortCounts, Protocol, Registration };
+export type { Match, HeaderMatch, PathMatch } from '../agent/matcher.js';
+
+/** Where intercepted traffic goes on this machine (`--port`; host defaults to 127.0.0.1). */
+export interface LocalTarget {
+  host: string;
+  port: number;
+}
+
+export interface ReconnectPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** After this long without a working tunnel the session is failed. */
+  giveUpAfterMs: number;
+}
+
+export interface TunnelOptions {
+  /** Opens a fresh byte stream to the agent's control port (a port-forward stream, a TCP socket). */
+  dial: () => Promise<Duplex>;
+  /** The credential the CLI put in the pod's Secret. */
+  token: string;
+  /** The pod this tunnel goes through; copied into every event. */
+  pod: string;
+  /** Shown to other users in conflict messages, e.g. `alice@laptop`. */
+  clientName: string;
+  registrations: Registration[];
+  localTarget: LocalTarget;
+  onEvent: (event: TunnelEvent) => void;
+  /** Bytes of text bodies kept in traffic events (0 = none; at most 4096). */
+  bodyPreviewBytes?: number;
+  reconnect?: Partial<ReconnectPolicy>;
+}
+
+export type TunnelState = 'connecting' | 'active' | 'reconnecting' | 'failed' | 'closed';
+
+export interface StateEvent {
+  type: 'state';
+  pod: string;
+  state: TunnelState;
+  /** Reconnect attempt number (reconnecting) or what went wrong (reconnecting, failed). */
+  attempt?: number;
+  reason?: string;
+}
+
+export interface TrafficStartEvent {
+  type: 'traffic-start';
+  id: string;
+  pod: string;
+  registration: string;
+  protocol: Protocol;
+  start: number;
+  method?: string;
+  path?: string;
+  remote: string;
+}
+
+export interface TrafficEvent {
+  type: 'traffic';
+  id: string;
+  pod: string;
+  registration: string;
+  protocol: Protocol;
+  /** Epoch milliseconds when the agent's stream arrived. */
+  start: number;
+  durationMs: number;
+  method?: string;
+  path?: string;
+  status?: number;
+  /** Caller -> local app (body or raw bytes). */
+  bytesIn: number;
+  /** Local app -> caller. */
+  bytesOut: number;
+  /** Flat [name, value, ...] lists; Authorization, Cookie, Set-Cookie, Proxy-Authorization masked. */
+  requestHeaders?: string[];
+  responseHeaders?: string[];
+  requestPreview?: string;
+  responsePreview?: string;
+  remote: string;
+  error?: string;
+}
+
+export interface WarningEvent {
+  type: 'warning';
+  pod: string;
+  code: 'local-unreachable' | 'registration-lost' | 'agent-message';
+  message: string;
+}
+
+export type TunnelEvent = StateEvent | TrafficStartEvent | TrafficEvent | WarningEvent;
+
+export interface TunnelSession {
+  readonly pod: string;
+  state(): TunnelState;
+  /** The app container's environment as the agent reported it. */
+  env(): Record<string, string>;
+  registrations(): Registration[];
+  /** Adds an intercept; rejects with the agent's reason (e.g. a conflict naming the holder). */
+  register(reg: Registration): Promise<void>;
+  unregister(id: string): Promise<void>;
+  /** Pass-through and intercept counts per port. */
+  stats(): Promise<PortCounts[]>;
+  /** Unregisters everything, closes the tunnel and stops reconnecting. */
+  close(): Promise<void>;
+}
