@@ -1,12 +1,17 @@
 // Process entry of the bundled binary.
-import { runCli } from './main.js';
+import { runAsNodeIfAsked } from './node-shim.js';
 
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`error: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+// Node mode (node-shim.ts) is decided before the CLI and its dependencies are loaded; the dynamic
+// import keeps them out of a process that only runs a pod's script.
+if (!(await runAsNodeIfAsked())) {
+  const { runCli } = await import('./main.js');
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`error: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

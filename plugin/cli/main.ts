@@ -4,6 +4,8 @@ import yargs from 'yargs';
 import { describeError } from '../errors.js';
 import { processDeps, type CliDeps } from './deps.js';
 import { withKubeOptions } from './kube-options.js';
+import { listCommand } from './commands/list.js';
+import { playgroundCommand } from './commands/playground.js';
 import { versionCommand } from './commands/version.js';
 
 /** `kubectl-intercept` found on PATH is run by kubectl as `kubectl intercept`: print usage that way. */
@@ -18,6 +20,8 @@ export async function runCli(args: string[], deps: CliDeps = processDeps(), argv
   const parser = withKubeOptions(yargs(args))
     .scriptName(displayName(argv0))
     .usage('$0: send a workload\'s traffic to a process on your machine\n\nUsage: $0 <command> [options]')
+    .command(listCommand(deps))
+    .command(playgroundCommand(deps))
     .command(versionCommand(deps))
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()

@@ -1,7 +1,7 @@
 // Which workloads can be intercepted, through which Service ports, and why not when they can't.
 // Pure: the caller lists Deployments, StatefulSets, ReplicaSets and Services of a namespace.
 import type { V1Deployment, V1ReplicaSet, V1Service, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { AGENT_CONTAINER, resolveTargetPort } from './takeover.js';
+import { AGENT_CONTAINER, ANNOTATION, resolveTargetPort, restoreTemplate, type TakeoverRecord } from './takeover.js';
 import type { WorkloadKind } from './refs.js';
 
 export interface ServicePortInfo {
@@ -29,6 +29,21 @@ export interface WorkloadInfo {
 }
 
 type Workload = V1Deployment | V1StatefulSet | V1ReplicaSet;
+
+/**
+ * The template as it was before our agent went in: with the agent installed the app's named port
+ * is renamed, so Service ports are resolved against the original to stay interceptable by others.
+ */
+export function originalTemplate(w: Workload): V1PodTemplateSpec {
+  const template = w.spec?.template ?? {};
+  const text = w.metadata?.annotations?.[ANNOTATION];
+  if (!text || !(template.spec?.containers ?? []).some((c) => c.name === AGENT_CONTAINER)) return template;
+  try {
+    return restoreTemplate(template, JSON.parse(text) as TakeoverRecord);
+  } catch {
+    return template;
+  }
+}
 
 /** A Service selects a template when its non-empty selector is a subset of the template's labels. */
 export function selects(service: V1Service, template: V1PodTemplateSpec): boolean {
@@ -96,8 +111,9 @@ export function summarizeWorkloads(input: {
   return all
     .map(([kind, w]) => {
       const template = w.spec?.template ?? {};
+      const original = originalTemplate(w);
       const services = input.services.filter((s) => s.metadata?.namespace === w.metadata?.namespace);
-      const ports = servicePortsFor(template, services);
+      const ports = servicePortsFor(original, services);
       const reason = whyNot(kind, w, ports, services);
       return {
         kind,

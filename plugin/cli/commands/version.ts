@@ -1,7 +1,5 @@
 // `kubectl intercept version`: the plugin's version and, when a cluster is configured, the server's.
 import type { Argv } from 'yargs';
-import { serverVersion } from '../../kube/api.js';
-import { kubeconfigFiles, loadKubeAccess } from '../../kube/kubeconfig.js';
 import { pluginVersion } from '../../version.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
@@ -18,9 +16,11 @@ export function versionCommand(deps: CliDeps) {
       const flags = kubeFlagsOf(argv);
       const client = `v${pluginVersion()}`;
       let server: string | undefined;
-      // Without any kubeconfig there is no server to ask; that is not an error for `version`.
-      if (!argv.client && (flags.kubeconfig || kubeconfigFiles(flags, deps.env).length > 0)) {
-        server = await serverVersion(loadKubeAccess(flags, deps.env));
+      if (!argv.client) {
+        // Loaded on demand so that `version --client` starts without the Kubernetes client.
+        const [{ serverVersion }, { kubeconfigFiles, loadKubeAccess }] = await Promise.all([import('../../kube/api.js'), import('../../kube/kubeconfig.js')]);
+        // Without any kubeconfig there is no server to ask; that is not an error for `version`.
+        if (flags.kubeconfig || kubeconfigFiles(flags, deps.env).length > 0) server = await serverVersion(loadKubeAccess(flags, deps.env));
       }
       if (argv.output === 'json') {
         deps.stdout.write(JSON.stringify({ clientVersion: client, ...(server ? { serverVersion: server } : {}) }) + '\n');

@@ -1,0 +1,31 @@
+// Reads what `list` shows: the workloads of a namespace (or all) with their Service ports.
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { kubeError, makeClient } from '../kube/api.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import { summarizeWorkloads, type WorkloadInfo } from './workloads.js';
+
+export async function listWorkloads(access: KubeAccess, namespace: string | undefined): Promise<WorkloadInfo[]> {
+  const apps = makeClient(access, AppsV1Api);
+  const core = makeClient(access, CoreV1Api);
+  try {
+    if (namespace) await core.readNamespace({ name: namespace });
+    const [deployments, statefulsets, replicasets, services] = await Promise.all(
+      namespace
+        ? [
+            apps.listNamespacedDeployment({ namespace }),
+            apps.listNamespacedStatefulSet({ namespace }),
+            apps.listNamespacedReplicaSet({ namespace }),
+            core.listNamespacedService({ namespace }),
+          ]
+        : [apps.listDeploymentForAllNamespaces(), apps.listStatefulSetForAllNamespaces(), apps.listReplicaSetForAllNamespaces(), core.listServiceForAllNamespaces()],
+    );
+    return summarizeWorkloads({
+      deployments: deployments.items,
+      statefulsets: statefulsets.items,
+      replicasets: replicasets.items,
+      services: services.items,
+    });
+  } catch (err) {
+    throw kubeError(err, access, namespace ? `listing workloads in namespace "${namespace}"` : 'listing workloads');
+  }
+}

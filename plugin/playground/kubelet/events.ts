@@ -1,0 +1,61 @@
+// Events the kubelet reports about pods (Pulled, Created, Started, Killing, BackOff, Unhealthy,
+// Failed, FailedMount), as core/v1 Events with source kubelet/<node>, so `kubectl describe pod`
+// and `kubectl get events` tell the story. Repeats of the same event are folded into a count,
+// as client-go's event correlator does.
+import type { CoreV1Api, CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+
+export type EventType = 'Normal' | 'Warning';
+
+/** Records one event about a pod, or one of its containers when `fieldPath` names it. */
+export type RecordEvent = (pod: V1Pod, fieldPath: string | undefined, type: EventType, reason: string, message: string) => void;
+
+const maxRemembered = 4096;
+
+interface Seen {
+  name: string;
+  count: number;
+  first: Date;
+}
+
+export function createEventRecorder(core: CoreV1Api, nodeName: string, log: (m: string) => void): RecordEvent {
+  const seen = new Map<string, Seen>();
+  let chain: Promise<unknown> = Promise.resolve();
+  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+  return function recordEvent(pod, fieldPath, type, reason, message) {
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const podName = pod.metadata?.name ?? '';
+    const key = [pod.metadata?.uid, fieldPath, type, reason, message].join('\0');
+    const now = new Date();
+    const previous = seen.get(key);
+    chain = chain.then(async () => {
+      if (previous) {
+        previous.count += 1;
+        await core.patchNamespacedEvent({ name: previous.name, namespace, body: { count: previous.count, lastTimestamp: now.toISOString() } }, merge);
+        return;
+      }
+      // client-go names events <object>.<unix nanos in hex>.
+      const name = `${podName}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(seen.size)).toString(16)}`;
+      seen.set(key, { name, count: 1, first: now });
+      // Bounded like the correlator's LRU cache: forget the oldest.
+      if (seen.size > maxRemembered) seen.delete(seen.keys().next().value as string);
+      const body: CoreV1Event = {
+        metadata: { name, namespace },
+        involvedObject: { kind: 'Pod', apiVersion: 'v1', namespace, name: podName, uid: pod.metadata?.uid, fieldPath },
+        reason, message, type, count: 1,
+        firstTimestamp: now, lastTimestamp: now,
+        source: { component: 'kubelet', host: nodeName },
+        reportingComponent: 'kubelet', reportingInstance: nodeName,
+      };
+      await core.createNamespacedEvent({ namespace, body });
+    }).catch((err: Error) => log(`recording event ${reason} for pod ${namespace}/${podName}: ${err.message}`));
+  };
+}
+
+const specFields = { regular: 'containers', init: 'initContainers', sidecar: 'initContainers', ephemeral: 'ephemeralContainers' } as const;
+
+/** `spec.containers{app}`, `spec.initContainers{setup}`, ...: the container reference of an event. */
+export function containerFieldPath(name: string, role: keyof typeof specFields = 'regular'): string {
+  return `spec.${specFields[role]}{${name}}`;
+}

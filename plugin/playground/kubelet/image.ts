@@ -1,0 +1,67 @@
+// The image-to-runtime table. The official Node.js image runs on this machine's Node.js, with the
+// image's entrypoint semantics (docker-entrypoint.sh + CMD ["node"]); every other image fails to
+// pull, as it would on a node without registry access.
+import { createHash } from 'node:crypto';
+import sea from 'node:sea';
+
+// `node`, `node:22-alpine`, `docker.io/library/node:22`, `mirror.example/library/node:22@sha256:...`
+const nodeImage = /^(?:[^/]+[.:][^/]*\/)?(?:library\/)?node(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+
+export function isNodeImage(image: string): boolean {
+  return nodeImage.test(image);
+}
+
+/** The fully qualified reference containerd reports (docker.io/library/node:22-alpine). */
+export function normalizeImage(image: string): string {
+  let ref = image;
+  const firstSlash = ref.indexOf('/');
+  const first = firstSlash === -1 ? '' : ref.slice(0, firstSlash);
+  const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
+  if (!hasRegistry) ref = `docker.io/${firstSlash === -1 ? 'library/' : ''}${ref}`;
+  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
+  if (!lastPart.includes(':') && !lastPart.includes('@')) ref += ':latest';
+  return ref;
+}
+
+/** A stable, made-up digest so imageID looks like a pulled image's. */
+export function imageID(image: string): string {
+  const ref = normalizeImage(image);
+  const repo = ref.replace(/[:@][^/]*$/, '');
+  return `${repo}@sha256:${createHash('sha256').update(ref).digest('hex')}`;
+}
+
+/**
+ * The Node.js executable containers run on: this process's node, unless this process is the
+ * single-binary build (its execPath is then kubectl-intercept itself) or PLAYGROUND_NODE says otherwise.
+ */
+export function nodeExecutable(): string {
+  if (process.env.PLAYGROUND_NODE) return process.env.PLAYGROUND_NODE;
+  return sea.isSea() ? 'node' : process.execPath;
+}
+
+const nodeNames = new Set(['node', '/usr/local/bin/node', '/usr/bin/node', 'nodejs']);
+const shellNames = new Set(['sh', '/bin/sh', 'ash', '/bin/ash', 'bash', '/bin/bash']);
+const entrypoints = new Set(['docker-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']);
+
+export type Launch =
+  | { kind: 'node'; args: string[] }
+  | { kind: 'shell'; argv: string[] }
+  | { kind: 'missing'; executable: string };
+
+/**
+ * What to run for a container of the node image. Kubernetes semantics: command replaces the
+ * image ENTRYPOINT, args replace its CMD. The entrypoint script prepends `node` when its first
+ * argument is an option or not a command (`server.js`).
+ */
+export function resolveLaunch(command: readonly string[], args: readonly string[]): Launch {
+  let argv = command.length > 0 ? [...command, ...args] : ['docker-entrypoint.sh', ...(args.length > 0 ? args : ['node'])];
+  if (entrypoints.has(argv[0])) {
+    const rest = argv.slice(1);
+    const looksLikeCommand = rest.length > 0 && !rest[0].startsWith('-') && (nodeNames.has(rest[0]) || shellNames.has(rest[0]) || entrypoints.has(rest[0]));
+    argv = looksLikeCommand ? rest : ['node', ...rest];
+  }
+  if (argv[0] === '/usr/bin/env' && argv.length > 1) argv = argv.slice(1);
+  if (nodeNames.has(argv[0])) return { kind: 'node', args: argv.slice(1) };
+  if (shellNames.has(argv[0])) return { kind: 'shell', argv: ['/bin/sh', ...argv.slice(1)] };
+  return { kind: 'missing', executable: argv[0] };
+}

@@ -1,0 +1,69 @@
+// The pod network for Node.js containers: a CommonJS file loaded with `node --require` that maps
+// a listen() on an unspecified or loopback address onto the pod IP, and connects to
+// localhost / 127.0.0.1 / ::1 onto the pod IP, so two replicas can both bind 0.0.0.0:8080 and
+// "localhost inside a pod" is the pod. The pod IP is written into the file itself (one file per
+// pod), so the container's environment stays exactly what the pod spec asks for.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+function preloadSource(podIP: string): string {
+  return `'use strict';
+// Written by the playground kubelet: maps this pod's loopback and wildcard addresses to its IP.
+const podIP = ${JSON.stringify(podIP)};
+const net = require('node:net');
+const dgram = require('node:dgram');
+const local = new Set(['', '0.0.0.0', '::', '::0', 'localhost', '127.0.0.1', '::1', '0:0:0:0:0:0:0:0']);
+const mapHost = (host) => (host === undefined || host === null || local.has(String(host).toLowerCase()) ? podIP : host);
+// net treats any truthy path option as a pipe (http passes path: null for TCP).
+const isPort = (v) => typeof v === 'number' || (typeof v === 'string' && /^\\d+$/.test(v));
+
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function podListen(...args) {
+  const first = args[0];
+  if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
+    if (!first.path && first.handle === undefined && first._handle === undefined && first.fd === undefined) {
+      args[0] = Object.assign({}, first, { host: mapHost(first.host) });
+    }
+  } else if (first === undefined || typeof first === 'function' || isPort(first)) {
+    if (first === undefined || typeof first === 'function') args.unshift(0);
+    if (args.length < 2 || args[1] === undefined || args[1] === null || typeof args[1] === 'string') args[1] = mapHost(args[1]);
+    else args.splice(1, 0, podIP);
+  }
+  return listen.apply(this, args);
+};
+
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function podConnect(...args) {
+  const first = args[0];
+  if (Array.isArray(first) && first[0] !== null && typeof first[0] === 'object') {
+    if (!first[0].path) first[0] = Object.assign({}, first[0], { host: mapHost(first[0].host) });
+  } else if (first !== null && typeof first === 'object') {
+    if (!first.path) args[0] = Object.assign({}, first, { host: mapHost(first.host) });
+  } else if (isPort(first)) {
+    if (typeof args[1] === 'string' || args[1] === undefined) args[1] = mapHost(args[1]);
+    else args.splice(1, 0, podIP);
+  }
+  return connect.apply(this, args);
+};
+
+const bind = dgram.Socket.prototype.bind;
+dgram.Socket.prototype.bind = function podBind(...args) {
+  const first = args[0];
+  if (first !== null && typeof first === 'object') {
+    if (first.fd === undefined) args[0] = Object.assign({}, first, { address: mapHost(first.address) });
+  } else {
+    if (first === undefined || typeof first === 'function') args.unshift(0);
+    if (typeof args[1] === 'string' || args[1] === undefined) args[1] = mapHost(args[1]);
+    else args.splice(1, 0, podIP);
+  }
+  return bind.apply(this, args);
+};
+`;
+}
+
+/** Writes the pod's preload file; returns its path (for `--require` and NODE_OPTIONS). */
+export async function writePreload(podDir: string, podIP: string): Promise<string> {
+  const file = path.join(podDir, 'pod-network.cjs');
+  await writeFile(file, preloadSource(podIP));
+  return file;
+}
