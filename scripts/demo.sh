@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # Not `npm ci`: the registry reachable here answers 404 for other platforms' optional
+  # packages (@swc/core-darwin-*, ...), so no lockfile made here lists them and `npm ci` refuses
+  # it as out of sync. `npm install` keeps the locked versions and skips those optional packages.
+  npm install --no-audit --no-fund
 fi
 npm run --silent build
 work=$(mktemp -d -t intercept-demo-XXXXXX)
