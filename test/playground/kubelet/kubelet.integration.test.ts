@@ -218,7 +218,9 @@ describe('init containers', () => {
     });
     expect(condition(pod, 'Initialized')?.status).toBe('True');
     expect(pod.status?.initContainerStatuses?.map((c) => [c.name, c.state?.terminated?.reason, c.state?.terminated?.exitCode])).toEqual([['first', 'Completed', 0], ['second', 'Completed', 0]]);
-    expect(await httpGet(pod.status?.podIP ?? '', 8080)).toBe('from init x2');
+    // No readiness probe: Ready means started, not listening (as on a real node), so poll.
+    const body = await until('inited to answer', () => httpGet(pod.status?.podIP ?? '', 8080).catch(() => undefined));
+    expect(body).toBe('from init x2');
     await stack.core.deleteNamespacedPod({ name: 'inited', namespace: 'default', gracePeriodSeconds: 0 });
     await until('inited to be gone', async () => (await podStatus('inited')) === undefined);
   });
