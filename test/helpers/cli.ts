@@ -1,36 +1,21 @@
 // Runs the built CLI (dist/kubectl-intercept) as a user would: its own HOME, no inherited kube
 // settings, and a deadline so a hang fails the test instead of stalling the run.
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProcess, type ProcessResult } from './process.js';
 
 export const BIN = join(process.cwd(), 'dist', 'kubectl-intercept');
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = ProcessResult;
 
 export function runIntercept(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
   const home = mkdtempSync(join(tmpdir(), 'intercept-home-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${BIN}: ${err.message} (run npm run build first)`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+  return runProcess(BIN, args, {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...opts.env },
+    input: opts.input,
+    timeoutMs: opts.timeoutMs,
+    hint: 'run npm run build first',
   });
 }
 

@@ -1,17 +1,13 @@
 // Test harness for the playground: starts one on free ports in its own temp dir, runs the real
 // kubectl against it (own --kubeconfig and --cache-dir, so discovery caches never leak between
 // runs), and waits for conditions with a deadline and a clear error.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runProcess, type ProcessResult } from './process.js';
 import { startPlayground, type Playground } from '../../plugin/playground/playground.js';
 
 export const KUBECTL = '/usr/bin/kubectl';
 
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type KubectlResult = ProcessResult;
 
 export interface KubectlOptions {
   kubeconfig: string;
@@ -21,25 +17,10 @@ export interface KubectlOptions {
 }
 
 export function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, ['--kubeconfig', opts.kubeconfig, '--cache-dir', opts.cacheDir, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.cacheDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${KUBECTL}: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+  return runProcess(KUBECTL, ['--kubeconfig', opts.kubeconfig, '--cache-dir', opts.cacheDir, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.cacheDir },
+    input: opts.input,
+    timeoutMs: opts.timeoutMs,
   });
 }
 
