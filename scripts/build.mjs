@@ -50,7 +50,9 @@ async function buildCli(agentCode) {
     // CommonJS dependencies call require(); ESM output has none unless it is made.
     banner: {
       js: [
-        '#!/usr/bin/env node',
+        // `--` ends node's own options: Node 20 otherwise reads `--env-file` from anywhere on the
+        // command line, including our `kubectl intercept ... --env-file F`.
+        '#!/usr/bin/env -S node --',
         "import { createRequire as __interceptCreateRequire } from 'node:module';",
         'const require = __interceptCreateRequire(import.meta.url);',
       ].join('\n'),
