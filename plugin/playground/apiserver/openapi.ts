@@ -57,8 +57,10 @@ const documents = new Map(groups.map((g) => {
 /** Serves /openapi/v2 and /openapi/v3[/<gv>]; false for other paths. */
 export function serveOpenApi(path: string, req: IncomingMessage, res: ServerResponse): boolean {
   if (path === '/openapi/v2') {
-    // An empty protobuf message: the gnostic Document with no definitions.
-    res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'Content-Length': 0 });
+    // An empty protobuf message: the gnostic Document with no definitions. The response names the
+    // type without '@' (kube-openapi's subTypeProtobuf): '@' is a MIME tspecial, and kubectl's
+    // mime.ParseMediaType rejects the request-side spelling ("unexpected content after media subtype").
+    res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': 0 });
     res.end();
     return true;
   }
