@@ -4,8 +4,14 @@ import yargs from 'yargs';
 import { describeError } from '../errors.js';
 import { processDeps, type CliDeps } from './deps.js';
 import { withKubeOptions } from './kube-options.js';
+import { CommandExit } from './commands/command-exit.js';
+import { envCommand } from './commands/env.js';
+import { interceptCommand } from './commands/intercept.js';
+import { leaveCommand } from './commands/leave.js';
 import { listCommand } from './commands/list.js';
 import { playgroundCommand } from './commands/playground.js';
+import { statusCommand } from './commands/status.js';
+import { uninstallCommand } from './commands/uninstall.js';
 import { versionCommand } from './commands/version.js';
 
 /** `kubectl-intercept` found on PATH is run by kubectl as `kubectl intercept`: print usage that way. */
@@ -15,11 +21,31 @@ export function displayName(argv0: string | undefined): string {
   return m ? `kubectl ${m[1].replace(/_/g, '-')}` : 'kubectl intercept';
 }
 
-export async function runCli(args: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
+const COMMANDS = new Set(['start', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion']);
+
+/**
+ * `kubectl intercept WORKLOAD --port ...` is short for `kubectl intercept start WORKLOAD --port ...`;
+ * without --port a first word that is no command stays an unknown command (a typo).
+ */
+export function withDefaultCommand(args: string[]): string[] {
+  if (args.length === 0 || args[0].startsWith('-') || COMMANDS.has(args[0])) return args;
+  const end = args.indexOf('--');
+  const own = end < 0 ? args : args.slice(0, end);
+  return own.some((a) => a === '--port' || a.startsWith('--port=')) ? ['start', ...args] : args;
+}
+
+export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
   let failure: unknown;
+  const args = withDefaultCommand(rawArgs);
   const parser = withKubeOptions(yargs(args))
+    .parserConfiguration({ 'populate--': true })
     .scriptName(displayName(argv0))
     .usage('$0: send a workload\'s traffic to a process on your machine\n\nUsage: $0 <command> [options]')
+    .command(interceptCommand(deps))
+    .command(leaveCommand(deps))
+    .command(statusCommand(deps))
+    .command(envCommand(deps))
+    .command(uninstallCommand(deps))
     .command(listCommand(deps))
     .command(playgroundCommand(deps))
     .command(versionCommand(deps))
@@ -40,6 +66,7 @@ export async function runCli(args: string[], deps: CliDeps = processDeps(), argv
   }).catch((err: unknown) => {
     failure ??= err;
   });
+  if (failure instanceof CommandExit) return failure.code;
   if (failure instanceof UsageError) {
     deps.stderr.write(`error: ${failure.message}\nSee '${displayName(argv0)} --help' for usage.\n`);
     return 2;

@@ -87,7 +87,8 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
   return {
     name: AGENT_CONTAINER,
     image: agent.image,
-    command: ['node', `${AGENT_MOUNT}/agent.js`],
+    // A small young generation keeps the agent's memory ~20 MB lower under load (docs/notes/dataplane.md).
+    command: ['node', '--max-semi-space-size=1', `${AGENT_MOUNT}/agent.js`],
     ports: fronted.map((f) => ({ containerPort: f.agentPort, protocol: 'TCP', ...(f.renamedFrom ? { name: f.renamedFrom } : {}) })),
     env: [
       { name: 'INTERCEPT_PORTS', value: fronted.map((f) => `${f.agentPort}:${f.appPort}`).join(',') },

@@ -1,0 +1,137 @@
+// `kubectl intercept start`: complete, validate and run. Runs an InterceptSession, prints its
+// events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
+// or the end of `-- COMMAND`, then leaves and restores.
+import { spawn } from 'node:child_process';
+import type { Match } from '../../agent/matcher.js';
+import { matchFromFlags } from '../../engine/intercept-match.js';
+import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
+import { InterceptSession, type SessionDeps } from '../../engine/session.js';
+import { userError } from '../../errors.js';
+import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
+import { podDialer } from '../../kube/port-forward.js';
+import type { CliDeps } from '../deps.js';
+import { kubeFlagsOf } from '../kube-options.js';
+import { jsonLineFor, lineFor } from '../render/events.js';
+import { CommandExit } from './command-exit.js';
+
+export interface InterceptOptions {
+  access: KubeAccess;
+  namespace: string;
+  workload: WorkloadRef;
+  port: PortSpec;
+  match: Match;
+  notes: string[];
+  service?: string;
+  container?: string;
+  envFile?: string;
+  envJson?: string;
+  agentImage?: string;
+  name?: string;
+  output: 'lines' | 'json';
+  rolloutTimeoutMs: number;
+  /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
+  command: string[];
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined);
+
+export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps): InterceptOptions {
+  const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
+  const { match, notes } = matchFromFlags({
+    httpHeader: strs(argv['http-header']),
+    httpPathEqual: str(argv['http-path-equal']),
+    httpPathPrefix: str(argv['http-path-prefix']),
+    httpPathRegex: str(argv['http-path-regex']),
+    httpMatch: strs(argv['http-match']),
+  });
+  return {
+    access,
+    namespace: access.namespace,
+    workload: parseWorkloadRef(String(argv.workload)),
+    port: parsePortSpec(String(argv.port)),
+    match,
+    notes,
+    service: str(argv.service),
+    container: str(argv.container),
+    envFile: str(argv['env-file']),
+    envJson: str(argv['env-json']),
+    agentImage: str(argv['agent-image']),
+    name: str(argv.name),
+    output: argv.output === 'json' ? 'json' : 'lines',
+    rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
+    command: strs(argv['--']) ?? [],
+  };
+}
+
+/** `90s`, `5m`, `1h` or plain seconds, as kubectl's --timeout takes them. */
+export function parseTimeout(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m || Number(m[1]) <= 0) throw userError(`invalid --timeout "${text}"`, 'use a duration such as 90s, 5m or 1h');
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function validateIntercept(opts: InterceptOptions): void {
+  if (opts.name !== undefined && (!DNS_LABEL.test(opts.name) || opts.name.length > 53)) {
+    throw userError(`invalid --name "${opts.name}"`, 'use lowercase letters, digits and "-" (at most 53 characters)');
+  }
+  if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
+  if (opts.agentImage === '') throw userError('--agent-image is empty');
+}
+
+/** Runs COMMAND with the app's environment added; resolves with its exit code. */
+function runCommand(command: string[], env: Record<string, string>, deps: CliDeps): { done: Promise<number>; stop: () => void } {
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...deps.env, ...env } });
+  const done = new Promise<number>((resolve) => {
+    child.on('error', (err) => {
+      deps.stderr.write(`error: cannot run ${command[0]}: ${err.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
+  });
+  return { done, stop: () => child.kill('SIGTERM') };
+}
+
+export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
+  for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
+  const session = new InterceptSession(
+    {
+      access: opts.access, namespace: opts.namespace, workload: opts.workload, port: opts.port, match: opts.match,
+      service: opts.service, container: opts.container, envFile: opts.envFile, envJson: opts.envJson, agentImage: opts.agentImage, name: opts.name,
+      rolloutTimeoutMs: opts.rolloutTimeoutMs,
+    },
+    engine,
+  );
+  const print = opts.output === 'json' ? jsonLineFor : lineFor;
+  const unsubscribe = session.events.subscribe((e) => {
+    const out = print(e);
+    if (out.stdout) deps.stdout.write(out.stdout);
+    if (out.stderr) deps.stderr.write(out.stderr);
+  });
+  const interrupted = deps.interrupted();
+  const started = session.start();
+  try {
+    const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
+    if (first !== 'started') {
+      // Ctrl-C while starting: let the start finish or fail, then undo it.
+      await started.catch(() => undefined);
+      await session.leave();
+      throw new CommandExit(130);
+    }
+    let command: ReturnType<typeof runCommand> | undefined;
+    if (opts.command.length > 0) command = runCommand(opts.command, await session.env(), deps);
+    const reason = await Promise.race([
+      interrupted.then((s) => `received ${s}`),
+      session.lost().then((why) => `the intercept was ended elsewhere: ${why}`),
+      command ? command.done.then((code) => `${opts.command[0]} exited with code ${code}`) : new Promise<string>(() => {}),
+    ]);
+    if (opts.output !== 'json') deps.stderr.write(`${reason}; leaving\n`);
+    command?.stop();
+    await session.leave();
+    if (command) throw new CommandExit(await command.done);
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,57 @@
+// Plain-line and JSON-line printers of the engine's events (the non-interactive front-ends).
+// Pure: each takes an event and returns the text for stdout and/or stderr, or nothing.
+import type { EngineEvent, InterceptInfo } from '../../engine/events.js';
+import { matchText } from '../../engine/intercept-match.js';
+
+export interface Printed {
+  stdout?: string;
+  stderr?: string;
+}
+
+export function interceptSummary(info: InterceptInfo, state: string): string {
+  return [
+    `Intercept ${info.name}: ${state}`,
+    `  workload:      ${info.kind.toLowerCase()}/${info.workload} (namespace ${info.namespace}, container ${info.container})`,
+    `  destination:   ${info.localTarget.host}:${info.localTarget.port}`,
+    `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`,
+    `  match:         ${matchText(info.match)}`,
+  ].join('\n') + '\n';
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+export function durationText(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+}
+
+/** One line per event for a reader (non-TTY stdout, logs): requests on stdout, the rest on stderr. */
+export function lineFor(e: EngineEvent): Printed {
+  switch (e.type) {
+    case 'progress':
+      return { stderr: `${e.message}\n` };
+    case 'intercept':
+      if (e.state === 'active') return { stdout: interceptSummary(e.info, 'active') };
+      if (e.state === 'failed') return {};
+      if (e.state === 'left') return { stderr: `left intercept ${e.info.name}\n` };
+      if (e.state === 'leaving') return { stderr: `leaving intercept ${e.info.name}\n` };
+      return {};
+    case 'tunnel':
+      return { stderr: `tunnel to pod ${e.pod}: ${e.state}${e.reason ? ` (${e.reason})` : ''}\n` };
+    case 'traffic-start':
+      return {};
+    case 'traffic': {
+      const what = e.method ? `${e.method} ${e.path ?? ''}` : e.protocol.toUpperCase();
+      const result = e.error ? `error: ${e.error}` : e.status !== undefined ? String(e.status) : `${e.bytesIn}B in, ${e.bytesOut}B out`;
+      return { stdout: `${clock(e.start)} ${what} → ${result} ${durationText(e.durationMs)} pod ${e.pod}\n` };
+    }
+    case 'warning':
+      return { stderr: `warning: ${e.pod ? `pod ${e.pod}: ` : ''}${e.message}\n` };
+  }
+}
+
+/** `-o json`: every event as one JSON line on stdout. */
+export function jsonLineFor(e: EngineEvent): Printed {
+  return { stdout: JSON.stringify(e) + '\n' };
+}

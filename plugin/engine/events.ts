@@ -1,0 +1,60 @@
+// The engine's one event stream (DESIGN.md decision 7): progress of each step, the intercept's
+// state, each tunnel's state, traffic records from the tunnels (tagged with their pod) and
+// warnings. Front-ends (line printer, JSON lines, TUI) only ever read these.
+import type { Match } from '../agent/matcher.js';
+import type { TrafficEvent, TrafficStartEvent, TunnelState } from '../tunnel/types.js';
+import type { WorkloadKind } from './refs.js';
+
+export type Step = 'resolve' | 'lease' | 'install' | 'rollout' | 'service' | 'tunnel' | 'env' | 'leave' | 'restore';
+
+export interface ProgressEvent {
+  type: 'progress';
+  step: Step;
+  message: string;
+  /** For rollouts: replicas ready with the change, of how many. */
+  ready?: number;
+  total?: number;
+}
+
+/** What an intercept is, as printed, stored in its Lease and shown by `status`. */
+export interface InterceptInfo {
+  name: string;
+  namespace: string;
+  kind: WorkloadKind;
+  workload: string;
+  container: string;
+  service: string;
+  servicePort: number;
+  /** The app container's port the agent fronts. */
+  appPort: number;
+  match: Match;
+  localTarget: { host: string; port: number };
+  holder: string;
+  /** ISO time the intercept started. */
+  since: string;
+}
+
+export type InterceptState = 'starting' | 'active' | 'leaving' | 'left' | 'failed';
+
+export interface InterceptStateEvent {
+  type: 'intercept';
+  state: InterceptState;
+  info: InterceptInfo;
+  reason?: string;
+}
+
+export interface TunnelStateEvent {
+  type: 'tunnel';
+  pod: string;
+  state: TunnelState;
+  reason?: string;
+}
+
+export interface WarningEvent {
+  type: 'warning';
+  code: string;
+  message: string;
+  pod?: string;
+}
+
+export type EngineEvent = ProgressEvent | InterceptStateEvent | TunnelStateEvent | TrafficStartEvent | TrafficEvent | WarningEvent;

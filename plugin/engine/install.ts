@@ -1,0 +1,105 @@
+// Installs the agent in a workload (DESIGN.md decisions 2-3), idempotently, since several users
+// share one agent: the content-hashed ConfigMap with the agent code, a Secret with the token, the
+// template takeover (a PUT with resourceVersion, retried on 409, the undo record in an annotation),
+// and for numeric target ports the Service retarget, done only after the rollout.
+import { randomBytes } from 'node:crypto';
+import { AppsV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
+import { userError } from '../errors.js';
+import { agentConfigMapName } from './agent-code.js';
+import { describeWorkload, isConflict, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
+import { ANNOTATION, AGENT_CONTAINER, SERVICE_ANNOTATION, takeOverService, takeOverTemplate, type AgentSpec, type TakeoverRecord } from './takeover.js';
+
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubectl-intercept' };
+export const TOKEN_KEY = 'token';
+export const DEFAULT_AGENT_IMAGE = 'node:22-alpine';
+
+/** What the workload annotation holds: the undo record and the objects that belong to the agent. */
+export interface InstalledAgent extends TakeoverRecord {
+  configMap: string;
+  secret: string;
+}
+
+export function secretNameFor(id: WorkloadId): string {
+  return `intercept-agent-${id.kind.toLowerCase()}-${id.name}`.slice(0, 253);
+}
+
+export function installedAgent(annotations: Record<string, string> | undefined): InstalledAgent | undefined {
+  const text = annotations?.[ANNOTATION];
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as InstalledAgent;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function ensureConfigMap(core: CoreV1Api, namespace: string, code: string): Promise<string> {
+  const name = agentConfigMapName(code);
+  try {
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, namespace, labels: { ...MANAGED_BY } }, data: { 'agent.js': code } } });
+  } catch (err) {
+    // Same name, same content: another user (or an earlier run) made it already.
+    if (!isConflict(err)) throw err;
+  }
+  return name;
+}
+
+/** The agent's token: read from its Secret, or a new random one in a new Secret. */
+export async function ensureSecret(core: CoreV1Api, namespace: string, name: string): Promise<string> {
+  for (let i = 0; i < 3; i++) {
+    try {
+      const s = await core.readNamespacedSecret({ name, namespace });
+      const value = s.data?.[TOKEN_KEY];
+      if (value) return Buffer.from(value, 'base64').toString('utf8');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    const token = randomBytes(32).toString('hex');
+    try {
+      await core.createNamespacedSecret({ namespace, body: { metadata: { name, namespace, labels: { ...MANAGED_BY } }, type: 'Opaque', data: { [TOKEN_KEY]: Buffer.from(token).toString('base64') } } });
+      return token;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  }
+  throw userError(`the Secret ${namespace}/${name} exists but has no "${TOKEN_KEY}" key`, `delete it (kubectl delete secret ${name} -n ${namespace}) and try again`);
+}
+
+/**
+ * Puts the agent into the pod template unless it is there; returns the record and whether this
+ * call changed the template (only then may a failed rollout be rolled back by us).
+ */
+export async function takeOver(apps: AppsV1Api, id: WorkloadId, containerName: string, servicePort: Parameters<typeof takeOverTemplate>[2][number], agent: AgentSpec): Promise<{ installed: InstalledAgent; changed: boolean }> {
+  return retryOnConflict(async () => {
+    const w = await readWorkload(apps, id);
+    const existing = installedAgent(w.metadata?.annotations);
+    const hasAgent = w.spec?.template?.spec?.containers.some((c) => c.name === AGENT_CONTAINER);
+    if (existing && hasAgent) {
+      const fronts = existing.container === containerName && existing.fronted.some((f) => f.servicePort === servicePort.port);
+      if (!fronts) {
+        throw userError(`the agent in ${describeWorkload(id)} fronts other ports (${existing.fronted.map((f) => f.servicePort).join(', ')} of container ${existing.container})`, 'leave the intercepts on it first (kubectl intercept leave --all), then intercept this port');
+      }
+      return { installed: existing, changed: false };
+    }
+    if (hasAgent) throw userError(`${describeWorkload(id)} has an intercept agent but no record of what it changed`, 'remove the intercept-agent container by hand (kubectl edit), then try again');
+    const { template, record } = takeOverTemplate(w.spec!.template ?? {}, containerName, [servicePort], agent);
+    const installed: InstalledAgent = { ...record, configMap: agent.configMapName, secret: agent.secretName };
+    w.spec!.template = template;
+    w.metadata!.annotations = { ...w.metadata!.annotations, [ANNOTATION]: JSON.stringify(installed) };
+    await replaceWorkload(apps, id, w);
+    return { installed, changed: true };
+  });
+}
+
+/** Points numeric target ports at the agent (after the rollout), recording the originals once. */
+export async function retargetService(core: CoreV1Api, namespace: string, serviceName: string, installed: InstalledAgent): Promise<boolean> {
+  return retryOnConflict(async () => {
+    const svc = await core.readNamespacedService({ name: serviceName, namespace });
+    if (svc.metadata?.annotations?.[SERVICE_ANNOTATION]) return false;
+    const { service, changed, originalPorts } = takeOverService(svc, installed.fronted);
+    if (!changed) return false;
+    service.metadata!.annotations = { ...service.metadata!.annotations, [SERVICE_ANNOTATION]: JSON.stringify(originalPorts) };
+    await core.replaceNamespacedService({ name: serviceName, namespace, body: service as V1Service });
+    return true;
+  });
+}

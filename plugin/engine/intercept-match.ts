@@ -1,0 +1,65 @@
+// The intercept command's match flags (issue 4 spelling) as a Match for the agent:
+//   --http-header NAME=VALUE (exact) | NAME=~REGEX   several are ANDed
+//   --http-path-equal P | --http-path-prefix P | --http-path-regex R   ANDed with the headers
+//   --http-match NAME=VALUE | all   the older spelling, still accepted with a note
+import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match } from '../agent/matcher.js';
+import { userError } from '../errors.js';
+
+export interface MatchFlags {
+  httpHeader?: string[];
+  httpPathEqual?: string;
+  httpPathPrefix?: string;
+  httpPathRegex?: string;
+  httpMatch?: string[];
+}
+
+export interface ParsedMatch {
+  match: Match;
+  /** Notes for the user, e.g. about a deprecated flag. */
+  notes: string[];
+}
+
+function headerFlag(flag: string, option: string): HeaderMatch {
+  const eq = flag.indexOf('=');
+  if (eq <= 0) throw userError(`${option} ${JSON.stringify(flag)} is not NAME=VALUE`, `use ${option} x-dev=alice, or ${option} 'x-dev=~^alice' for a regular expression`);
+  const name = flag.slice(0, eq).trim();
+  const value = flag.slice(eq + 1);
+  return value.startsWith('~') ? { name, value: value.slice(1), regex: true } : { name, value };
+}
+
+export function matchFromFlags(flags: MatchFlags): ParsedMatch {
+  const notes: string[] = [];
+  const headers = (flags.httpHeader ?? []).map((h) => headerFlag(h, '--http-header'));
+  let all = false;
+  for (const m of flags.httpMatch ?? []) {
+    if (m === 'all') all = true;
+    else headers.push(headerFlag(m, '--http-match'));
+  }
+  if (flags.httpMatch?.length) notes.push('--http-match is deprecated: use --http-header NAME=VALUE, or no match flag for a global intercept');
+  const paths = [
+    flags.httpPathEqual !== undefined ? ({ kind: 'equal', value: flags.httpPathEqual } as const) : undefined,
+    flags.httpPathPrefix !== undefined ? ({ kind: 'prefix', value: flags.httpPathPrefix } as const) : undefined,
+    flags.httpPathRegex !== undefined ? ({ kind: 'regex', value: flags.httpPathRegex } as const) : undefined,
+  ].filter((p) => p !== undefined);
+  if (paths.length > 1) throw userError('use only one of --http-path-equal, --http-path-prefix and --http-path-regex');
+  const match: Match = {};
+  if (headers.length > 0) match.headers = headers;
+  if (paths[0]) match.path = paths[0];
+  if (all && !isGlobal(match)) throw userError('--http-match all intercepts every request: do not combine it with header or path matches');
+  const invalid = validateMatch(match);
+  if (invalid) throw userError(invalid);
+  return { match, notes };
+}
+
+/** One line for the user: `all requests` or the agent's own description of the match. */
+export function matchText(match: Match): string {
+  return isGlobal(match) ? 'all requests' : describeMatch(match);
+}
+
+export const MATCH_HELP = [
+  'Which requests are intercepted (none of these flags: all of them, a global intercept):',
+  "  --http-header NAME=VALUE    the header's value equals VALUE exactly; the name is case-insensitive",
+  "  --http-header 'NAME=~RE'    the value matches the regular expression RE, anchored only as written",
+  '  several --http-header flags must all match',
+  '  --http-path-equal P | --http-path-prefix P | --http-path-regex R   the path (without query); ANDed with the headers',
+].join('\n');

@@ -1,0 +1,146 @@
+// One coordination.k8s.io/v1 Lease per intercept (decision 1): who holds it, since when, renewed
+// every few seconds. It is how `status` sees everyone's intercepts, how `leave` from anywhere
+// stops one, and how the last leaver knows to restore the workload. An expired Lease is an orphan
+// of a crashed client and counts as nobody's.
+import { CoordinationV1Api, Watch, type V1Lease } from '@kubernetes/client-node';
+import { userError } from '../errors.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import type { InterceptInfo } from './events.js';
+import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
+import { MANAGED_BY } from './install.js';
+
+export const LEASE_DURATION_S = 15;
+export const RENEW_INTERVAL_MS = 5000;
+export const INTERCEPT_ANNOTATION = 'kubectl-intercept.io/intercept';
+const KIND_LABEL = 'kubectl-intercept.io/workload-kind';
+const NAME_LABEL = 'kubectl-intercept.io/workload-name';
+
+export function leaseName(interceptName: string): string {
+  return `intercept-${interceptName}`;
+}
+
+export function workloadSelector(id: Pick<WorkloadId, 'kind' | 'name'>): string {
+  return `${KIND_LABEL}=${id.kind.toLowerCase()},${NAME_LABEL}=${id.name}`;
+}
+
+export function managedSelector(): string {
+  return Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export function leaseBody(info: InterceptInfo, now: Date): V1Lease {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name: leaseName(info.name),
+      namespace: info.namespace,
+      labels: { ...MANAGED_BY, [KIND_LABEL]: info.kind.toLowerCase(), [NAME_LABEL]: info.workload },
+      annotations: { [INTERCEPT_ANNOTATION]: JSON.stringify(info) },
+    },
+    spec: { holderIdentity: info.holder, leaseDurationSeconds: LEASE_DURATION_S, acquireTime: now, renewTime: now },
+  };
+}
+
+export function isExpired(lease: V1Lease, now = Date.now()): boolean {
+  const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+  return renewed + (lease.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 < now;
+}
+
+export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
+  try {
+    return JSON.parse(lease.metadata?.annotations?.[INTERCEPT_ANNOTATION] ?? '') as InterceptInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates the intercept's Lease; refuses when someone holds it; takes an expired one over. */
+export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo): Promise<V1Lease> {
+  const now = new Date();
+  const body = leaseBody(info, now);
+  try {
+    return await coord.createNamespacedLease({ namespace: info.namespace, body });
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+  }
+  const existing = await coord.readNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace });
+  if (!isExpired(existing)) {
+    const other = interceptOf(existing);
+    throw userError(
+      `intercept "${info.name}" already exists, held by ${existing.spec?.holderIdentity ?? 'someone'}${other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload})` : ''}`,
+      'choose another --name, or end it with `kubectl intercept leave ' + info.name + '`',
+    );
+  }
+  body.metadata!.resourceVersion = existing.metadata?.resourceVersion;
+  return coord.replaceNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace, body });
+}
+
+export async function deleteLease(coord: CoordinationV1Api, namespace: string, name: string): Promise<boolean> {
+  try {
+    await coord.deleteNamespacedLease({ name, namespace });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export async function workloadLeases(coord: CoordinationV1Api, id: WorkloadId): Promise<V1Lease[]> {
+  return (await coord.listNamespacedLease({ namespace: id.namespace, labelSelector: workloadSelector(id) })).items;
+}
+
+export async function allLeases(coord: CoordinationV1Api, namespace: string | undefined): Promise<V1Lease[]> {
+  const labelSelector = managedSelector();
+  return (namespace ? await coord.listNamespacedLease({ namespace, labelSelector }) : await coord.listLeaseForAllNamespaces({ labelSelector })).items;
+}
+
+/**
+ * Keeps the Lease renewed and resolves `lost` (with the reason) when it is deleted, by a watch
+ * for a quick reaction and by the renewal itself as a backstop.
+ */
+export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespace: string, name: string): { lost: Promise<string>; stop: () => void } {
+  let stopped = false;
+  let resolveLost!: (reason: string) => void;
+  const lost = new Promise<string>((r) => (resolveLost = r));
+  const end = (reason: string) => {
+    if (stopped) return;
+    stop();
+    resolveLost(reason);
+  };
+  async function renew(): Promise<void> {
+    try {
+      const lease = await coord.readNamespacedLease({ name, namespace });
+      if (lease.metadata?.deletionTimestamp) return end('its Lease was deleted');
+      lease.spec = { ...lease.spec, renewTime: new Date() };
+      await coord.replaceNamespacedLease({ name, namespace, body: lease });
+    } catch (err) {
+      if (isNotFound(err)) end('its Lease was deleted');
+      // Other failures (a 409 from a concurrent read, a network blip) are retried next tick.
+    }
+  }
+  const timer = setInterval(() => void renew(), RENEW_INTERVAL_MS);
+  let watchAbort: AbortController | undefined;
+  function startWatch(): void {
+    if (stopped) return;
+    new Watch(access.kc)
+      .watch(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, { fieldSelector: `metadata.name=${name}` }, (phase) => {
+        if (phase === 'DELETED') end('its Lease was deleted');
+      }, () => {
+        // The server ends watches now and then; look again (the renewal covers the gap).
+        if (!stopped) setTimeout(startWatch, 1000).unref();
+      })
+      .then((c) => {
+        watchAbort = c;
+        if (stopped) c.abort();
+      }, () => {
+        if (!stopped) setTimeout(startWatch, 1000).unref();
+      });
+  }
+  function stop(): void {
+    stopped = true;
+    clearInterval(timer);
+    watchAbort?.abort();
+  }
+  startWatch();
+  return { lost, stop };
+}

@@ -1,0 +1,85 @@
+// Ending intercepts: deleting an intercept's Lease and, when no live intercept uses the workload
+// any more, restoring it. Used by the holder on exit and by `leave` from any machine.
+import { AppsV1Api, CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { userError } from '../errors.js';
+import { kubeError, makeClient } from '../kube/api.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import type { EngineEvent, InterceptInfo } from './events.js';
+import { describeWorkload, type WorkloadId } from './kube-objects.js';
+import { allLeases, deleteLease, interceptOf, isExpired, leaseName, workloadLeases } from './lease.js';
+import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
+import { waitForRollout } from './rollout.js';
+
+export interface LeaveClients {
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  coord: CoordinationV1Api;
+}
+
+export function leaveClients(access: KubeAccess): LeaveClients {
+  return { apps: makeClient(access, AppsV1Api), core: makeClient(access, CoreV1Api), coord: makeClient(access, CoordinationV1Api) };
+}
+
+/** Restores the workload unless a live intercept other than `except` still uses it. */
+export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
+  const leases = await workloadLeases(clients.coord, id);
+  const others = leases.filter((l) => l.metadata?.name !== options.except);
+  const live = others.filter((l) => !isExpired(l));
+  if (live.length > 0) {
+    emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
+    return false;
+  }
+  // Leases of crashed clients: their intercepts are gone with the agent.
+  for (const l of others) await deleteLease(clients.coord, id.namespace, l.metadata!.name!);
+  const services = await restoreServices(clients, id);
+  for (const s of services) emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
+  const { changed, secret } = await restoreWorkload(clients, id);
+  if (changed) {
+    emit({ type: 'progress', step: 'restore', message: `removed the agent from ${describeWorkload(id)}; waiting for the rollout` });
+    await waitForRollout(clients, id, {
+      timeoutMs: options.rolloutTimeoutMs,
+      failFast: false,
+      onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
+    });
+  }
+  if (secret) await deleteSecret(clients.core, id.namespace, secret);
+  const maps = await deleteUnusedConfigMaps(clients, id.namespace);
+  for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });
+  return changed;
+}
+
+export interface LeaveResult {
+  info: InterceptInfo;
+  restored: boolean;
+}
+
+/** `leave NAME` from anywhere: ends the intercept (its holder notices) and restores if unused. */
+export async function leaveIntercept(access: KubeAccess, namespace: string, name: string, emit: (e: EngineEvent) => void, rolloutTimeoutMs: number): Promise<LeaveResult> {
+  const clients = leaveClients(access);
+  try {
+    let lease;
+    try {
+      lease = await clients.coord.readNamespacedLease({ name: leaseName(name), namespace });
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) throw userError(`no intercept "${name}" in namespace "${namespace}"`, 'see the intercepts with `kubectl intercept status`');
+      throw err;
+    }
+    const info = interceptOf(lease);
+    if (!info) throw userError(`the Lease ${namespace}/${leaseName(name)} does not describe an intercept`);
+    emit({ type: 'intercept', state: 'leaving', info });
+    await deleteLease(clients.coord, namespace, leaseName(name));
+    const restored = await restoreIfUnused(clients, { kind: info.kind, namespace, name: info.workload }, emit, { rolloutTimeoutMs });
+    emit({ type: 'intercept', state: 'left', info });
+    return { info, restored };
+  } catch (err) {
+    throw kubeError(err, access, `leaving intercept "${name}"`);
+  }
+}
+
+export async function interceptNames(access: KubeAccess, namespace: string | undefined): Promise<{ namespace: string; name: string }[]> {
+  const leases = await allLeases(makeClient(access, CoordinationV1Api), namespace);
+  return leases.flatMap((l) => {
+    const info = interceptOf(l);
+    return info ? [{ namespace: info.namespace, name: info.name }] : [];
+  });
+}

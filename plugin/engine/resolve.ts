@@ -1,0 +1,95 @@
+// Turns what the user typed (workload, --port, --service, --container) into exactly one workload,
+// Service port and container, or one clear error; reads only, so a mistake changes nothing.
+import { AppsV1Api, CoreV1Api, type V1Service, type V1ServicePort } from '@kubernetes/client-node';
+import { userError } from '../errors.js';
+import { kubeError, makeClient } from '../kube/api.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import type { PortSpec, WorkloadRef } from './refs.js';
+import { describeWorkload, type WorkloadId } from './kube-objects.js';
+import { summarizeWorkloads, type ServicePortInfo, type WorkloadInfo } from './workloads.js';
+
+export interface ResolveRequest {
+  namespace: string;
+  workload: WorkloadRef;
+  port: PortSpec;
+  service?: string;
+  container?: string;
+}
+
+export interface ResolvedTarget {
+  id: WorkloadId;
+  info: WorkloadInfo;
+  port: ServicePortInfo & { container: string; containerPort: number };
+  /** The Service and its port object, as takeOverTemplate/takeOverService need them. */
+  service: V1Service;
+  servicePort: V1ServicePort;
+}
+
+function portText(p: ServicePortInfo): string {
+  return `${p.service}:${p.port}${p.name ? `/${p.name}` : ''}→${p.targetPort}`;
+}
+
+/** Picks the one Service port the request names, from the workload's interceptable ports. */
+export function pickPort(info: WorkloadInfo, req: Pick<ResolveRequest, 'port' | 'service' | 'container'>): ServicePortInfo {
+  const what = describeWorkload(info);
+  let ports = info.ports.filter((p) => p.protocol === 'TCP' && p.container !== undefined);
+  if (req.service !== undefined) {
+    ports = ports.filter((p) => p.service === req.service);
+    if (ports.length === 0) throw userError(`no Service "${req.service}" selects ${what}`, `its Services: ${[...new Set(info.ports.map((p) => p.service))].join(', ') || 'none'}`);
+  }
+  if (req.container !== undefined) {
+    const containers = (info.template.spec?.containers ?? []).map((c) => c.name);
+    if (!containers.includes(req.container)) throw userError(`${what} has no container "${req.container}"`, `its containers: ${containers.join(', ')}`);
+    ports = ports.filter((p) => p.container === req.container);
+    if (ports.length === 0) throw userError(`no Service port of ${what} reaches container "${req.container}"`);
+  }
+  const remote = req.port.remote;
+  const all = ports;
+  if (remote !== undefined) {
+    ports = ports.filter((p) => p.name === remote || p.port === remote || p.targetPort === remote || p.containerPort === remote);
+    if (ports.length === 0) {
+      throw userError(`${what} exposes no port "${remote}"`, `its Service ports: ${all.map(portText).join(', ') || 'none'}; use --port LOCAL:REMOTE with one of them`);
+    }
+  }
+  if (ports.length > 1) {
+    const services = new Set(ports.map((p) => p.service));
+    if (services.size > 1 && req.service === undefined) {
+      throw userError(`${what} is selected by several Services (${[...services].join(', ')})`, 'name one with --service');
+    }
+    throw userError(`${what} has several ports: ${ports.map(portText).join(', ')}`, 'name one with --port LOCAL:REMOTE (a port name or number)');
+  }
+  return ports[0];
+}
+
+export async function resolveTarget(access: KubeAccess, req: ResolveRequest): Promise<ResolvedTarget> {
+  const apps = makeClient(access, AppsV1Api);
+  const core = makeClient(access, CoreV1Api);
+  const namespace = req.namespace;
+  let infos: WorkloadInfo[];
+  let services: V1Service[];
+  try {
+    await core.readNamespace({ name: namespace });
+    const [deployments, statefulsets, replicasets, svcs] = await Promise.all([
+      apps.listNamespacedDeployment({ namespace }),
+      apps.listNamespacedStatefulSet({ namespace }),
+      apps.listNamespacedReplicaSet({ namespace }),
+      core.listNamespacedService({ namespace }),
+    ]);
+    services = svcs.items;
+    infos = summarizeWorkloads({ deployments: deployments.items, statefulsets: statefulsets.items, replicasets: replicasets.items, services });
+  } catch (err) {
+    throw kubeError(err, access, `looking up ${req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name} in namespace "${namespace}"`);
+  }
+  const candidates = infos.filter((i) => i.name === req.workload.name && (!req.workload.kind || i.kind === req.workload.kind));
+  const shown = req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : `workload "${req.workload.name}"`;
+  if (candidates.length === 0) throw userError(`no ${shown} in namespace "${namespace}"`, 'see the workloads you can intercept with `kubectl intercept list`');
+  if (candidates.length > 1) {
+    throw userError(`"${req.workload.name}" is ambiguous in namespace "${namespace}": ${candidates.map(describeWorkload).join(', ')}`, 'name the kind, e.g. deploy/NAME or sts/NAME');
+  }
+  const info = candidates[0];
+  if (info.notInterceptable) throw userError(`cannot intercept ${describeWorkload(info)}: ${info.notInterceptable}`);
+  const port = pickPort(info, req) as ResolvedTarget['port'];
+  const service = services.find((s) => s.metadata?.name === port.service)!;
+  const servicePort = service.spec!.ports!.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === 'TCP')!;
+  return { id: { kind: info.kind, namespace, name: info.name }, info, port, service, servicePort };
+}

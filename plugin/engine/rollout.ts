@@ -1,0 +1,90 @@
+// Waits for a workload's rollout the way `kubectl rollout status` judges it, reporting "n of m"
+// as it goes, and fails early with the reason when it cannot succeed: a pod's container stuck on
+// an image pull or crash loop, a ReplicaFailure (e.g. PodSecurity refused the pods), a passed
+// progress deadline, or our own timeout.
+import { AppsV1Api, CoreV1Api, type V1Deployment, type V1StatefulSet } from '@kubernetes/client-node';
+import { clusterError } from '../errors.js';
+import { describeWorkload, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+
+export interface RolloutProgress {
+  ready: number;
+  total: number;
+  message: string;
+}
+
+export interface RolloutClients {
+  apps: AppsV1Api;
+  core: CoreV1Api;
+}
+
+const STUCK_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** Where the rollout stands: done, still going (with counts), or failed (with why). */
+export function rolloutState(kind: WorkloadId['kind'], w: Workload): { done: boolean; progress: RolloutProgress; failure?: string } {
+  const total = w.spec?.replicas ?? 1;
+  const name = describeWorkload({ kind, name: w.metadata?.name ?? '' });
+  const observed = (w.status?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
+  // Until the controller has seen the change, the status counts describe the old template.
+  if (!observed) return { done: false, progress: { ready: 0, total, message: `${name}: waiting for the controller to see the change` } };
+  if (kind === 'Deployment') {
+    const s = (w as V1Deployment).status ?? {};
+    const conditions = s.conditions ?? [];
+    const replicaFailure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+    const deadline = conditions.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+    const updated = s.updatedReplicas ?? 0;
+    const available = s.availableReplicas ?? 0;
+    const done = observed && updated >= total && (s.replicas ?? 0) <= total && available >= total;
+    const ready = Math.min(updated, available);
+    const failure = replicaFailure ? `${replicaFailure.reason ?? 'ReplicaFailure'}: ${replicaFailure.message ?? ''}` : deadline ? deadline.message ?? `${name} exceeded its progress deadline` : undefined;
+    return { done, progress: { ready, total, message: `${name}: ${ready} of ${total} updated replicas available` }, ...(failure && !done ? { failure } : {}) };
+  }
+  if (kind === 'StatefulSet') {
+    const s = (w as V1StatefulSet).status ?? { replicas: 0 };
+    const updated = s.updatedReplicas ?? 0;
+    const readyReplicas = s.readyReplicas ?? 0;
+    const done = observed && updated >= total && readyReplicas >= total && (!s.updateRevision || s.currentRevision === s.updateRevision);
+    return { done, progress: { ready: Math.min(updated, readyReplicas), total, message: `${name}: ${Math.min(updated, readyReplicas)} of ${total} updated pods ready` } };
+  }
+  const readyReplicas = w.status?.readyReplicas ?? 0;
+  return { done: observed && readyReplicas >= total, progress: { ready: readyReplicas, total, message: `${name}: ${readyReplicas} of ${total} pods ready` } };
+}
+
+/** A pod of the workload stuck in a way waiting will not fix; undefined when none is. */
+async function stuckPod(core: CoreV1Api, namespace: string, selector: string): Promise<string | undefined> {
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: selector });
+  for (const pod of pods.items) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    for (const cs of pod.status?.containerStatuses ?? []) {
+      const waiting = cs.state?.waiting;
+      if (waiting?.reason && STUCK_REASONS.has(waiting.reason)) {
+        return `pod ${pod.metadata?.name} container ${cs.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+export async function waitForRollout(
+  clients: RolloutClients,
+  id: WorkloadId,
+  options: { timeoutMs: number; onProgress: (p: RolloutProgress) => void; signal?: AbortSignal; pollMs?: number; /** false: wait out stuck pods (a rollback replaces them). */ failFast?: boolean },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = '';
+  for (;;) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const w = await readWorkload(clients.apps, id);
+    const state = rolloutState(id.kind, w);
+    if (state.progress.message !== last) {
+      last = state.progress.message;
+      options.onProgress(state.progress);
+    }
+    if (state.done) return;
+    const stuck = options.failFast === false ? undefined : state.failure ?? (await stuckPod(clients.core, id.namespace, podSelector(w)));
+    if (stuck) throw clusterError(`the rollout of ${describeWorkload(id)} failed: ${stuck}`);
+    if (Date.now() > deadline) {
+      throw clusterError(`the rollout of ${describeWorkload(id)} did not finish in ${Math.round(options.timeoutMs / 1000)} s (${last})`, 'see `kubectl describe` of the workload and its pods; raise --timeout if the cluster is just slow');
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 300));
+  }
+}

@@ -1,0 +1,193 @@
+// One intercept from start to end (the engine's model): resolve → Lease → install → rollout →
+// Service → tunnels → hold → leave/restore. It owns its Lease, tunnels and timers, and reports
+// everything through one EventHub; it knows nothing of how events are shown.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { Match } from '../agent/matcher.js';
+import { InterceptError } from '../errors.js';
+import { kubeError } from '../kube/api.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import type { PodDialer } from '../kube/port-forward.js';
+import { agentCode } from './agent-code.js';
+import { toDotenv } from './dotenv.js';
+import { EventHub } from './event-hub.js';
+import type { EngineEvent, InterceptInfo } from './events.js';
+import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
+import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
+import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
+import type { PortSpec, WorkloadRef } from './refs.js';
+import { resolveTarget, type ResolvedTarget } from './resolve.js';
+import { waitForRollout } from './rollout.js';
+import { PodTunnels } from './tunnels.js';
+import { watchPods } from './watch-pods.js';
+
+export interface InterceptRequest {
+  access: KubeAccess;
+  namespace: string;
+  workload: WorkloadRef;
+  port: PortSpec;
+  service?: string;
+  container?: string;
+  match: Match;
+  name?: string;
+  agentImage?: string;
+  envFile?: string;
+  envJson?: string;
+  rolloutTimeoutMs?: number;
+}
+
+export interface SessionDeps {
+  dial: PodDialer;
+  hostname?: string;
+}
+
+/** A DNS label from free text (user names may hold '@', ':' or capitals). */
+export function dnsLabel(text: string, max = 40): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '') || 'user';
+}
+
+export class InterceptSession {
+  readonly events = new EventHub<EngineEvent>(500);
+  info: InterceptInfo | undefined;
+  private target: ResolvedTarget | undefined;
+  private tunnels: PodTunnels | undefined;
+  private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private readonly clients: LeaveClients;
+  private readonly rolloutTimeoutMs: number;
+  private ending: Promise<void> | undefined;
+
+  constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
+    this.clients = leaveClients(req.access);
+    this.rolloutTimeoutMs = req.rolloutTimeoutMs ?? 120_000;
+  }
+
+  private emit = (e: EngineEvent): void => this.events.emit(e);
+
+  /** Resolves when the intercept is active; on failure cleans up what it did and throws. */
+  async start(): Promise<InterceptInfo> {
+    const { req } = this;
+    const doing = `intercepting ${req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name}`;
+    const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
+    const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
+    const info: InterceptInfo = (this.info = {
+      name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,
+      namespace: req.namespace,
+      kind: target.id.kind,
+      workload: target.id.name,
+      container: target.port.container,
+      service: target.port.service,
+      servicePort: target.port.port,
+      appPort: target.port.containerPort,
+      match: req.match,
+      localTarget: { host: req.port.localHost, port: req.port.localPort },
+      holder,
+      since: new Date().toISOString(),
+    });
+    this.emit({ type: 'intercept', state: 'starting', info });
+    try {
+      await acquireLease(this.clients.coord, info);
+    } catch (err) {
+      throw kubeError(err, req.access, doing);
+    }
+    this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name));
+    try {
+      await this.install(target, info);
+      this.emit({ type: 'intercept', state: 'active', info });
+      return info;
+    } catch (err) {
+      const failure = kubeError(err, req.access, doing);
+      this.emit({ type: 'intercept', state: 'failed', info, reason: failure.message });
+      try {
+        await this.cleanUp();
+      } catch (e) {
+        this.emit({ type: 'warning', code: 'cleanup-failed', message: `could not undo everything: ${(e as Error).message}` });
+        throw new InterceptError(failure.category, failure.message, `undoing it failed too: run \`kubectl intercept leave ${info.name}\``, { cause: err });
+      }
+      throw new InterceptError(failure.category, failure.message, failure.hint ?? 'this intercept left nothing behind in the cluster', { cause: err });
+    }
+  }
+
+  private async install(target: ResolvedTarget, info: InterceptInfo): Promise<void> {
+    const { apps, core } = this.clients;
+    const { id } = target;
+    this.emit({ type: 'progress', step: 'install', message: `installing the agent in ${describeWorkload(id)}` });
+    const configMapName = await ensureConfigMap(core, id.namespace, agentCode());
+    const secretName = secretNameFor(id);
+    const token = await ensureSecret(core, id.namespace, secretName);
+    const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY };
+    const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
+    this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
+    await waitForRollout({ apps, core }, id, {
+      timeoutMs: this.rolloutTimeoutMs,
+      onProgress: (p) => this.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
+    });
+    if (await retargetService(core, id.namespace, target.port.service, installed)) {
+      this.emit({ type: 'progress', step: 'service', message: `pointed Service ${target.port.service} port ${target.port.port} at the agent` });
+    }
+    const fronted = installed.fronted.find((f) => f.servicePort === target.port.port)!;
+    this.emit({ type: 'progress', step: 'tunnel', message: 'opening tunnels to the agents' });
+    const w = await readWorkload(apps, id);
+    this.tunnels = new PodTunnels({
+      core,
+      namespace: id.namespace,
+      selector: podSelector(w),
+      dial: this.deps.dial,
+      token,
+      clientName: `${info.holder} (intercept ${info.name})`,
+      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match },
+      localTarget: info.localTarget,
+      emit: this.emit,
+      pollMs: 5000,
+      watchPods: (onChange) => watchPods(this.req.access, id.namespace, podSelector(w), onChange),
+    });
+    await this.tunnels.start(60_000);
+    await this.writeEnv();
+  }
+
+  private async writeEnv(): Promise<void> {
+    if (!this.req.envFile && !this.req.envJson) return;
+    const env = await this.env();
+    if (this.req.envFile) await writeFile(this.req.envFile, toDotenv(env), { mode: 0o600 });
+    if (this.req.envJson) await writeFile(this.req.envJson, JSON.stringify(env, null, 2) + '\n', { mode: 0o600 });
+    this.emit({ type: 'progress', step: 'env', message: `wrote the environment of container ${this.info!.container} (${Object.keys(env).length} variables) to ${[this.req.envFile, this.req.envJson].filter(Boolean).join(' and ')}` });
+  }
+
+  /** The app container's environment, as the agent reported it. */
+  async env(): Promise<Record<string, string>> {
+    return (await this.tunnels?.env()) ?? {};
+  }
+
+  /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */
+  lost(): Promise<string> {
+    return this.lease?.lost ?? new Promise(() => {});
+  }
+
+  /** Ends the intercept: tunnels, Lease, then the workload if no one else uses it. Idempotent. */
+  leave(): Promise<void> {
+    return (this.ending ??= this.doLeave());
+  }
+
+  private async doLeave(): Promise<void> {
+    const info = this.info;
+    if (!info) return;
+    this.emit({ type: 'intercept', state: 'leaving', info });
+    try {
+      await this.cleanUp();
+    } catch (err) {
+      throw kubeError(err, this.req.access, `leaving intercept "${info.name}"`);
+    }
+    this.emit({ type: 'intercept', state: 'left', info });
+  }
+
+  private async cleanUp(): Promise<void> {
+    const info = this.info!;
+    this.lease?.stop();
+    await this.tunnels?.close();
+    await deleteLease(this.clients.coord, info.namespace, leaseName(info.name));
+    if (this.target) {
+      await restoreIfUnused(this.clients, this.target.id, this.emit, { except: leaseName(info.name), rolloutTimeoutMs: this.rolloutTimeoutMs });
+    }
+  }
+}

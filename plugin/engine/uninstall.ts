@@ -1,0 +1,52 @@
+// `uninstall`: takes the agent out of workloads whatever intercepts they have, ending those
+// (their holders see their Lease go and stop), and removes what the tool created there.
+import { userError } from '../errors.js';
+import { kubeError } from '../kube/api.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import type { EngineEvent } from './events.js';
+import { installedAgent } from './install.js';
+import { describeWorkload, findWorkload, readWorkload, type WorkloadId } from './kube-objects.js';
+import { waitForRollout } from './rollout.js';
+import { deleteLease, interceptOf, isExpired, workloadLeases } from './lease.js';
+import { leaveClients, restoreIfUnused } from './leave.js';
+import type { WorkloadKind, WorkloadRef } from './refs.js';
+
+/** The workloads of the namespace that carry our agent. */
+export async function agentWorkloads(access: KubeAccess, namespace: string): Promise<WorkloadId[]> {
+  const { apps } = leaveClients(access);
+  try {
+    const [d, s, r] = await Promise.all([apps.listNamespacedDeployment({ namespace }), apps.listNamespacedStatefulSet({ namespace }), apps.listNamespacedReplicaSet({ namespace })]);
+    // A Deployment's ReplicaSets carry copies of its annotations (the deployment controller copies
+    // them), so only ReplicaSets without a controlling owner are workloads of their own.
+    const ownRs = r.items.filter((rs) => !rs.metadata?.ownerReferences?.some((o) => o.controller));
+    const all: [WorkloadKind, { metadata?: { name?: string; annotations?: Record<string, string> } }[]][] = [['Deployment', d.items], ['StatefulSet', s.items], ['ReplicaSet', ownRs]];
+    return all.flatMap(([kind, items]) => items.filter((w) => installedAgent(w.metadata?.annotations)).map((w) => ({ kind, namespace, name: w.metadata!.name! })));
+  } catch (err) {
+    throw kubeError(err, access, `listing workloads in namespace "${namespace}"`);
+  }
+}
+
+/** Returns the workload it acted on and whether its template was restored. */
+export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & { namespace: string }, options: { yes: boolean; emit: (e: EngineEvent) => void; rolloutTimeoutMs: number }): Promise<{ id: WorkloadId; restored: boolean }> {
+  const clients = leaveClients(access);
+  let id: WorkloadId = { kind: ref.kind ?? 'Deployment', namespace: ref.namespace, name: ref.name };
+  try {
+    id = await findWorkload(clients.apps, ref.namespace, ref);
+    const hadAgent = installedAgent((await readWorkload(clients.apps, id)).metadata?.annotations) !== undefined;
+    const leases = await workloadLeases(clients.coord, id);
+    const live = leases.filter((l) => !isExpired(l));
+    if (live.length > 0 && !options.yes) {
+      const who = live.map((l) => `${interceptOf(l)?.name ?? l.metadata?.name} held by ${l.spec?.holderIdentity ?? 'someone'}`).join(', ');
+      throw userError(`${describeWorkload(id)} has ${live.length} running intercept(s): ${who}`, 'add --yes to end them and uninstall anyway');
+    }
+    for (const l of leases) await deleteLease(clients.coord, id.namespace, l.metadata!.name!);
+    const restoredHere = await restoreIfUnused(clients, id, options.emit, { rolloutTimeoutMs: options.rolloutTimeoutMs });
+    // A holder that saw its Lease go may have restored first: wait for that rollout instead.
+    if (hadAgent && !restoredHere) {
+      await waitForRollout(clients, id, { timeoutMs: options.rolloutTimeoutMs, failFast: false, onProgress: (p) => options.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }) });
+    }
+    return { id, restored: hadAgent };
+  } catch (err) {
+    throw kubeError(err, access, `uninstalling the agent from ${describeWorkload(id)}`);
+  }
+}

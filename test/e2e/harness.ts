@@ -1,0 +1,92 @@
+// Helpers for end-to-end intercept tests: a long-running `kubectl-intercept start` child with its
+// output collected, a local HTTP server standing in for the developer's process, and HTTP calls
+// through a Service's cluster IP, as a caller in the cluster would make them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
+import { waitFor } from '../helpers/playground.js';
+
+export interface Holder {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number>;
+}
+
+/**
+ * `viaNode` runs `node -- BIN ARGS`: Node 20 reads `--env-file` from anywhere on its command line,
+ * even after the script (see docs/notes/engine.md), so the shebang form cannot take that flag yet.
+ */
+export function startHolder(args: string[], opts: { viaNode?: boolean } = {}): Holder {
+  const home = mkdtempSync(join(tmpdir(), 'intercept-home-'));
+  const [file, argv] = opts.viaNode ? [process.execPath, ['--', BIN, ...args]] : [BIN, args];
+  const child = spawn(file, argv, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 128))));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Waits for the holder to print its active summary; fails with its stderr if it exits first. */
+export async function waitActive(h: Holder, name: string, timeoutMs = 60_000): Promise<void> {
+  const exited = h.exited.then((c) => {
+    throw new Error(`intercept ${name} exited ${c} before it was active: ${h.stderr()}`);
+  });
+  const active = waitFor(() => {
+    // Plain output prints a summary; -o json an intercept event.
+    return h.stdout().includes(`Intercept ${name}: active`) || h.stdout().includes(`"type":"intercept","state":"active","info":{"name":"${name}"`);
+  }, { timeoutMs, what: `intercept ${name} to be active` });
+  exited.catch(() => undefined);
+  await Promise.race([active, exited]);
+}
+
+export async function stopHolder(h: Holder | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | undefined> {
+  if (!h || h.child.exitCode !== null || h.child.signalCode !== null) return h?.child.exitCode ?? undefined;
+  h.child.kill(signal);
+  return h.exited;
+}
+
+export interface LocalApp {
+  port: number;
+  requests: { path: string; headers: http.IncomingHttpHeaders }[];
+  close: () => Promise<void>;
+}
+
+/** The developer's local process: answers `local:<label> <path>`. */
+export function startLocalApp(label: string): Promise<LocalApp> {
+  const requests: LocalApp['requests'] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({ path: req.url ?? '', headers: req.headers });
+    res.end(`local:${label} ${req.url}`);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        requests,
+        close: () => new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+      });
+    });
+  });
+}
+
+export function get(host: string, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host, port, path, headers: { ...headers, connection: 'close' }, timeout: 5000, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${host}:${port}${path} timed out`)));
+    req.on('error', reject);
+  });
+}

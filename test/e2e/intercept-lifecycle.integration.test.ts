@@ -1,0 +1,116 @@
+// How an intercept ends besides `leave`: a rollout that cannot succeed is rolled back with the
+// reason, and `-- COMMAND` runs with the container's environment and hands back its exit code.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runIntercept, runInterceptOk } from '../helpers/cli.js';
+import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
+import { get, startHolder, startLocalApp, stopHolder, waitActive, type Holder } from './harness.js';
+
+let pg: TestPlayground;
+let holder: Holder | undefined;
+
+async function template(name: string) {
+  return JSON.parse(await pg.kubectlOk(['get', 'deploy', name, '-o', 'json'])).spec.template;
+}
+
+async function leftovers(): Promise<string[]> {
+  return (await pg.kubectlOk(['get', 'configmaps,secrets,leases', '-o', 'name'])).split('\n').filter((l) => /intercept/.test(l));
+}
+
+beforeAll(async () => {
+  pg = await startTestPlayground();
+  await pg.ready;
+}, 60_000);
+
+afterAll(async () => {
+  await stopHolder(holder, 'SIGKILL');
+  await pg?.stop();
+});
+
+describe('intercept lifecycle', () => {
+  it('rolls a failed rollout back and says why', async () => {
+    const before = await template('orders');
+    const r = await runIntercept(['orders', '--port', '9000:http', '--agent-image', 'registry.invalid/agent:1', '--kubeconfig', pg.kubeconfigPath], { timeoutMs: 90_000 });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/error: the rollout of deployment\/orders failed: pod orders-\S+ container intercept-agent: (ErrImagePull|ImagePullBackOff)/);
+    expect(r.stderr).toMatch(/removed the agent from deployment\/orders/);
+    expect(r.stderr).toMatch(/\n  this intercept left nothing behind in the cluster\n$/);
+    expect(await template('orders')).toEqual(before);
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('runs -- COMMAND with the container environment and exits with its code', async () => {
+    const before = await template('users');
+    const script = 'process.stdout.write("svc=" + process.env.SERVICE_NAME + " port=" + process.env.PORT + "\\n"); process.exit(7)';
+    const r = await runIntercept(['users', '--port', '9000', '--http-header', 'x-dev=cmd', '--kubeconfig', pg.kubeconfigPath, '--', 'node', '-e', script], { timeoutMs: 90_000 });
+    expect(r.stdout).toContain('svc=users port=9090\n');
+    expect(r.stderr).toContain('node exited with code 7; leaving');
+    expect(r.code).toBe(7);
+    expect(await template('users')).toEqual(before);
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('uninstall asks before ending running intercepts, then restores everything', async () => {
+    const kc = pg.kubeconfigPath;
+    const before = await template('users');
+    holder = startHolder(['users', '--port', '9000', '--name', 'busy', '--kubeconfig', kc]);
+    await waitActive(holder, 'busy');
+    expect(await runIntercept(['uninstall', 'ghost', '--kubeconfig', kc])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: no workload "ghost" in namespace "default"\n/) });
+    const refused = await runIntercept(['uninstall', 'users', '--kubeconfig', kc]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: deployment\/users has 1 running intercept\(s\): busy held by \S+@\S+\n  add --yes/);
+    expect(await runInterceptOk(['uninstall', '--all', '--yes', '--kubeconfig', kc], { timeoutMs: 60_000 })).toBe('deployment/users restored\n');
+    expect(await holder.exited).toBe(0);
+    expect(await template('users')).toEqual(before);
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('undoes a start interrupted with Ctrl-C', async () => {
+    const before = await template('orders');
+    const h = startHolder(['orders', '--port', '9000:http', '--http-header', 'x-dev=ctrl-c', '--kubeconfig', pg.kubeconfigPath]);
+    await waitFor(() => h.stderr().includes('rolling out deployment/orders'), { timeoutMs: 30_000, what: 'the rollout to begin' });
+    h.child.kill('SIGINT');
+    expect(await h.exited).toBe(130);
+    expect(h.stderr()).toContain('left intercept orders-');
+    expect(await template('orders')).toEqual(before);
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
+  it('passes PodSecurity "restricted": a namespace that enforces it accepts the agent', async () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'secure', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+    const labels = { app: 'web' };
+    const web = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'secure' },
+      spec: {
+        replicas: 1, selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'web', image: 'node:22-alpine', ports: [{ containerPort: 8080 }],
+              command: ['node', '-e', "require('http').createServer((q, s) => s.end('web ' + q.url)).listen(8080)"],
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            }],
+          },
+        },
+      },
+    };
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'secure' }, spec: { selector: labels, ports: [{ port: 8080, targetPort: 8080 }] } };
+    for (const o of [ns, svc, web]) await pg.kubectlOk(['create', '-f', '-'], { input: JSON.stringify(o) });
+    await pg.kubectlOk(['rollout', 'status', 'deploy/web', '-n', 'secure', '--timeout=60s'], { timeoutMs: 70_000 });
+    // The namespace does enforce it: a pod without the restricted settings is refused.
+    const loose = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'loose', namespace: 'secure' }, spec: { containers: [{ name: 'c', image: 'node:22-alpine' }] } };
+    expect((await pg.kubectl(['create', '-f', '-'], { input: JSON.stringify(loose) })).stderr).toMatch(/violates PodSecurity "restricted/);
+    const ip = (await pg.kubectlOk(['get', 'svc', 'web', '-n', 'secure', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    const local = await startLocalApp('secure');
+    try {
+      holder = startHolder(['web', '-n', 'secure', '--port', String(local.port), '--name', 'sec', '--kubeconfig', pg.kubeconfigPath]);
+      await waitActive(holder, 'sec');
+      expect((await get(ip, 8080, '/x')).body).toBe('local:secure /x');
+      expect(await stopHolder(holder)).toBe(0);
+      expect((await get(ip, 8080, '/y')).body).toBe('web /y');
+    } finally {
+      await local.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,40 @@
+// pickPort: which Service port a --port/--service/--container request names, or why none/several.
+import { describe, expect, it } from '@jest/globals';
+import { pickPort } from '../../plugin/engine/resolve.js';
+import type { WorkloadInfo } from '../../plugin/engine/workloads.js';
+
+const info: WorkloadInfo = {
+  kind: 'Deployment', namespace: 'default', name: 'shop', replicas: 1, readyReplicas: 1, agentInstalled: false,
+  template: { spec: { containers: [{ name: 'web', ports: [{ name: 'http', containerPort: 3000 }, { name: 'admin', containerPort: 3001 }] }, { name: 'side' }] } },
+  ports: [
+    { service: 'shop', name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', container: 'web', containerPort: 3000 },
+    { service: 'shop', name: 'admin', port: 81, targetPort: 3001, protocol: 'TCP', container: 'web', containerPort: 3001 },
+    { service: 'shop-internal', port: 8080, targetPort: 'http', protocol: 'TCP', container: 'web', containerPort: 3000 },
+  ],
+};
+const local = { localHost: '127.0.0.1', localPort: 9000 };
+
+describe('pickPort', () => {
+  it.each([
+    [{ port: { ...local, remote: 'admin' } }, 'shop', 81],
+    [{ port: { ...local, remote: 81 } }, 'shop', 81],
+    [{ port: { ...local, remote: 3001 } }, 'shop', 81],
+    [{ port: { ...local, remote: 8080 } }, 'shop-internal', 8080],
+    [{ port: { ...local, remote: 'http' }, service: 'shop-internal' }, 'shop-internal', 8080],
+    [{ port: local, service: 'shop-internal' }, 'shop-internal', 8080],
+  ])('%j picks %s:%d', (req, service, port) => {
+    expect(pickPort(info, req)).toMatchObject({ service, port });
+  });
+
+  it.each([
+    [{ port: local }, /is selected by several Services \(shop, shop-internal\)/],
+    [{ port: local, service: 'shop' }, /has several ports: shop:80\/http→http, shop:81\/admin→3001/],
+    [{ port: { ...local, remote: 'http' } }, /is selected by several Services/],
+    [{ port: { ...local, remote: 'grpc' } }, /deployment\/shop exposes no port "grpc"/],
+    [{ port: local, service: 'other' }, /no Service "other" selects deployment\/shop/],
+    [{ port: local, container: 'nope' }, /has no container "nope"/],
+    [{ port: local, container: 'side' }, /no Service port of deployment\/shop reaches container "side"/],
+  ])('%j refuses', (req, message) => {
+    expect(() => pickPort(info, req)).toThrow(message);
+  });
+});
