@@ -31,9 +31,43 @@ grep -q 'ready' "$log" || { cat "$log"; echo "the playground did not become read
 export KUBECONFIG="$kubeconfig"
 kc() { echo "\$ kubectl $*"; kubectl --cache-dir "$work/kube-cache" "$@"; echo; }
 kc get po,svc
-kc get deploy -o wide
+
+# A local copy of orders: its code is in the cluster, in the ConfigMap its pods mount. On this one
+# machine pods and "laptop" share the network, so the copy takes a free port of its own.
+kubectl --cache-dir "$work/kube-cache" get configmap orders-app -o jsonpath='{.data.server\.js}' >"$work/orders.js"
+local_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+echo "\$ kubectl intercept orders --port $local_port:http --http-header x-dev=demo -- node orders.js"
+./dist/kubectl-intercept orders --port "$local_port:http" --http-header x-dev=demo \
+  -- sh -c "PORT=$local_port VERSION=laptop POD_NAME=\$(hostname) exec node '$work/orders.js'" >"$work/intercept.log" 2>&1 &
+icpt=$!
+for _ in $(seq 1 600); do
+  grep -q ': active$' "$work/intercept.log" 2>/dev/null && break
+  kill -0 "$icpt" 2>/dev/null || break
+  sleep 0.1
+done
+cat "$work/intercept.log"
+grep -q ': active$' "$work/intercept.log" || { echo "the intercept did not become active" >&2; exit 1; }
+ip=$(kubectl --cache-dir "$work/kube-cache" get svc orders -o jsonpath='{.spec.clusterIP}')
+echo
+echo "Requests to the orders Service ($ip:8080): with x-dev: demo they reach the local copy (version laptop),"
+echo "without it they stay in the playground (version v1):"
+for dev in demo "" demo; do
+  printf '\n$ curl %s http://%s:8080/orders/42\n' "${dev:+-H 'x-dev: $dev'}" "$ip"
+  curl -s ${dev:+-H "x-dev: $dev"} "http://$ip:8080/orders/42" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(`answered by ${r.pod} (version ${r.version}), x-dev=${r.xDev}`)})'
+done
+sleep 0.5
+echo
+echo "What the intercept showed meanwhile (one line per intercepted request):"
+grep -E '^[0-9:.]+ ' "$work/intercept.log" | tail -5 || true
 if [ -t 0 ]; then
-  echo "The playground keeps running: in another terminal, KUBECONFIG=$kubeconfig kubectl get po -w"
-  echo "Press Ctrl-C to stop it."
-  wait "$pg"
+  echo
+  echo "The intercept keeps running: try  curl -H 'x-dev: demo' http://$ip:8080/  or watch $work/intercept.log"
+  echo "Press Ctrl-C to leave the intercept and stop the playground."
+  wait "$icpt" || true
 fi
+kill -TERM "$icpt" 2>/dev/null || true
+wait "$icpt" 2>/dev/null || true
+echo
+echo "After leaving, the workload is as it was:"
+tail -3 "$work/intercept.log"
+kc get deploy orders -o wide
