@@ -65,6 +65,15 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
       dispatch(socket, head, kind === 'need-more' ? 'other' : kind);
     }
     function onEnd(): void {
+      // Connected and closed without a byte: a kubelet tcpSocket probe, say. There is nothing to
+      // route, and the app saw such connections before the intercept, so it sees them still.
+      if (head.length === 0) {
+        clearTimeout(timer);
+        socket.removeListener('data', onData);
+        stats.passthroughConnections++;
+        passThrough(socket, head, config.appHost, mapping.appPort);
+        return;
+      }
       decide('other');
     }
     socket.on('data', onData);

@@ -149,6 +149,19 @@ describe('other protocols', () => {
     expect(await tlsGet(agentPort(tls))).toBe('tls:laptop');
   });
 
+  it('leaves a connect-and-close (a kubelet tcpSocket probe) to the app under a global intercept', async () => {
+    const c = await client(tcp, lTcp, {});
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: agentPort(tcp) }, () => s.end());
+      s.on('close', () => resolve());
+      s.on('error', reject);
+    });
+    // Past the sniff timeout: a probe that had been routed would have shown up by now.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(c.events.filter((e) => e.type === 'traffic-start' || e.type === 'warning')).toEqual([]);
+    expect(await tcpExchange(agentPort(tcp), 'ping')).toBe('laptop:ping');
+  });
+
   it('passes server-speaks-first protocols through after the sniff timeout', async () => {
     // A caller that waits for the server to speak first still reaches the app (tcp echo answers on input,
     // so the caller writes after a pause longer than the sniff timeout).
