@@ -24,6 +24,8 @@ export interface NodeInvocation {
   printVersion: boolean;
 }
 
+const V8_HEAP_FLAGS = new Set(['--max-semi-space-size', '--max-old-space-size', '--optimize-for-size']);
+
 /** Node exits with 9 for an invalid command-line option. */
 export const INVALID_OPTION_EXIT = 9;
 
@@ -58,9 +60,12 @@ export function parseNodeArgs(argv: string[]): NodeInvocation {
       inv.print = true;
     } else if (name === '-v' || name === '--version') inv.printVersion = true;
     else if (name === '--enable-source-maps') process.setSourceMapsEnabled(true);
-    else {
+    else if (V8_HEAP_FLAGS.has(name)) {
+      // Accepted so the agent's command line runs, but V8 fixes its heap at start-up: the kubelet
+      // passes these through NODE_OPTIONS in the binary, which the binary's Node does honour.
+    } else {
       throw new NodeOptionError(
-        `${name} is not supported when kubectl-intercept runs as node (supported: --require, --import, --eval, --print, --enable-source-maps, --version)`,
+        `${name} is not supported when kubectl-intercept runs as node (supported: --require, --import, --eval, --print, --enable-source-maps, --version, --max-semi-space-size, --max-old-space-size, --optimize-for-size)`,
       );
     }
   }

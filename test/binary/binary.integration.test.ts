@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { get, startHolder, startLocalApp, stopHolder, waitActive } from '../e2e/harness.js';
 import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
 
 const root = process.cwd();
@@ -120,6 +121,22 @@ describe(`the ${target} binary against the playground`, () => {
     expect(r.stdout).toMatch(/deployment\/users\s+2\/2\s+users:8080/);
   });
 
-  // When the intercept command exists: one real intercept end to end with this binary.
-  it.todo('intercepts a playground workload end to end (needs the intercept command)');
+  it('intercepts orders end to end: matching requests reach this machine, and leaving restores it', async () => {
+    const app = await startLocalApp('binary');
+    const before = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
+    const holder = startHolder(['orders', '--port', `${app.port}:http`, '--http-header', 'x-dev=binary', '--name', 'bin-e2e', '--kubeconfig', pg.kubeconfigPath], { bin });
+    try {
+      await waitActive(holder, 'bin-e2e');
+      const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
+      expect(await get(ip, 8080, '/orders/7', { 'x-dev': 'binary' })).toEqual({ status: 200, body: 'local:binary /orders/7' });
+      const passed = await get(ip, 8080, '/orders/7');
+      expect(JSON.parse(passed.body)).toMatchObject({ service: 'orders', path: '/orders/7' });
+      expect(await stopHolder(holder)).toBe(0);
+    } finally {
+      await stopHolder(holder, 'SIGKILL');
+      await app.close();
+    }
+    const after = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
+    expect(after.spec.template).toEqual(before.spec.template);
+  }, 120_000);
 });

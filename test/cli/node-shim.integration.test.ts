@@ -56,6 +56,13 @@ describe('kubectl-intercept as node', () => {
     expect(asNode(['-p', '6 * 7']).stdout).toBe('42\n');
   });
 
+  it('accepts the heap flags the agent runs with', () => {
+    const r = asNode(['--max-semi-space-size=1', '--optimize-for-size', '-p', '"ran"']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ran\n');
+  });
+
   it('refuses an option it cannot honour, as node does, with exit code 9', () => {
     const r = asNode(['--inspect', 'app.cjs']);
     expect(r.code).toBe(9);

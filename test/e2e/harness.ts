@@ -18,12 +18,13 @@ export interface Holder {
 }
 
 /**
- * `viaNode` runs `node -- BIN ARGS`: Node 20 reads `--env-file` from anywhere on its command line,
- * even after the script (see docs/notes/engine.md), so the shebang form cannot take that flag yet.
+ * `viaNode` runs `node -- BIN ARGS` rather than relying on the bundle's shebang; `bin` runs another
+ * build of the CLI (the single binary).
  */
-export function startHolder(args: string[], opts: { viaNode?: boolean } = {}): Holder {
+export function startHolder(args: string[], opts: { viaNode?: boolean; bin?: string } = {}): Holder {
   const home = mkdtempSync(join(tmpdir(), 'intercept-home-'));
-  const [file, argv] = opts.viaNode ? [process.execPath, ['--', BIN, ...args]] : [BIN, args];
+  const bin = opts.bin ?? BIN;
+  const [file, argv] = opts.viaNode ? [process.execPath, ['--', bin, ...args]] : [bin, args];
   const child = spawn(file, argv, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -35,8 +35,15 @@ export function imageID(image: string): string {
  * single-binary build (its execPath is then kubectl-intercept itself) or PLAYGROUND_NODE says otherwise.
  */
 export function nodeExecutable(): string {
-  if (process.env.PLAYGROUND_NODE) return process.env.PLAYGROUND_NODE;
-  return sea.isSea() ? 'node' : process.execPath;
+  return process.env.PLAYGROUND_NODE || process.execPath;
+}
+
+/**
+ * In the single binary process.execPath is kubectl-intercept itself, which behaves like node when
+ * this variable is set (plugin/cli/node-shim.ts); it is inherited, so a shell's `node` works too.
+ */
+export function nodeModeEnv(): Record<string, string> {
+  return !process.env.PLAYGROUND_NODE && sea.isSea() ? { KUBECTL_INTERCEPT_AS_NODE: '1' } : {};
 }
 
 const nodeNames = new Set(['node', '/usr/local/bin/node', '/usr/bin/node', 'nodejs']);

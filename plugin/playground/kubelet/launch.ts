@@ -2,10 +2,11 @@
 // expansion of command/args, container paths of mounts mapped to the pod's folders (in command,
 // args, workingDir and env values), and the pod-network preload.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Container } from '@kubernetes/client-node';
 import { expandCommand } from './env.js';
-import { nodeExecutable, resolveLaunch } from './image.js';
+import { nodeExecutable, nodeModeEnv, resolveLaunch } from './image.js';
 import { mapContainerPath, type Mount } from './volumes.js';
 
 export interface LaunchContext {
@@ -26,6 +27,8 @@ export interface SpawnPlan {
   env: Record<string, string>;
 }
 
+const HEAP_FLAG = /^--(max-semi-space-size|max-old-space-size)=\d+$|^--optimize-for-size$/;
+
 /** Thrown when the executable does not exist in the image (RunContainerError / StartError). */
 export class StartError extends Error {
   override name = 'StartError';
@@ -40,8 +43,14 @@ export function planProcess(ctx: LaunchContext, commandOverride?: readonly strin
   const workingDir = ctx.container.workingDir ? map(ctx.container.workingDir) : undefined;
   const cwd = workingDir && workingDir !== ctx.container.workingDir ? workingDir : ctx.containerDir;
   switch (launch.kind) {
-    case 'node':
-      return { file: nodeExecutable(), args: ['--require', ctx.preload, ...launch.args], cwd, env };
+    case 'node': {
+      if (!env.KUBECTL_INTERCEPT_AS_NODE) return { file: nodeExecutable(), args: ['--require', ctx.preload, ...launch.args], cwd, env };
+      // The single binary as node sizes its heap only from NODE_OPTIONS (see node-shim.ts).
+      const heap = launch.args.filter((a, i) => i < launch.args.findIndex((x) => !x.startsWith('-')) && HEAP_FLAG.test(a));
+      const args = launch.args.filter((a) => !heap.includes(a));
+      const nodeOptions = [...heap, env.NODE_OPTIONS].filter(Boolean).join(' ');
+      return { file: nodeExecutable(), args: ['--require', ctx.preload, ...args], cwd, env: { ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } };
+    }
     case 'shell': {
       // A shell may start node itself: NODE_OPTIONS carries the preload to it.
       const nodeOptions = [`--require ${JSON.stringify(ctx.preload)}`, env.NODE_OPTIONS].filter(Boolean).join(' ');
@@ -54,11 +63,25 @@ export function planProcess(ctx: LaunchContext, commandOverride?: readonly strin
   }
 }
 
+/**
+ * The folder that puts `node` first on the container's PATH: node's own, or, in the single binary
+ * (whose file is not named node), a folder in the container's with a `node` link to it.
+ */
+function nodeBinDir(ctx: LaunchContext): string {
+  const exe = nodeExecutable();
+  if (path.basename(exe) === 'node') return path.dirname(exe);
+  const dir = path.join(ctx.containerDir, '.node-bin');
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(path.join(dir, 'node'))) symlinkSync(exe, path.join(dir, 'node'));
+  return dir;
+}
+
 // What the runtime and the node image put in every container before the pod's own variables
 // (containerd adds HOSTNAME; the image sets PATH and NODE_VERSION); the pod's env wins.
 function processEnv(ctx: LaunchContext): Record<string, string> {
-  const nodeDir = path.dirname(nodeExecutable());
+  const nodeDir = nodeBinDir(ctx);
   const base: Record<string, string> = {
+    ...nodeModeEnv(),
     PATH: [nodeDir, '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':'),
     HOSTNAME: ctx.podName,
     NODE_VERSION: process.versions.node,
