@@ -3,13 +3,24 @@
 // localhost / 127.0.0.1 / ::1 onto the pod IP, so two replicas can both bind 0.0.0.0:8080 and
 // "localhost inside a pod" is the pod. The pod IP is written into the file itself (one file per
 // pod), so the container's environment stays exactly what the pod spec asks for.
+// It also ends the container when the kubelet's process is gone: on a real node containers outlive
+// a kubelet crash, but a playground killed outright would otherwise leave its pods running on the
+// developer's machine with nothing to ever stop them.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-function preloadSource(podIP: string): string {
+function preloadSource(podIP: string, kubeletPid: number): string {
   return `'use strict';
 // Written by the playground kubelet: maps this pod's loopback and wildcard addresses to its IP.
 const podIP = ${JSON.stringify(podIP)};
+const kubeletPid = ${kubeletPid};
+setInterval(function watchKubelet() {
+  try {
+    process.kill(kubeletPid, 0);
+  } catch (err) {
+    if (err && err.code === 'ESRCH') process.kill(process.pid, 'SIGKILL');
+  }
+}, 1000).unref();
 const net = require('node:net');
 const dgram = require('node:dgram');
 const local = new Set(['', '0.0.0.0', '::', '::0', 'localhost', '127.0.0.1', '::1', '0:0:0:0:0:0:0:0']);
@@ -64,6 +75,6 @@ dgram.Socket.prototype.bind = function podBind(...args) {
 /** Writes the pod's preload file; returns its path (for `--require` and NODE_OPTIONS). */
 export async function writePreload(podDir: string, podIP: string): Promise<string> {
   const file = path.join(podDir, 'pod-network.cjs');
-  await writeFile(file, preloadSource(podIP));
+  await writeFile(file, preloadSource(podIP, process.pid));
   return file;
 }
