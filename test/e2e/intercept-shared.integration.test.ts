@@ -78,6 +78,10 @@ describe('two users on orders at once', () => {
       return items.map((i: { name: string; state: string }) => `${i.name}:${i.state}`).join(' ') === 'alice:orphaned bob:live';
     }, { timeoutMs: 30_000, intervalMs: 1000, what: "alice's intercept to show as orphaned" });
     expect(await runInterceptOk(['status', '--kubeconfig', kc])).toMatch(/bob +deployment\/orders +orders:8080 +x-dev=bob .* live\n/);
+    // `list` shows both beside the workload, the crashed one as orphaned.
+    expect(await runInterceptOk(['list', '--kubeconfig', kc])).toMatch(
+      /deployment\/orders .*installed +intercepted: alice \(x-dev=alice\) by \S+, orphaned; bob \(x-dev=bob\) by \S+\n/,
+    );
 
     // Cleaning up after the crash: the agent stays for bob.
     const left = await runIntercept(['leave', 'alice', '--kubeconfig', kc], { timeoutMs: 60_000 });

@@ -1,5 +1,6 @@
 // `kubectl intercept list`: complete, validate and run; the yargs wiring is in list.ts.
 import yaml from 'js-yaml';
+import { interceptStatuses, type InterceptStatus } from '../../engine/intercepts.js';
 import { listWorkloads } from '../../engine/list.js';
 import type { WorkloadInfo } from '../../engine/workloads.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
@@ -26,7 +27,7 @@ export function completeList(argv: Record<string, unknown>, deps: CliDeps): List
 }
 
 /** The machine-readable form: a versioned list, so scripts can rely on its shape. */
-export function listDocument(items: WorkloadInfo[]) {
+export function listDocument(items: ListedWorkload[]) {
   return {
     apiVersion: 'kubectl-intercept.io/v1alpha1',
     kind: 'WorkloadList',
@@ -34,8 +35,19 @@ export function listDocument(items: WorkloadInfo[]) {
   };
 }
 
+export type ListedWorkload = WorkloadInfo & { intercepts: InterceptStatus[] };
+
+/** Each workload with the intercepts (live or orphaned) that its Leases record. */
+export async function listWithIntercepts(opts: ListOptions): Promise<ListedWorkload[]> {
+  const [workloads, intercepts] = await Promise.all([listWorkloads(opts.access, opts.namespace), interceptStatuses(opts.access, opts.namespace)]);
+  return workloads.map((w) => ({
+    ...w,
+    intercepts: intercepts.filter((i) => i.namespace === w.namespace && i.kind === w.kind && i.workload === w.name),
+  }));
+}
+
 export async function runList(opts: ListOptions, deps: CliDeps): Promise<void> {
-  const items = await listWorkloads(opts.access, opts.namespace);
+  const items = await listWithIntercepts(opts);
   if (opts.output === 'json') {
     deps.stdout.write(JSON.stringify(listDocument(items), null, 2) + '\n');
   } else if (opts.output === 'yaml') {

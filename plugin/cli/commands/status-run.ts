@@ -1,9 +1,6 @@
 // `kubectl intercept status`: complete and run (nothing to validate).
-import { CoordinationV1Api } from '@kubernetes/client-node';
-import type { InterceptInfo } from '../../engine/events.js';
 import { matchText } from '../../engine/intercept-match.js';
-import { allLeases, interceptOf, isExpired } from '../../engine/lease.js';
-import { kubeError, makeClient } from '../../kube/api.js';
+import { interceptStatuses } from '../../engine/intercepts.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
@@ -15,30 +12,9 @@ export interface StatusOptions {
   output: 'table' | 'json';
 }
 
-export interface InterceptStatus extends InterceptInfo {
-  /** live: renewed recently; orphaned: its holder stopped renewing (crashed); `leave` cleans it up. */
-  state: 'live' | 'orphaned';
-  renewTime?: string;
-}
-
 export function completeStatus(argv: Record<string, unknown>, deps: CliDeps): StatusOptions {
   const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
   return { access, namespace: argv['all-namespaces'] ? undefined : access.namespace, output: argv.output === 'json' ? 'json' : 'table' };
-}
-
-export async function interceptStatuses(access: KubeAccess, namespace: string | undefined, now = Date.now()): Promise<InterceptStatus[]> {
-  let leases;
-  try {
-    leases = await allLeases(makeClient(access, CoordinationV1Api), namespace);
-  } catch (err) {
-    throw kubeError(err, access, 'listing intercepts');
-  }
-  return leases.flatMap((l) => {
-    const info = interceptOf(l);
-    if (!info) return [];
-    const renew = l.spec?.renewTime ? new Date(l.spec.renewTime).toISOString() : undefined;
-    return [{ ...info, state: isExpired(l, now) ? ('orphaned' as const) : ('live' as const), ...(renew ? { renewTime: renew } : {}) }];
-  }).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
 export async function runStatus(opts: StatusOptions, deps: CliDeps): Promise<void> {

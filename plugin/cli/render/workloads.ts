@@ -1,4 +1,6 @@
 // The `list` table and its wide variant, as pure functions of the workload summaries.
+import type { InterceptStatus } from '../../engine/intercepts.js';
+import { matchText } from '../../engine/intercept-match.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../engine/workloads.js';
 import { renderTable } from './table.js';
 
@@ -11,7 +13,17 @@ export function formatPort(p: ServicePortInfo): string {
   return `${p.service}:${p.port}${name}${target}${p.protocol === 'TCP' ? '' : `/${p.protocol}`}`;
 }
 
-export function workloadRows(items: WorkloadInfo[], opts: { allNamespaces: boolean; wide: boolean }): string {
+/** `orders-alice (x-dev=alice) by alice@laptop, orphaned`: one intercept in a cell. */
+export function formatIntercept(i: InterceptStatus): string {
+  return `${i.name} (${matchText(i.match)}) by ${i.holder}${i.state === 'orphaned' ? ', orphaned' : ''}`;
+}
+
+function statusCell(w: WorkloadInfo & { intercepts?: InterceptStatus[] }): string {
+  if (w.intercepts?.length) return `intercepted: ${w.intercepts.map(formatIntercept).join('; ')}`;
+  return w.notInterceptable ? `cannot intercept: ${w.notInterceptable}` : 'ready to intercept';
+}
+
+export function workloadRows(items: (WorkloadInfo & { intercepts?: InterceptStatus[] })[], opts: { allNamespaces: boolean; wide: boolean }): string {
   const headers = [...(opts.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'SERVICE PORTS', 'AGENT', 'STATUS'];
   if (opts.wide) headers.push('CONTAINERS', 'IMAGES');
   const rows = items.map((w) => {
@@ -22,7 +34,7 @@ export function workloadRows(items: WorkloadInfo[], opts: { allNamespaces: boole
       `${w.readyReplicas}/${w.replicas}`,
       w.ports.length ? w.ports.map(formatPort).join(',') : '<none>',
       w.agentInstalled ? 'installed' : '-',
-      w.notInterceptable ? `cannot intercept: ${w.notInterceptable}` : 'ready to intercept',
+      statusCell(w),
       ...(opts.wide ? [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? '').join(',')] : []),
     ];
   });
