@@ -23,7 +23,7 @@ export interface ControlDeps {
 const HELLO_TIMEOUT_MS = 5000;
 
 export function startControlServer(deps: ControlDeps): Promise<net.Server> {
-  const server = net.createServer(function onControlConnection(socket) {
+  const server = net.createServer({ noDelay: true }, function onControlConnection(socket) {
     serveClient(socket, deps);
   });
   return new Promise((resolve, reject) => {

@@ -60,6 +60,8 @@ function dialKubelet(target: KubeletTarget, socket: Duplex, onReady: (upstream: 
     servername: isIP(target.host) ? undefined : target.host,
     ALPNProtocols: ['http/1.1'],
   });
+  // Small request/response frames both ways: Nagle against delayed ACKs costs 40 ms a request.
+  upstream.setNoDelay(true);
   let connected = false;
   upstream.once('secureConnect', () => {
     connected = true;

@@ -89,6 +89,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Upgraded streams (port-forward) carry small frames both ways: no Nagle on them.
+    req.socket.setNoDelay(true);
     try {
       const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
       if (!bearerUser(req, opts.tokens)) throw unauthorized();

@@ -26,7 +26,8 @@ export interface ForwardablePod {
 const graceAfterOneSide = 1000;
 
 export function forwardPort(pod: ForwardablePod, port: number, streams: ForwardStreams): void {
-  const conn = net.connect({ host: pod.podIP, port });
+  // No Nagle: a forwarded request/response would otherwise wait out the peer's delayed ACK.
+  const conn = net.connect({ host: pod.podIP, port, noDelay: true });
   let connected = false;
   let finished = false;
   let oneSideDone: NodeJS.Timeout | undefined;

@@ -31,6 +31,8 @@ export function createKubeletServer(tls: { cert: string; key: string; ca: string
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    // Port-forward carries small frames both ways: without this each waits out a delayed ACK.
+    (req.socket as TLSSocket).setNoDelay(true);
     if (!(req.socket as TLSSocket).authorized) {
       rejectUpgrade(socket, 401, 'Unauthorized');
       return;

@@ -41,7 +41,7 @@ export async function startKubeProxy(kc: KubeConfig, opts: { log?: (msg: string)
       sock.resetAndDestroy();
       return;
     }
-    const upstream = net.connect({ host: backend.ip, port: backend.port });
+    const upstream = net.connect({ host: backend.ip, port: backend.port, noDelay: true });
     l.sockets.add(upstream);
     upstream.on('close', () => l.sockets.delete(upstream));
     sock.pipe(upstream).pipe(sock);
@@ -68,7 +68,7 @@ export async function startKubeProxy(kc: KubeConfig, opts: { log?: (msg: string)
     }
     for (const [key, w] of wanted) {
       if (listeners.has(key)) continue;
-      const l: Listener = { server: net.createServer(), sockets: new Set(), rr: new RoundRobin() };
+      const l: Listener = { server: net.createServer({ noDelay: true }), sockets: new Set(), rr: new RoundRobin() };
       l.server.on('connection', onConnection(w.ns, w.name, w.portName, l));
       l.server.on('error', (err) => log(`kube-proxy: cannot listen on ${w.ip}:${w.port} for service ${w.ns}/${w.name}: ${err.message}`));
       l.server.listen(w.port, w.ip);

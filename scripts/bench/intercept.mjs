@@ -1,0 +1,130 @@
+// Benchmark (not a test): an intercept on the playground, timed as a user lives it.
+//   1. `kubectl intercept orders --port L:http --http-header x-dev=bench -o json`: time from the
+//      command to ACTIVE, and how much of it the rollout of the agent took (goal: ACTIVE under
+//      2 s beyond the rollout itself);
+//   2. request latency, both over the API server's port-forward: a plain `kubectl port-forward` to
+//      an orders pod's app port, against an intercepted request (cluster IP -> agent -> tunnel ->
+//      this machine), each answering GET /health;
+//   3. `leave`: time from SIGTERM to the holder's exit, which comes once the workload is restored.
+// Usage: node scripts/bench/intercept.mjs [requests=300]   (after `npm run build`)
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'dist', 'kubectl-intercept');
+if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build`);
+const requests = Number(process.argv[2] ?? 300);
+const work = mkdtempSync(join(tmpdir(), 'bench-intercept-'));
+const kubeconfig = join(work, 'kubeconfig.yaml');
+const env = { ...process.env, HOME: work, KUBECONFIG: kubeconfig };
+const children = [];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function start(cmd, args) {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  let buf = '';
+  child.stdout.on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push({ at: performance.now(), text: buf.slice(0, i) });
+      buf = buf.slice(i + 1);
+    }
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((r) => child.on('close', (code) => r(code)));
+  children.push(child);
+  return { child, lines, stderr: () => err, exited };
+}
+
+async function until(what, fn, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const kubectl = (...args) => spawnSync('kubectl', ['--cache-dir', join(work, 'cache'), ...args], { env, encoding: 'utf8' }).stdout.trim();
+
+function get(host, port, path, headers, agent) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    http.get({ host, port, path, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode }));
+    }).on('error', reject);
+  });
+}
+
+async function latency(host, port, headers, expectLocal) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times = [];
+  for (let i = 0; i < requests + 20; i++) {
+    const r = await get(host, port, '/health', headers, agent);
+    if (r.status !== 200) throw new Error(`GET /health answered ${r.status}`);
+    if (i >= 20) times.push(r.ms); // the first requests warm up connections and JIT
+  }
+  agent.destroy();
+  if (expectLocal && localHits < requests) throw new Error(`only ${localHits} requests reached this machine`);
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+let localHits = 0;
+const local = http.createServer((req, res) => {
+  localHits++;
+  res.end('{"status":"ok","from":"laptop"}');
+});
+
+try {
+  const pg = start(bin, ['playground', '--kubeconfig-out', kubeconfig, '--no-traffic']);
+  await until('the playground to be ready', () => pg.lines.some((l) => l.text.includes('ready')));
+  await new Promise((r) => local.listen(0, '127.0.0.1', r));
+  const localPort = local.address().port;
+
+  const t0 = performance.now();
+  const holder = start(bin, ['orders', '--port', `${localPort}:http`, '--http-header', 'x-dev=bench', '--name', 'bench', '-o', 'json']);
+  const active = await until('the intercept to be active', () => holder.lines.find((l) => l.text.includes('"type":"intercept","state":"active"')));
+  const events = holder.lines.map((l) => ({ at: l.at, e: JSON.parse(l.text) }));
+  const rollout = events.filter((x) => x.e.type === 'progress' && x.e.step === 'rollout');
+  const rolloutMs = rollout.length ? rollout.at(-1).at - rollout[0].at : 0;
+  const toActive = active.at - t0;
+
+  const ip = kubectl('get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}');
+  const pod = kubectl('get', 'pods', '-l', 'app=orders', '-o', 'jsonpath={.items[0].metadata.name}');
+  const appPort = 3000;
+  const pfPort = 20000 + Math.floor(Math.random() * 20000);
+  const pf = start('kubectl', ['--cache-dir', join(work, 'cache'), 'port-forward', `pod/${pod}`, `${pfPort}:${appPort}`]);
+  await until('kubectl port-forward to listen', () => pf.lines.some((l) => l.text.startsWith('Forwarding from')));
+  const plain = await latency('127.0.0.1', pfPort, {}, false);
+  const intercepted = await latency(ip, 8080, { 'x-dev': 'bench' }, true);
+  pf.child.kill('SIGTERM');
+
+  const t1 = performance.now();
+  holder.child.kill('SIGTERM');
+  const code = await holder.exited;
+  const leaveMs = performance.now() - t1;
+  if (code !== 0) throw new Error(`the holder exited ${code}: ${holder.stderr()}`);
+
+  const f = (ms) => `${ms.toFixed(0)} ms`;
+  console.log(`command -> ACTIVE: ${f(toActive)} (rollout of the agent ${f(rolloutMs)}, the rest ${f(toActive - rolloutMs)}; goal: rest < 2000 ms)`);
+  console.log(`leave (SIGTERM -> restored and exited): ${f(leaveMs)}`);
+  console.log(`GET /health over ${requests} sequential keep-alive requests:`);
+  console.log(`  plain kubectl port-forward to the app:      p50 ${plain.p50.toFixed(2)} ms  p99 ${plain.p99.toFixed(2)} ms`);
+  console.log(`  intercepted (agent + tunnel over the API):   p50 ${intercepted.p50.toFixed(2)} ms  p99 ${intercepted.p99.toFixed(2)} ms  (${(intercepted.p50 / plain.p50).toFixed(2)}x at p50)`);
+} finally {
+  for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
+  await sleep(500);
+  local.close();
+  rmSync(work, { recursive: true, force: true });
+}
