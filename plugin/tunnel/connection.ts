@@ -26,6 +26,12 @@ export interface ConnectionOptions {
 }
 
 const WELCOME_TIMEOUT_MS = 10_000;
+/**
+ * The agent pings every second. A tunnel that carries no ping for this long is dead even if no
+ * socket says so (an API server or a node that stopped answering keeps its connections open):
+ * the connection is closed so that the tunnel reconnects, or reports why it cannot.
+ */
+export const SILENCE_LIMIT_MS = 6_000;
 
 /** Thrown when the agent refuses the client (wrong credential...): reconnecting will not help. */
 export class RefusedError extends Error {
@@ -60,12 +66,23 @@ export class AgentConnection {
       else if (msg.t === 'reply') { this.pending.get(msg.rid)?.(msg); this.pending.delete(msg.rid); }
     };
 
+    let lastHeard = Date.now();
+    const silence = setInterval(() => {
+      if (Date.now() - lastHeard <= SILENCE_LIMIT_MS) return;
+      closeReason = `no ping from the agent for ${SILENCE_LIMIT_MS / 1000} s: the API server or the pod stopped answering`;
+      this.close();
+    }, 1000);
+    silence.unref();
     this.server.on('session', (session: ServerHttp2Session) => {
       this.session = session;
+      session.on('ping', () => {
+        lastHeard = Date.now();
+      });
       session.on('error', (err: Error) => { closeReason = `the tunnel failed: ${err.message}`; });
       session.on('connect', () => session.setLocalWindowSize(SESSION_WINDOW));
       session.once('close', () => {
         clearTimeout(timer);
+        clearInterval(silence);
         settleReady?.reject(new Error(closeReason));
         for (const done of this.pending.values()) done({ t: 'reply', rid: 0, ok: false, error: closeReason });
         this.pending.clear();
@@ -92,7 +109,10 @@ export class AgentConnection {
     // A TCP socket (tests, a local relay) would otherwise hold small frames back (Nagle).
     (duplex as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     duplex.on('error', (err: Error) => { closeReason = `the tunnel failed: ${err.message}`; });
-    duplex.on('close', () => this.session?.destroy());
+    duplex.on('close', () => {
+      clearInterval(silence);
+      this.session?.destroy();
+    });
     this.server.emit('connection', duplex);
   }
 

@@ -2,6 +2,7 @@
 // and after a drop reconnects with backoff and registers again, reporting its state as events.
 import { clusterError, userError } from '../errors.js';
 import { AgentConnection, RefusedError } from './connection.js';
+import { asSocket } from './socket-bridge.js';
 import type { PortCounts, Registration, ReconnectPolicy, TunnelEvent, TunnelOptions, TunnelSession, TunnelState } from './types.js';
 
 const defaultPolicy: ReconnectPolicy = { initialDelayMs: 200, maxDelayMs: 5000, giveUpAfterMs: 120_000 };
@@ -29,7 +30,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
 
   /** Dials and authenticates; registers what it must. Throws RefusedError or a connection error. */
   async function connectOnce(initial: boolean): Promise<AgentConnection> {
-    const duplex = await options.dial();
+    const duplex = await asSocket(await options.dial());
     const c = new AgentConnection(duplex, {
       token: options.token, clientName: options.clientName, pod: options.pod, localTarget: options.localTarget,
       bodyPreviewBytes: options.bodyPreviewBytes ?? 0, emit,
