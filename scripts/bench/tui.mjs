@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// TUI benchmark (not a test): the real component tree under a flood of requests.
+// Usage: node scripts/bench/tui.mjs [seconds=60] [rate=1000] [columns=80] [rows=24] [--bounded-measure-cache]
+// Bundles scripts/bench/tui-entry.tsx with esbuild (the sources are TypeScript), then feeds
+// `rate` traffic events/s for `seconds` into runTui rendering to a null TTY, and prints how many
+// the view kept up with, frames/s, event-loop delay, CPU and RSS per second (flat = bounded).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+// Heap sizes mean something only after a full collection: run again with --expose-gc.
+if (typeof globalThis.gc !== 'function') {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bounded = process.argv.includes('--bounded-measure-cache');
+const [seconds = 60, rate = 1000, columns = 80, rows = 24] = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+const out = mkdtempSync(join(root, 'node_modules', '.bench-tui-'));
+try {
+  const file = join(out, 'tui.mjs');
+  await build({
+    entryPoints: [join(root, 'scripts/bench/tui-entry.tsx')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    jsx: 'automatic',
+    // With --bounded-measure-cache Ink is bundled too, its measure-text swapped for a bounded one.
+    ...(bounded
+      ? {
+          external: ['yoga-layout', 'react', 'react-reconciler', 'widest-line'],
+          alias: { 'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs') },
+          plugins: [{
+            name: 'bounded-measure-text',
+            setup(b) {
+              b.onResolve({ filter: /measure-text\.js$/ }, (a) => (a.importer.includes('/ink/') ? { path: join(root, 'ui/vendor/ink-measure-text.mjs') } : undefined));
+            },
+          }],
+        }
+      : { packages: 'external' }),
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  process.env.NODE_ENV ??= 'production';
+  const { benchTui } = await import(pathToFileURL(file).href);
+  console.log(`feeding ${rate} requests/s for ${seconds} s into the traffic view at ${columns}x${rows}…`);
+  const r = await benchTui({ seconds, rate, columns, rows });
+  const keptUp = r.shownTotal === r.sent ? 'all' : `${r.shownTotal} of ${r.sent}`;
+  console.log(`sent ${r.sent} requests in ${r.wallSeconds.toFixed(1)} s (${(r.sent / r.wallSeconds).toFixed(0)}/s); the last frame counted ${keptUp}`);
+  console.log(`terminal writes: ${r.writesPerSecond.toFixed(1)}/s, ${(r.bytesWritten / 1e6).toFixed(1)} MB written`);
+  console.log(`CPU: ${r.cpuPercent.toFixed(0)}% of one core; event-loop delay p50 ${r.loopDelayP50Ms.toFixed(1)} ms, p99 ${r.loopDelayP99Ms.toFixed(1)} ms, max ${r.loopDelayMaxMs.toFixed(1)} ms`);
+  console.log(`RSS by second (MB): ${r.rssMB.join(' ')}`);
+  console.log(`heap after GC by second (MB): ${r.heapMB.join(' ')}`);
+  console.log(`q -> exit: ${r.quitMs.toFixed(0)} ms, exit code ${r.exitCode}`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}

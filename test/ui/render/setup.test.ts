@@ -1,0 +1,65 @@
+import { describe, expect, it } from '@jest/globals';
+import { filterWorkloads, matchFromForm, matchSummary, planLines, portLabel, workloadCells } from '../../../ui/render/setup.js';
+import { WORKLOADS } from '../fixtures/workloads.js';
+
+describe('picker rows', () => {
+  it('shows kind, ready replicas, Service ports and the agent state or why not', () => {
+    expect(workloadCells(WORKLOADS[0])).toEqual({ name: 'deploy/orders', ready: '2/2', ports: 'orders:80', state: '' });
+    expect(workloadCells(WORKLOADS[1])).toMatchObject({ ports: 'users:80,users:9090', state: 'agent installed' });
+    expect(workloadCells(WORKLOADS[2])).toEqual({ name: 'sts/db', ready: '0/1', ports: '-', state: 'no Service selects its pods' });
+    expect(workloadCells(WORKLOADS[2], true).name).toBe('demo/sts/db');
+  });
+
+  it.each([
+    ['', 4],
+    ['ord', 1],
+    ['sts/', 1],
+    ['deploy', 3],
+    ['zzz', 0],
+    ['demo/', 4],
+  ])('filter %p keeps %p', (text, n) => {
+    expect(filterWorkloads(WORKLOADS, text)).toHaveLength(n);
+  });
+
+  it('labels Service ports with the container port they reach', () => {
+    expect(portLabel(WORKLOADS[0].ports[0])).toBe('orders:80 (http) → orders:8080');
+    expect(portLabel({ service: 's', port: 1, targetPort: 'web', protocol: 'TCP' })).toBe('s:1 → web (no container has it)');
+  });
+});
+
+describe('matchFromForm', () => {
+  it.each([
+    [{ headers: '', path: '', pathKind: 'prefix' }, {}, undefined],
+    [{ headers: 'x-dev=alice', path: '', pathKind: 'prefix' }, { headers: [{ name: 'x-dev', value: 'alice' }] }, undefined],
+    [{ headers: 'x-dev=~^al, x-team=a', path: '/api', pathKind: 'prefix' }, { headers: [{ name: 'x-dev', value: '^al', regex: true }, { name: 'x-team', value: 'a' }], path: { kind: 'prefix', value: '/api' } }, undefined],
+    [{ headers: '', path: '/v1/(orders', pathKind: 'regex' }, undefined, /invalid regular expression for the path/],
+    [{ headers: 'x-dev=~[a-', path: '', pathKind: 'prefix' }, undefined, /invalid regular expression for header x-dev/],
+    [{ headers: 'x-dev', path: '', pathKind: 'prefix' }, undefined, /not NAME=VALUE/],
+    [{ headers: 'bad header=1', path: '', pathKind: 'prefix' }, undefined, /invalid header name/],
+    [{ headers: '', path: 'api', pathKind: 'equal' }, undefined, /must start with \//],
+  ] as const)('%p', (form, match, error) => {
+    const r = matchFromForm(form);
+    if (match) expect(r.match).toEqual(match);
+    if (error) expect(r.error).toMatch(error);
+    else expect(r.error).toBeUndefined();
+  });
+
+  it('summarises global and filtered matches', () => {
+    expect(matchSummary({})).toMatch(/every request/);
+    expect(matchSummary({ headers: [{ name: 'x-dev', value: 'alice' }] })).toBe('requests with x-dev=alice; everything else keeps going to the pods');
+  });
+});
+
+describe('planLines', () => {
+  it('names every change the engine will make', () => {
+    const named = planLines({ workload: WORKLOADS[0], port: WORKLOADS[0].ports[0], localPort: 8080, match: {}, envFile: 'orders.env' });
+    expect(named[0]).toBe('add the traffic agent container to deploy/orders: its 2 pod(s) roll over');
+    expect(named[1]).toMatch(/keeps targetPort "http"/);
+    expect(named[3]).toMatch(/every request .* → 127\.0\.0\.1:8080$/);
+    expect(named[4]).toBe("the container's environment is written to orders.env");
+    const numeric = planLines({ workload: WORKLOADS[1], port: WORKLOADS[1].ports[0], localPort: 3000, match: { path: { kind: 'prefix', value: '/api' } } });
+    expect(numeric[0]).toMatch(/already has the agent: no restart/);
+    expect(numeric[1]).toMatch(/targetPort 3000 is pointed at the agent after the rollout/);
+    expect(numeric).toHaveLength(4);
+  });
+});

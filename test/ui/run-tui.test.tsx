@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { canRunTui, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, runTui } from '../../ui/run-tui.js';
+import { request } from './fixtures/events.js';
+import { FakeSession } from './fixtures/fake-session.js';
+import { stripAnsi, waitUntil } from './render-helper.js';
+import { FakeTtyIn, FakeTtyOut } from './tty-streams.js';
+
+const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
+
+function start(session: FakeSession, signals: NodeJS.Signals[] = []) {
+  const stdout = new FakeTtyOut();
+  const stderr = new FakeTtyOut();
+  const stdin = new FakeTtyIn();
+  const done = runTui({
+    session, header: HEADER, envFile: '/nonexistent/orders.env', signals, catchCrashes: false, engine: { intervalMs: 20 },
+    stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
+  });
+  return { stdout, stderr, stdin, done };
+}
+
+const running: Promise<unknown>[] = [];
+afterEach(async () => {
+  await Promise.allSettled(running.splice(0));
+});
+
+describe('canRunTui', () => {
+  it.each([
+    [true, true, {}, true],
+    [true, false, {}, false],
+    [false, true, {}, false],
+    [true, true, { CI: 'true' }, false],
+    [true, true, { CI: '1' }, false],
+    [true, true, { TERM: 'dumb' }, false],
+    [true, true, { TERM: 'xterm-256color' }, true],
+  ])('stdin TTY %p, stdout TTY %p, env %p: %p', (inTty, outTty, env, yes) => {
+    expect(canRunTui({ isTTY: inTty }, { isTTY: outTty }, env)).toBe(yes);
+  });
+});
+
+describe('runTui', () => {
+  it('runs in the alternate screen, leaves on q and gives the terminal back', async () => {
+    const session = new FakeSession();
+    const t = start(session);
+    running.push(t.done);
+    await waitUntil(() => stripAnsi(t.stdout.text()).includes('● healthy'), 'the traffic view');
+    expect(t.stdout.text().startsWith(ENTER_ALT_SCREEN)).toBe(true);
+    t.stdin.write('q');
+    expect(await t.done).toBe(0);
+    expect(session.left).toBe(1);
+    expect(t.stdout.text().endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+    expect(t.stderr.text()).toContain('left intercept orders-alice');
+  });
+
+  it('follows a terminal resize', async () => {
+    const t = start(new FakeSession());
+    running.push(t.done);
+    await waitUntil(() => stripAnsi(t.stdout.text()).includes('● healthy'), 'the traffic view');
+    const before = t.stdout.chunks.length;
+    t.stdout.resize(120, 30);
+    await waitUntil(() => t.stdout.chunks.slice(before).some((c) => stripAnsi(c).includes('https://127.0.0.1:39999')), 'a frame wide enough for the server');
+    t.stdin.write('q');
+    expect(await t.done).toBe(0);
+  });
+
+  it('leaves and restores the terminal on a signal', async () => {
+    const session = new FakeSession();
+    const listeners = process.listenerCount('SIGUSR2');
+    const t = start(session, ['SIGUSR2']);
+    running.push(t.done);
+    await waitUntil(() => stripAnsi(t.stdout.text()).includes('● healthy'), 'the traffic view');
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(await t.done).toBe(143);
+    expect(session.left).toBe(1);
+    expect(t.stdout.text().endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+    expect(process.listenerCount('SIGUSR2')).toBe(listeners);
+  });
+
+  it('leaves the intercept and restores the terminal when rendering crashes', async () => {
+    const session = new FakeSession();
+    const t = start(session);
+    running.push(t.done.catch(() => undefined));
+    await waitUntil(() => stripAnsi(t.stdout.text()).includes('● healthy'), 'the traffic view');
+    // A record the view cannot render (no pod name) stands in for any bug in a component.
+    session.emit([request(1, { pod: undefined as unknown as string })]);
+    await expect(t.done).rejects.toThrow();
+    expect(session.left).toBe(1);
+    expect(t.stdout.text().endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+    expect(t.stderr.text()).toContain('the terminal UI crashed');
+  });
+
+  it('prints the failure on the normal screen after a failed start', async () => {
+    const { clusterError } = await import('../../plugin/errors.js');
+    const session = new FakeSession({ startError: clusterError('no pod of the workload had a ready agent', 'check the pods with kubectl get pods') });
+    const t = start(session);
+    running.push(t.done);
+    await waitUntil(() => stripAnsi(t.stdout.text()).includes('check the pods'), 'the error panel');
+    t.stdin.write('q');
+    expect(await t.done).toBe(4);
+    expect(t.stderr.text()).toBe('error: no pod of the workload had a ready agent\n  check the pods with kubectl get pods\n');
+  });
+});

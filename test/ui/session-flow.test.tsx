@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanup } from 'ink-testing-library';
+import { clusterError } from '../../plugin/errors.js';
+import { SessionFlow as App } from '../../ui/session-flow.js';
+import { FAILED_START, requests } from './fixtures/events.js';
+import { FakeSession } from './fixtures/fake-session.js';
+import { KEY, press, renderTui, SIZE_80x24, waitForScreen, waitUntil } from './render-helper.js';
+
+const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
+const dirs: string[] = [];
+
+afterEach(async () => {
+  cleanup();
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function mount(session: FakeSession, extra: { envFile?: string; leaveSignal?: AbortSignal } = {}) {
+  const onExit = jest.fn<(code: number, message?: string) => void>();
+  const r = renderTui(<App session={session} header={HEADER} envFile={extra.envFile ?? '/nonexistent/x.env'} onExit={onExit} leaveSignal={extra.leaveSignal} size={SIZE_80x24} engine={{ intervalMs: 20 }} />);
+  return { r, onExit };
+}
+
+describe('App', () => {
+  it('starts the session, shows traffic, and on q shows the restore and exits 0', async () => {
+    let finishLeave!: () => void;
+    const session = new FakeSession({ holdLeave: new Promise<void>((r) => (finishLeave = r)) });
+    const { r, onExit } = mount(session);
+    await waitForScreen(r, '● healthy');
+    expect(session.started).toBe(1);
+    session.emit(requests(0, 3));
+    await waitForScreen(r, 'intercepted 3');
+    await press(r, 'q');
+    const leaving = await waitForScreen(r, 'removed the agent from deployment orders');
+    expect(leaving).toContain('Leaving: restoring the workload');
+    expect(leaving).toMatch(/roll out: deployment "orders" successfully rolled out \(2 of 2 ready\)/);
+    expect(onExit).not.toHaveBeenCalled();
+    finishLeave();
+    await waitUntil(() => onExit.mock.calls.length === 1, 'the exit');
+    expect(onExit).toHaveBeenCalledWith(0, 'left intercept orders-alice\n');
+    expect(session.left).toBe(1);
+  });
+
+  it('writes the env file with e (dotenv, owner-only)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tui-env-'));
+    dirs.push(dir);
+    const envFile = join(dir, 'orders.env');
+    const session = new FakeSession({ env: { DATABASE_URL: 'postgres://u:p@db/orders', MODE: 'dev mode' } });
+    const { r } = mount(session, { envFile });
+    await waitForScreen(r, '● healthy');
+    await press(r, 'e');
+    await waitForScreen(r, `wrote 2 variables to ${envFile}`);
+    expect(await readFile(envFile, 'utf8')).toBe("DATABASE_URL=postgres://u:p@db/orders\nMODE='dev mode'\n");
+    expect((await stat(envFile)).mode & 0o777).toBe(0o600);
+  });
+
+  it('shows a failed start as an error panel and exits with its category code', async () => {
+    const session = new FakeSession({ start: FAILED_START, startError: clusterError('the rollout of deployment orders failed: ImagePullBackOff', 'this intercept left nothing behind in the cluster') });
+    const { r, onExit } = mount(session);
+    const s = await waitForScreen(r, 'left nothing behind');
+    expect(s).toContain('The intercept failed');
+    expect(s).toContain('ImagePullBackOff');
+    await press(r, 'q');
+    await waitUntil(() => onExit.mock.calls.length === 1, 'the exit');
+    expect(onExit).toHaveBeenCalledWith(4, 'error: the rollout of deployment orders failed: ImagePullBackOff\n  this intercept left nothing behind in the cluster\n');
+    expect(session.left).toBe(0);
+  });
+
+  it('Ctrl-C while starting waits for the start, then leaves, and exits 130', async () => {
+    let finishStart!: () => void;
+    const session = new FakeSession({ holdStart: new Promise<void>((r) => (finishStart = r)) });
+    const { r, onExit } = mount(session);
+    await waitForScreen(r, 'Starting the intercept');
+    await press(r, KEY.ctrlC);
+    await waitForScreen(r, 'Leaving');
+    expect(session.left).toBe(0);
+    finishStart();
+    await waitUntil(() => onExit.mock.calls.length === 1, 'the exit');
+    expect(onExit.mock.calls[0][0]).toBe(130);
+    expect(session.left).toBe(1);
+  });
+
+  it('leaves when the intercept is ended elsewhere, or on a signal', async () => {
+    const ended = new FakeSession();
+    const a = mount(ended);
+    await waitForScreen(a.r, '● healthy');
+    ended.endElsewhere('its Lease was deleted');
+    await waitUntil(() => a.onExit.mock.calls.length === 1, 'the exit');
+    expect(ended.left).toBe(1);
+    cleanup();
+
+    const signalled = new FakeSession();
+    const controller = new AbortController();
+    const b = mount(signalled, { leaveSignal: controller.signal });
+    await waitForScreen(b.r, '● healthy');
+    controller.abort('SIGTERM');
+    await waitUntil(() => b.onExit.mock.calls.length === 1, 'the exit');
+    expect(b.onExit.mock.calls[0][0]).toBe(143);
+    expect(signalled.left).toBe(1);
+  });
+});

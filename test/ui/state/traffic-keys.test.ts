@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { INITIAL_UI, trafficKey, type TrafficUi } from '../../../ui/state/traffic-keys.js';
+
+const NONE = { upArrow: false, downArrow: false, leftArrow: false, return: false, escape: false, backspace: false, delete: false, ctrl: false, meta: false };
+const K = {
+  up: { ...NONE, upArrow: true },
+  down: { ...NONE, downArrow: true },
+  enter: { ...NONE, return: true },
+  esc: { ...NONE, escape: true, meta: true },
+  backspace: { ...NONE, backspace: true },
+  ctrl: { ...NONE, ctrl: true },
+  none: NONE,
+};
+const IDS = ['a', 'b', 'c'];
+const at = (over: Partial<TrafficUi>): TrafficUi => ({ ...INITIAL_UI, ...over });
+
+describe('trafficKey', () => {
+  it.each<[string, TrafficUi, string, typeof NONE, Partial<TrafficUi>, string | undefined]>([
+    ['up from following selects the newest', at({}), '', K.up, { selectedId: 'c' }, undefined],
+    ['up moves to older', at({ selectedId: 'c' }), '', K.up, { selectedId: 'b' }, undefined],
+    ['up stops at the oldest', at({ selectedId: 'a' }), '', K.up, { selectedId: 'a' }, undefined],
+    ['down past the newest follows again', at({ selectedId: 'c' }), '', K.down, { selectedId: undefined }, undefined],
+    ['down in the detail stays on the newest', at({ mode: 'detail', selectedId: 'c' }), '', K.down, { selectedId: 'c', mode: 'detail' }, undefined],
+    ['enter opens the selected request', at({ selectedId: 'b' }), '\r', K.enter, { mode: 'detail' }, undefined],
+    ['enter without a selection does nothing', at({}), '\r', K.enter, { mode: 'table' }, undefined],
+    ['a selection that scrolled away is no selection', at({ selectedId: 'gone' }), '\r', K.enter, { mode: 'table' }, undefined],
+    ['esc leaves the detail', at({ mode: 'detail', selectedId: 'b' }), '', K.esc, { mode: 'table', selectedId: 'b' }, undefined],
+    ['esc in the table follows again', at({ selectedId: 'b' }), '', K.esc, { selectedId: undefined }, undefined],
+    ['q leaves', at({}), 'q', K.none, {}, 'leave'],
+    ['q leaves from the detail too', at({ mode: 'detail', selectedId: 'a' }), 'q', K.none, {}, 'leave'],
+    ['Ctrl-C leaves even while filtering', at({ mode: 'filter' }), 'c', K.ctrl, {}, 'leave'],
+    ['p pauses or resumes', at({}), 'p', K.none, {}, 'toggle-pause'],
+    ['c clears and follows', at({ selectedId: 'a' }), 'c', K.none, { selectedId: undefined }, 'clear'],
+    ['e writes the env file', at({}), 'e', K.none, {}, 'write-env'],
+    ['/ starts a filter', at({}), '/', K.none, { mode: 'filter' }, undefined],
+    ['typing in the filter, q included', at({ mode: 'filter', filter: '/ap' }), 'q', K.none, { filter: '/apq' }, undefined],
+    ['backspace in the filter', at({ mode: 'filter', filter: '/ap' }), '', K.backspace, { filter: '/a' }, undefined],
+    ['enter keeps the filter', at({ mode: 'filter', filter: 'x' }), '\r', K.enter, { mode: 'table', filter: 'x' }, undefined],
+    ['esc drops the filter', at({ mode: 'filter', filter: 'x' }), '', K.esc, { mode: 'table', filter: '' }, undefined],
+  ])('%s', (_what, ui, input, key, expected, effect) => {
+    const r = trafficKey(ui, input, key, IDS);
+    expect(r.ui).toEqual({ ...ui, ...expected });
+    expect(r.effect).toBe(effect);
+  });
+
+  it('folds several keys in a row, each seeing the one before', () => {
+    let ui = INITIAL_UI;
+    for (const [input, key] of [['', K.up], ['', K.up], ['\r', K.enter]] as const) ui = trafficKey(ui, input, key, IDS).ui;
+    expect(ui).toEqual({ mode: 'detail', filter: '', selectedId: 'b' });
+  });
+});

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { cleanup } from 'ink-testing-library';
+import { clusterError } from '../../../plugin/errors.js';
+import { App } from '../../../ui/app.js';
+import type { SetupChoice } from '../../../ui/render/setup.js';
+import type { SetupOptions } from '../../../ui/views/SetupFlow.js';
+import { FakeSession } from '../fixtures/fake-session.js';
+import { WORKLOADS } from '../fixtures/workloads.js';
+import { KEY, press, renderTui, SIZE_80x24, sleep, waitForScreen, waitUntil } from '../render-helper.js';
+
+const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
+
+afterEach(cleanup);
+
+function mount(setup: Partial<SetupOptions> = {}) {
+  const chosen: SetupChoice[] = [];
+  const session = new FakeSession();
+  const onExit = jest.fn<(code: number, message?: string) => void>();
+  const options: SetupOptions = {
+    listWorkloads: async () => WORKLOADS,
+    createSession: (c) => {
+      chosen.push(c);
+      return session;
+    },
+    probePort: async (port) => port === 3000,
+    ...setup,
+  };
+  const r = renderTui(<App setup={options} header={HEADER} envFile="x.env" onExit={onExit} size={SIZE_80x24} engine={{ intervalMs: 20 }} />);
+  return { r, chosen, session, onExit };
+}
+
+describe('setup screens', () => {
+  it('picks a workload, a port, a match and confirms the plan, then holds the intercept', async () => {
+    const { r, chosen, session } = mount();
+    let s = await waitForScreen(r, 'deploy/orders');
+    expect(s).toContain('sts/db');
+    expect(s).toContain('no Service selects its pods');
+    expect(s).toContain('agent installed');
+    // Type to filter, then pick.
+    await press(r, 'o', 'r', 'd');
+    s = await waitForScreen(r, 'filter: ord');
+    expect(s).not.toContain('deploy/users');
+    await press(r, KEY.enter);
+    // Port: prefilled with the app's port; nothing listens there in this test.
+    s = await waitForScreen(r, 'local port: 8080');
+    expect(s).toContain('orders:80 (http) → orders:8080');
+    await waitForScreen(r, 'nothing listens on 127.0.0.1:8080');
+    await press(r, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace, '3', '0', '0', '0');
+    await waitForScreen(r, 'something listens on 127.0.0.1:3000');
+    await press(r, KEY.enter);
+    // Match: a bad regex is flagged as you type, and blocks Enter.
+    await waitForScreen(r, 'Which requests to intercept');
+    await press(r, KEY.down, KEY.tab, KEY.tab, '/', '(', 'v');
+    s = await waitForScreen(r, 'invalid regular expression for the path');
+    await press(r, KEY.enter);
+    expect(r.screen()).toContain('Which requests to intercept');
+    // Two backspaces in one chunk (a held key) both delete.
+    await press(r, KEY.backspace + KEY.backspace, KEY.tab);
+    await waitForScreen(r, 'path (prefix');
+    await press(r, 'a', 'p', 'i', KEY.up, 'x', '-', 'd', 'e', 'v', '=', 'a', 'l');
+    await waitForScreen(r, 'intercepts requests with x-dev=al, path prefix /api');
+    await press(r, KEY.enter);
+    s = await waitForScreen(r, 'This will change the cluster');
+    expect(s).toContain('add the traffic agent container to deploy/orders');
+    expect(s).toContain('127.0.0.1:3000');
+    await press(r, KEY.enter);
+    await waitForScreen(r, '● healthy');
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0]).toMatchObject({ localPort: 3000, match: { headers: [{ name: 'x-dev', value: 'al' }], path: { kind: 'prefix', value: '/api' } } });
+    expect(chosen[0].workload.name).toBe('orders');
+    expect(session.started).toBe(1);
+  });
+
+  it('tab lists the workloads of all namespaces, and back', async () => {
+    const other = { ...WORKLOADS[0], namespace: 'shop', name: 'cart' };
+    const asked: boolean[] = [];
+    const { r, chosen } = mount({
+      listWorkloads: async (all) => {
+        asked.push(all);
+        return all ? [...WORKLOADS, other] : WORKLOADS;
+      },
+    });
+    await waitForScreen(r, 'deploy/orders');
+    await press(r, KEY.tab);
+    let s = await waitForScreen(r, 'shop/deploy/cart');
+    expect(s).toContain('(all namespaces)');
+    expect(s).toContain('demo/deploy/orders');
+    await press(r, 's', 'h', 'o', 'p', KEY.enter);
+    await waitForScreen(r, 'Port of deploy/cart');
+    await press(r, KEY.escape);
+    await waitForScreen(r, 'Pick a workload');
+    await press(r, KEY.tab);
+    s = await waitForScreen(r, (x) => x.includes('deploy/orders') && !x.includes('(all namespaces)'));
+    expect(s).not.toContain('cart');
+    expect(asked).toEqual([false, true, false]);
+    expect(chosen).toHaveLength(0);
+  });
+
+  it('sends keys typed right after a screen change to the new screen', async () => {
+    const { r } = mount();
+    await waitForScreen(r, 'deploy/orders');
+    await sleep(40);
+    // Keys as separate terminal reads with no pause: Enter shows the port step, the rest land there.
+    for (const k of ['o', 'r', 'd', KEY.enter, KEY.backspace, '1']) {
+      r.stdin.write(k);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitForScreen(r, 'local port: 8081▏');
+  });
+
+  it('refuses a workload that cannot be intercepted, saying why', async () => {
+    const { r, chosen } = mount();
+    await waitForScreen(r, 'sts/db');
+    await press(r, 'd', 'b', KEY.enter);
+    await waitForScreen(r, 'db cannot be intercepted: no Service selects its pods');
+    expect(chosen).toHaveLength(0);
+  });
+
+  it('skips the picker for a workload named by a flag, and esc goes back to it', async () => {
+    const { r } = mount({ prefill: { workload: 'users' } });
+    const s = await waitForScreen(r, 'Port of deploy/users');
+    expect(s).toContain('users:9090 (metrics) → users:9090');
+    await press(r, KEY.escape);
+    await waitForScreen(r, 'Pick a workload');
+  });
+
+  it('shows why workloads cannot be listed, and esc quits without changing anything', async () => {
+    const { r, onExit } = mount({ listWorkloads: async () => Promise.reject(clusterError('namespaces "nope" not found', 'check the namespace')) });
+    await waitForScreen(r, 'namespaces "nope" not found: check the namespace');
+    await press(r, KEY.escape);
+    await waitUntil(() => onExit.mock.calls.length === 1, 'the exit');
+    expect(onExit).toHaveBeenCalledWith(130, 'cancelled: nothing was changed\n');
+  });
+});

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { cleanup } from 'ink-testing-library';
+import { EventHub } from '../../../plugin/engine/event-hub.js';
+import type { EngineEvent } from '../../../plugin/engine/events.js';
+import { useEngine } from '../../../ui/hooks/use-engine.js';
+import { TrafficView } from '../../../ui/views/TrafficView.js';
+import { DETAILED, LOCAL_DOWN, PODS, request, requests, START } from '../fixtures/events.js';
+import { KEY, press, renderTui, SIZE_80x24, waitForScreen, waitUntil } from '../render-helper.js';
+
+const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
+
+function Live(props: { hub: EventHub<EngineEvent>; onLeave?: () => void; onWriteEnv?: () => Promise<string>; size?: { columns: number; rows: number } }) {
+  const view = useEngine(props.hub, { intervalMs: 20 });
+  return <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} onWriteEnv={props.onWriteEnv ?? (async () => 'ok')} />;
+}
+
+function setup(extra: EngineEvent[] = [], opts: Parameters<typeof Live>[0] extends infer P ? Omit<P, 'hub'> : never = {}) {
+  const hub = new EventHub<EngineEvent>(500);
+  for (const e of [...START, ...extra]) hub.emit(e);
+  const r = renderTui(<Live hub={hub} {...opts} />);
+  return { hub, r };
+}
+
+afterEach(cleanup);
+
+describe('TrafficView', () => {
+  it('shows the header, the intercept state, one row per request and the totals, within 80x24', async () => {
+    const { r } = setup(requests(0, 40));
+    const screen = await waitForScreen(r, 'intercepted 40');
+    expect(screen).toContain('ctx playground');
+    expect(screen).toContain('user alice');
+    expect(screen).toContain('deployment/orders :80 → 127.0.0.1:8080 · x-dev=alice');
+    expect(screen).toContain('● healthy');
+    expect(screen).toContain('2/2 pods');
+    expect(screen).toContain('errors 8');
+    // The newest requests are visible, the oldest scrolled away.
+    expect(screen).toContain('/orders/1039');
+    expect(screen).not.toContain('/orders/1000 ');
+    const lines = screen.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(lines[lines.length - 1]).toContain('q leave');
+  });
+
+  it('follows events as they arrive, and says when the local app is down', async () => {
+    const { hub, r } = setup();
+    await waitForScreen(r, 'waiting for requests');
+    hub.emit(request(1, { path: '/late', status: 502 }));
+    await waitForScreen(r, '/late');
+    hub.emit(LOCAL_DOWN);
+    await waitForScreen(r, '● local app down');
+    hub.emit({ type: 'tunnel', pod: PODS[1], state: 'reconnecting', reason: 'ping timeout' });
+    await waitForScreen(r, '● reconnecting');
+  });
+
+  it('opens a request with enter: masked headers, body previews and timing; esc goes back', async () => {
+    const { r } = setup([...requests(0, 3), DETAILED]);
+    await waitForScreen(r, '/orders?dry=1');
+    await press(r, KEY.up, KEY.enter);
+    const detail = await waitForScreen(r, 'request headers');
+    expect(detail).toContain('Authorization: [masked]');
+    expect(detail).toContain('x-dev: alice');
+    expect(detail).toContain('{"item":"book","qty":2}');
+    expect(detail).toContain('{"id":"o-42","status":"created"}');
+    expect(detail).toContain('took 1.2s');
+    expect(detail).toContain('Set-Cookie: [masked]');
+    // Up in the detail opens the previous request.
+    await press(r, KEY.up);
+    await waitForScreen(r, '/orders/1002');
+    await press(r, KEY.escape);
+    await waitForScreen(r, (s) => s.includes('PATH') && !s.includes('request headers'));
+  });
+
+  it('handles keys that arrive in one chunk (a held arrow while busy) one after the other', async () => {
+    const { r } = setup([...requests(0, 3), DETAILED]);
+    await waitForScreen(r, '/orders?dry=1');
+    await press(r, KEY.up + KEY.up + KEY.enter);
+    await waitForScreen(r, 'took 5ms');
+    expect(r.screen()).toContain('POST /orders/1002');
+  });
+
+  it('p pauses the rows (totals go on), c clears them', async () => {
+    const { hub, r } = setup(requests(0, 2));
+    await waitForScreen(r, 'intercepted 2');
+    await press(r, 'p');
+    await waitForScreen(r, 'paused');
+    hub.emit(request(50, { path: '/while-paused' }));
+    const paused = await waitForScreen(r, 'intercepted 3');
+    expect(paused).not.toContain('/while-paused');
+    expect(paused).toContain('1 new requests not shown');
+    await press(r, 'p');
+    hub.emit(request(51, { path: '/after-resume' }));
+    await waitForScreen(r, '/after-resume');
+    await press(r, 'c');
+    const cleared = await waitForScreen(r, 'waiting for requests');
+    expect(cleared).toContain('intercepted 4');
+  });
+
+  it('/ filters the rows as you type; esc clears the filter', async () => {
+    const { r } = setup([request(1, { path: '/users/1' }), request(2, { path: '/orders/2' }), request(3, { path: '/users/3' })]);
+    await waitForScreen(r, '/orders/2');
+    await press(r, '/', 'u', 's', 'e', 'r');
+    let s = await waitForScreen(r, '/user▏');
+    expect(s).not.toContain('/orders/2');
+    expect(s).toContain('/users/3');
+    await press(r, KEY.enter);
+    s = await waitForScreen(r, 'filter: user (2 of 3)');
+    await press(r, '/', KEY.escape);
+    await waitForScreen(r, '/orders/2');
+  });
+
+  it('e writes the env file and says so; q and Ctrl-C leave', async () => {
+    const onLeave = jest.fn();
+    const onWriteEnv = jest.fn(async () => 'wrote 3 variables to orders.env');
+    const { r } = setup([], { onLeave, onWriteEnv });
+    await waitForScreen(r, 'waiting for requests');
+    await press(r, 'e');
+    await waitForScreen(r, 'wrote 3 variables to orders.env');
+    await press(r, 'q');
+    await waitUntil(() => onLeave.mock.calls.length === 1, 'q to leave');
+    await press(r, KEY.ctrlC);
+    await waitUntil(() => onLeave.mock.calls.length === 2, 'Ctrl-C to leave');
+  });
+
+  it('reports an env file that cannot be written', async () => {
+    const { r } = setup([], { onWriteEnv: async () => Promise.reject(new Error('EACCES: permission denied')) });
+    await waitForScreen(r, 'waiting for requests');
+    await press(r, 'e');
+    await waitForScreen(r, 'could not write the env file: EACCES');
+  });
+
+  it('fits a wide terminal and a small one', async () => {
+    const wide = setup(requests(0, 5), { size: { columns: 100, rows: 12 } }).r;
+    const s = await waitForScreen(wide, 'intercepted 5');
+    expect(s.split('\n').length).toBeLessThanOrEqual(12);
+    expect(s).toContain(PODS[1]);
+  });
+});

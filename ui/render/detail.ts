@@ -1,0 +1,77 @@
+// What the request detail panel shows: header pairs from the flat lists the tunnel sends (secrets
+// arrive masked), a preview of text bodies only, and the timing.
+import type { TrafficEvent } from '../../plugin/tunnel/types.js';
+import { clockText, durationText, sizeText, truncate } from './format.js';
+
+export function headerPairs(flat: readonly string[] | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  if (!flat) return out;
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
+/** Text the terminal can show safely; binary (NUL or other control bytes) is not previewed. */
+export function isPrintableText(text: string): boolean {
+  return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
+}
+
+/** Up to `maxLines` lines of a body preview, each cut to `width`; a note when there is none. */
+export function previewLines(preview: string | undefined, bytes: number, width: number, maxLines: number): string[] {
+  if (bytes === 0) return ['(empty)'];
+  if (preview === undefined || preview === '') return [`(${sizeText(bytes)}, no preview)`];
+  if (!isPrintableText(preview)) return [`(${sizeText(bytes)} of binary data)`];
+  const lines = preview.replace(/\r?\n$/, '').split(/\r?\n/).map((l) => truncate(l.replace(/\t/g, '  '), width));
+  const shown = lines.slice(0, maxLines);
+  if (lines.length > maxLines || preview.length < bytes) shown.push('…');
+  return shown;
+}
+
+export function timingText(e: TrafficEvent, utc = false): string {
+  return `took ${durationText(e.durationMs)} · started ${clockText(e.start, utc)} · ${sizeText(e.bytesIn)} in, ${sizeText(e.bytesOut)} out · pod ${e.pod} · from ${e.remote}`;
+}
+
+/** Splits `total` lines between parts needing `needs` lines: small parts get all they need, the rest share fairly. */
+export function shareLines(needs: number[], total: number): number[] {
+  const out = needs.map(() => 0);
+  let left = Math.max(0, total);
+  const order = needs.map((n, i) => [n, i]).sort((a, b) => a[0] - b[0]);
+  order.forEach(([need, i], k) => {
+    const share = Math.floor(left / (order.length - k));
+    out[i] = Math.min(need, share);
+    left -= out[i];
+  });
+  return out;
+}
+
+export interface DetailLine {
+  text: string;
+  kind: 'title' | 'meta' | 'error' | 'section' | 'body';
+}
+
+/**
+ * The detail panel as lines that fit `width` x `height`: title, timing, then four sections
+ * (request headers and body, response headers and body) sharing the remaining lines.
+ */
+export function detailLines(e: TrafficEvent, width: number, height: number, utc = false): DetailLine[] {
+  const head: DetailLine[] = [
+    { text: truncate(`${e.method ?? e.protocol.toUpperCase()} ${e.path ?? ''}`, width), kind: 'title' },
+    { text: truncate(timingText(e, utc), width), kind: 'meta' },
+  ];
+  if (e.error) head.push({ text: truncate(`error: ${e.error}`, width), kind: 'error' });
+  const sections: [string, string[]][] = [
+    ['request headers', headerPairs(e.requestHeaders).map(([k, v]) => `${k}: ${v}`)],
+    ['request body', previewLines(e.requestPreview, e.bytesIn, width, height)],
+    ['response headers', headerPairs(e.responseHeaders).map(([k, v]) => `${k}: ${v}`)],
+    ['response body', previewLines(e.responsePreview, e.bytesOut, width, height)],
+  ];
+  const bodies = sections.map(([, raw]) => (raw.length === 0 ? ['(none recorded)'] : raw));
+  const room = shareLines(bodies.map((b) => b.length), height - head.length - sections.length);
+  const out = [...head];
+  sections.forEach(([title], i) => {
+    const lines = bodies[i];
+    const n = Math.max(1, room[i]);
+    const shown = lines.length > n ? [...lines.slice(0, n - 1), `… ${lines.length - n + 1} more`] : lines;
+    out.push({ text: title, kind: 'section' }, ...shown.map((t) => ({ text: truncate(t, width), kind: 'body' as const })));
+  });
+  return out.slice(0, Math.max(0, height));
+}

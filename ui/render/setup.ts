@@ -1,0 +1,80 @@
+// Pure text for the setup screens: workload rows for the picker, Service port labels, the match
+// form parsed into a Match (with the agent's own validation), and the plan of cluster changes.
+import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match, type PathMatch } from '../../plugin/agent/matcher.js';
+import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
+
+const KIND_SHORT = { Deployment: 'deploy', StatefulSet: 'sts', ReplicaSet: 'rs' } as const;
+
+export function workloadName(w: Pick<WorkloadInfo, 'kind' | 'name'>): string {
+  return `${KIND_SHORT[w.kind]}/${w.name}`;
+}
+
+export function portLabel(p: ServicePortInfo): string {
+  const target = p.containerPort !== undefined ? `${p.container}:${p.containerPort}` : `${p.targetPort} (no container has it)`;
+  return `${p.service}:${p.port}${p.name ? ` (${p.name})` : ''} → ${target}`;
+}
+
+/** The picker's columns: name, ready replicas, Service ports, agent state or why not. */
+export function workloadCells(w: WorkloadInfo, withNamespace = false): { name: string; ready: string; ports: string; state: string } {
+  return {
+    name: withNamespace ? `${w.namespace}/${workloadName(w)}` : workloadName(w),
+    ready: `${w.readyReplicas}/${w.replicas}`,
+    ports: w.ports.map((p) => `${p.service}:${p.port}`).join(',') || '-',
+    state: w.notInterceptable ?? (w.agentInstalled ? 'agent installed' : ''),
+  };
+}
+
+export function filterWorkloads(list: WorkloadInfo[], text: string): WorkloadInfo[] {
+  const f = text.toLowerCase();
+  return f === '' ? list : list.filter((w) => `${w.namespace}/${workloadName(w)}`.includes(f) || w.ports.some((p) => p.service.includes(f)));
+}
+
+export interface MatchForm {
+  /** `x-dev=alice, x-team=~^a.*` : comma-separated NAME=VALUE, `=~` for a regular expression. */
+  headers: string;
+  pathKind: PathMatch['kind'];
+  path: string;
+}
+
+/** The form as a Match, or the first thing wrong with it (the agent's own validation). */
+export function matchFromForm(form: MatchForm): { match: Match; error?: string } {
+  const headers: HeaderMatch[] = [];
+  for (const part of form.headers.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) return { match: {}, error: `"${part}" is not NAME=VALUE (or NAME=~REGEX)` };
+    const value = part.slice(eq + 1);
+    headers.push(value.startsWith('~') ? { name: part.slice(0, eq).trim(), value: value.slice(1), regex: true } : { name: part.slice(0, eq).trim(), value });
+  }
+  const match: Match = {};
+  if (headers.length) match.headers = headers;
+  if (form.path.trim() !== '') match.path = { kind: form.pathKind, value: form.path.trim() };
+  const error = validateMatch(match);
+  return error ? { match, error } : { match };
+}
+
+export function matchSummary(match: Match): string {
+  return isGlobal(match) ? 'every request to the port (a global intercept: nobody else gets traffic)' : `requests with ${describeMatch(match)}; everything else keeps going to the pods`;
+}
+
+export interface SetupChoice {
+  workload: WorkloadInfo;
+  port: ServicePortInfo;
+  localPort: number;
+  match: Match;
+  envFile?: string;
+}
+
+/** What confirming will change in the cluster, in the order the engine does it. */
+export function planLines(c: SetupChoice): string[] {
+  const w = workloadName(c.workload);
+  const named = typeof c.port.targetPort === 'string';
+  return [
+    c.workload.agentInstalled ? `${w} already has the agent: no restart` : `add the traffic agent container to ${w}: its ${c.workload.replicas} pod(s) roll over`,
+    named
+      ? `Service ${c.port.service} port ${c.port.port} keeps targetPort "${c.port.targetPort}": the agent takes that port name`
+      : `Service ${c.port.service} port ${c.port.port}: targetPort ${c.port.targetPort} is pointed at the agent after the rollout`,
+    `a Lease in namespace ${c.workload.namespace} records the intercept; leave (q) restores everything`,
+    `${matchSummary(c.match)} → 127.0.0.1:${c.localPort}`,
+    ...(c.envFile ? [`the container's environment is written to ${c.envFile}`] : []),
+  ];
+}

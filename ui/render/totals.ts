@@ -1,0 +1,31 @@
+// The totals line under the traffic table and the words for the intercept's state.
+import type { Health, Totals } from '../state/traffic.js';
+import type { Colour } from './format.js';
+
+export function countText(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `1.2k req/s`, `85 req/s`, `0.4 req/s`. */
+export function rateText(perSecond: number): string {
+  if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k req/s`;
+  if (perSecond >= 10) return `${Math.round(perSecond)} req/s`;
+  return `${perSecond.toFixed(1)} req/s`;
+}
+
+export function totalsText(t: Totals, perSecond: number, inFlight: number): string {
+  const parts = [`intercepted ${countText(t.intercepted)}`, `errors ${countText(t.errors)}`, rateText(perSecond)];
+  if (inFlight > 0) parts.push(`in flight ${countText(inFlight)}`);
+  return parts.join(' · ');
+}
+
+export const HEALTH_TEXT: Record<Health, { text: string; colour: Colour }> = {
+  starting: { text: 'starting', colour: 'cyan' },
+  healthy: { text: 'healthy', colour: 'green' },
+  reconnecting: { text: 'reconnecting', colour: 'yellow' },
+  'no-tunnel': { text: 'no tunnel', colour: 'yellow' },
+  'local-down': { text: 'local app down', colour: 'red' },
+  leaving: { text: 'leaving', colour: 'magenta' },
+  left: { text: 'left', colour: 'gray' },
+  failed: { text: 'failed', colour: 'red' },
+};

@@ -1,0 +1,114 @@
+// One intercept session through its screens: progress while starting, the live traffic view
+// while holding, progress again while leaving and restoring, and an error panel on failure.
+// It reports the exit code through onExit; run-tui.tsx owns the terminal.
+import { writeFile } from 'node:fs/promises';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { toDotenv } from '../plugin/engine/dotenv.js';
+import type { InterceptInfo } from '../plugin/engine/events.js';
+import { describeError } from '../plugin/errors.js';
+import type { HeaderInfo } from './components/Header.js';
+import { useEngine, type UseEngineOptions } from './hooks/use-engine.js';
+import { useScreenSize, type ScreenSize } from './hooks/use-screen-size.js';
+import type { TuiSession } from './session.js';
+import { ProgressView } from './views/ProgressView.js';
+import { TrafficView } from './views/TrafficView.js';
+
+/** 128 + the signal's number, as shells report a process ended by it. */
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+export type Phase = 'starting' | 'holding' | 'leaving' | 'failed';
+
+export interface SessionFlowProps {
+  session: TuiSession;
+  header: HeaderInfo;
+  /** Where `e` writes the dotenv file. */
+  envFile: string;
+  /** Called once at the end, with the exit code and what to print once the screen is gone. */
+  onExit: (code: number, message?: string) => void;
+  /** Aborted to leave from outside (SIGTERM, SIGINT without a raw TTY). */
+  leaveSignal?: AbortSignal;
+  size?: ScreenSize;
+  engine?: UseEngineOptions;
+  inputActive?: boolean;
+}
+
+export function SessionFlow({ session, header, envFile, onExit, leaveSignal, size: fixedSize, engine, inputActive = true }: SessionFlowProps) {
+  const view = useEngine(session.events, engine);
+  const size = useScreenSize(fixedSize);
+  const [phase, setPhase] = useState<Phase>('starting');
+  const exitCode = useRef(0);
+  const exitMessage = useRef<string | undefined>(undefined);
+  const info = useRef<InterceptInfo | undefined>(undefined);
+  const started = useRef<Promise<unknown> | undefined>(undefined);
+  const leaving = useRef(false);
+  const { dispatch } = view;
+
+  const fail = useCallback(
+    (err: unknown, code?: number) => {
+      const d = describeError(err);
+      exitCode.current = code ?? d.exitCode;
+      exitMessage.current = `error: ${d.message}\n${d.hint ? `  ${d.hint}\n` : ''}`;
+      dispatch({ type: 'failure', failure: { message: d.message, ...(d.hint ? { hint: d.hint } : {}) } });
+      setPhase('failed');
+    },
+    [dispatch],
+  );
+
+  const leave = useCallback(
+    (code: number) => {
+      if (leaving.current) return;
+      leaving.current = true;
+      exitCode.current = code;
+      setPhase('leaving');
+      // Leaving while starting: let the start finish or fail first, then undo it (like the CLI).
+      void (started.current ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => session.leave())
+        .then(
+          () => onExit(exitCode.current, info.current ? `left intercept ${info.current.name}\n` : undefined),
+          (err: unknown) => fail(err),
+        );
+    },
+    [session, onExit, fail],
+  );
+
+  useEffect(() => {
+    let live = true;
+    started.current = session.start().then(
+      (i) => {
+        info.current = i;
+        if (live && !leaving.current) setPhase('holding');
+      },
+      (err: unknown) => {
+        if (live && !leaving.current) fail(err);
+      },
+    );
+    void session.lost().then(() => {
+      if (live) leave(0);
+    });
+    return () => {
+      live = false;
+    };
+    // The session starts once per mount.
+  }, [session]);
+
+  useEffect(() => {
+    if (!leaveSignal) return;
+    const onAbort = () => leave(SIGNAL_EXIT[String(leaveSignal.reason)] ?? 143);
+    if (leaveSignal.aborted) onAbort();
+    leaveSignal.addEventListener('abort', onAbort, { once: true });
+    return () => leaveSignal.removeEventListener('abort', onAbort);
+  }, [leaveSignal, leave]);
+
+  const writeEnv = useCallback(async () => {
+    const env = await session.env();
+    await writeFile(envFile, toDotenv(env), { mode: 0o600 });
+    return `wrote ${Object.keys(env).length} variables to ${envFile}`;
+  }, [session, envFile]);
+
+  const common = { header, size, inputActive };
+  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} />;
+  if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
+  if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title="Leaving: restoring the workload…" quitLabel="(wait)" onQuit={() => undefined} />;
+  return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;
+}
