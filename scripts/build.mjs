@@ -64,6 +64,14 @@ async function buildCli(agentCode) {
     // Ink imports react-devtools-core only when DEV is set; the stub keeps the bundle self-contained.
     // tr46/whatwg-url require the `punycode` builtin, which Node 22 (the binary) warns about on
     // every start (DEP0040): bundle the userland package of the same API instead.
+    // Ink's text-measuring cache keeps every string it saw: the traffic view's ever-new rows grow
+    // it without end, so a bounded stand-in is bundled instead (see ui/vendor/ink-measure-text.mjs).
+    plugins: [{
+      name: 'bounded-ink-measure-text',
+      setup(b) {
+        b.onResolve({ filter: /measure-text\.js$/ }, (a) => (/[\\/]ink[\\/]/.test(a.importer) ? { path: join(root, 'ui/vendor/ink-measure-text.mjs') } : undefined));
+      },
+    }],
     alias: {
       'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs'),
       punycode: 'punycode/',

@@ -48,10 +48,7 @@ export interface RunTuiOptions {
   engine?: UseEngineOptions;
 }
 
-/** Interactive only on a real terminal both ways, outside CI and with a capable TERM. */
-export function canRunTui(stdin: { isTTY?: boolean }, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stdin.isTTY && stdout.isTTY) && !env.CI && env.TERM !== 'dumb';
-}
+export { canRunTui } from './can-run-tui.js';
 
 async function leaveAfterCrash(session: TuiSession | undefined, stderr: NodeJS.WriteStream, what: string): Promise<void> {
   if (!session) return;

@@ -11,6 +11,7 @@ import { leaveCommand } from './commands/leave.js';
 import { listCommand } from './commands/list.js';
 import { playgroundCommand } from './commands/playground.js';
 import { statusCommand } from './commands/status.js';
+import { uiCommand } from './commands/ui.js';
 import { uninstallCommand } from './commands/uninstall.js';
 import { versionCommand } from './commands/version.js';
 
@@ -21,17 +22,38 @@ export function displayName(argv0: string | undefined): string {
   return m ? `kubectl ${m[1].replace(/_/g, '-')}` : 'kubectl intercept';
 }
 
-const COMMANDS = new Set(['start', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion']);
+const COMMANDS = new Set(['start', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion', 'ui']);
 
 /**
  * `kubectl intercept WORKLOAD --port ...` is short for `kubectl intercept start WORKLOAD --port ...`;
- * without --port a first word that is no command stays an unknown command (a typo).
+ * `kubectl intercept` alone, or a workload without --port, is the interactive UI (which, outside a
+ * terminal, says which flags to give instead).
  */
 export function withDefaultCommand(args: string[]): string[] {
-  if (args.length === 0 || args[0].startsWith('-') || COMMANDS.has(args[0])) return args;
   const end = args.indexOf('--');
   const own = end < 0 ? args : args.slice(0, end);
-  return own.some((a) => a === '--port' || a.startsWith('--port=')) ? ['start', ...args] : args;
+  if (own.some((a) => a === '--help' || a === '-h')) return args;
+  const first = firstWord(own);
+  if (first !== undefined && COMMANDS.has(first)) return args;
+  if (first === undefined) return ['ui', ...args];
+  return own.some((a) => a === '--port' || a.startsWith('--port=')) ? ['start', ...args] : ['ui', ...args];
+}
+
+/** Flags that take the next word as their value (kubectl's and the intercept's own). */
+const VALUE_FLAGS = new Set([
+  '--kubeconfig', '--context', '--cluster', '--user', '-n', '--namespace', '--request-timeout', '--as', '-o', '--output',
+  '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
+  '--service', '--container', '--env-file', '--env-json', '--agent-image', '--name', '--timeout',
+]);
+
+/** The first word that is not a flag or a flag's value: the command, or the workload. */
+function firstWord(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-')) return a;
+    if (VALUE_FLAGS.has(a)) i++;
+  }
+  return undefined;
 }
 
 export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
@@ -49,6 +71,7 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
     .command(listCommand(deps))
     .command(playgroundCommand(deps))
     .command(versionCommand(deps))
+    .command(uiCommand(deps))
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()

@@ -52,8 +52,20 @@ describe('the CLI skeleton', () => {
     expect(missing.stderr).toMatch(/not found/);
   });
 
-  it('rejects an unknown command with a usage error', () => {
+  it('outside a terminal, says which flags a workload without --port needs', () => {
     const r = run(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: missing --port to intercept "frobnicate"\n  kubectl intercept frobnicate --port LOCAL[:REMOTE] [--http-header NAME=VALUE] [--http-path-prefix P] (see --help)\n');
+  });
+
+  it('outside a terminal, never starts the interactive UI', () => {
+    const r = run([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: name what to intercept: the interactive UI needs a terminal/);
+  });
+
+  it('rejects an unknown flag with a usage error', () => {
+    const r = run(['version', '--frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Unknown argument: frobnicate/);
   });

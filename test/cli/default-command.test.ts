@@ -1,4 +1,4 @@
-// `kubectl intercept WORKLOAD --port ...` means `start`; anything else keeps yargs' own handling.
+// `kubectl intercept WORKLOAD --port ...` means `start`; nothing, or a workload without --port, the UI.
 import { describe, expect, it } from '@jest/globals';
 import { withDefaultCommand } from '../../plugin/cli/main.js';
 
@@ -8,10 +8,13 @@ describe('withDefaultCommand', () => {
     [['deploy/orders', '--port=8080:http', '--', 'npm', 'start'], ['start', 'deploy/orders', '--port=8080:http', '--', 'npm', 'start']],
     [['start', 'orders', '--port', '1'], ['start', 'orders', '--port', '1']],
     [['leave', 'x'], ['leave', 'x']],
-    [['frobnicate'], ['frobnicate']],
-    [['orders', '--', 'x', '--port', '1'], ['orders', '--', 'x', '--port', '1']],
+    [['orders', '--http-header', 'x-dev=me'], ['ui', 'orders', '--http-header', 'x-dev=me']],
+    [['orders', '--', 'x', '--port', '1'], ['ui', 'orders', '--', 'x', '--port', '1']],
     [['--help'], ['--help']],
-    [[], []],
+    [[], ['ui']],
+    [['--kubeconfig', 'kc.yaml'], ['ui', '--kubeconfig', 'kc.yaml']],
+    [['-n', 'shop', 'orders', '--port', '8080'], ['start', '-n', 'shop', 'orders', '--port', '8080']],
+    [['-n', 'shop', 'list'], ['-n', 'shop', 'list']],
   ])('%j -> %j', (args, expected) => {
     expect(withDefaultCommand(args)).toEqual(expected);
   });

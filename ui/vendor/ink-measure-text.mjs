@@ -1,5 +1,5 @@
-// Ink 6.8's build/measure-text.js with its cache bounded. Ink's own cache keeps every string it
-// ever measured, so a view of ever-new rows (the traffic table) grows the heap by ~65 kB/s at
+// A stand-in for Ink 6.8's build/measure-text.js: the same measurement, with a bounded cache. Ink's
+// own cache keeps every string it ever measured, so a view of ever-new rows (the traffic table) grows the heap by ~65 kB/s at
 // 1,000 requests/s. Swapped in at bundle time for `ink/build/measure-text.js` (an esbuild
 // onResolve plugin; see scripts/bench/tui.mjs --bounded-measure-cache and docs/notes/tui.md).
 import widestLine from 'widest-line';

@@ -42,7 +42,8 @@ export function PortStep({ workload, width, probePort, onDone, onBack, inputActi
     }
     if (key.backspace || key.delete) return setLocal((l) => l.slice(0, -1));
     if (key.return && port && valid) return onDone(port, localPort);
-    if (/^\d$/.test(input)) setLocal((l) => (l + input).slice(0, 5));
+    // Typed fast or pasted, several digits arrive as one input.
+    if (/^\d+$/.test(input)) setLocal((l) => (l + input).slice(0, 5));
   }, inputActive);
   return (
     <Box flexDirection="column" width={width}>

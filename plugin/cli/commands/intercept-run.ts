@@ -12,6 +12,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
+import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 
 export interface InterceptOptions {
@@ -96,7 +97,24 @@ function runCommand(command: string[], env: Record<string, string>, deps: CliDep
 
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
   for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
-  const session = new InterceptSession(
+  const session = interceptSession(opts, engine);
+  // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
+  if (opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env)) {
+    const { runTui } = await import('../../../ui/run-tui.js');
+    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
+    if (code !== 0) throw new CommandExit(code);
+    return;
+  }
+  await holdWithLines(session, opts, deps);
+}
+
+/** What the TUI's header shows: where the user is working. */
+export function tuiHeader(access: KubeAccess, namespace: string) {
+  return { context: access.contextName, server: access.server, namespace, user: access.userName };
+}
+
+function interceptSession(opts: InterceptOptions, engine: SessionDeps): InterceptSession {
+  return new InterceptSession(
     {
       access: opts.access, namespace: opts.namespace, workload: opts.workload, port: opts.port, match: opts.match,
       service: opts.service, container: opts.container, envFile: opts.envFile, envJson: opts.envJson, agentImage: opts.agentImage, name: opts.name,
@@ -104,6 +122,9 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
     },
     engine,
   );
+}
+
+async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
   const unsubscribe = session.events.subscribe((e) => {
     const out = print(e);

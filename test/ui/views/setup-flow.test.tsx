@@ -108,6 +108,16 @@ describe('setup screens', () => {
     await waitForScreen(r, 'local port: 8081▏');
   });
 
+  it('takes a port typed fast or pasted, which arrives as one input', async () => {
+    const { r } = mount();
+    await waitForScreen(r, 'deploy/orders');
+    await press(r, KEY.enter);
+    await waitForScreen(r, 'local port: 8080');
+    await press(r, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
+    r.stdin.write('38126');
+    await waitForScreen(r, 'local port: 38126▏');
+  });
+
   it('refuses a workload that cannot be intercepted, saying why', async () => {
     const { r, chosen } = mount();
     await waitForScreen(r, 'sts/db');
