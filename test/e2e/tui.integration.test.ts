@@ -1,0 +1,103 @@
+// The interactive UI of the real dist/kubectl-intercept in a real terminal (tmux, 100x30) on the
+// playground: pick orders by typing, choose a header match, confirm, see a request row appear for
+// a request sent with that header, open it, leave with q; then the real kubectl shows the workload
+// restored and tmux shows the terminal given back (alternate screen off).
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BIN } from '../helpers/cli.js';
+import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
+import { get, startLocalApp, type LocalApp } from './harness.js';
+
+const socket = `intercept-tui-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'ui');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Types like a person: one key at a time. */
+async function type(keys: string[]): Promise<void> {
+  for (const k of keys) {
+    tmux('send-keys', '-t', 'ui', '--', k);
+    await sleep(60);
+  }
+}
+
+async function until(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen();
+    if (typeof text === 'string' ? s.includes(text) : text.test(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for the screen to show ${String(text)}; it shows:\n${s}`);
+    await sleep(100);
+  }
+}
+
+let pg: TestPlayground;
+let local: LocalApp;
+
+beforeAll(async () => {
+  pg = await startTestPlayground();
+  await pg.ready;
+  local = await startLocalApp('tui');
+}, 60_000);
+
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+  await local?.close();
+  await pg?.stop();
+});
+
+describe('kubectl intercept in a terminal', () => {
+  it('picks, intercepts with a header match, shows and opens a request, and leaves with q', async () => {
+    const before = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
+    // CI is set in CI runs, and the UI rightly refuses to start there: this terminal is real.
+    const command = `env -u CI HOME=/tmp ${BIN} --kubeconfig ${pg.kubeconfigPath}; echo "EXIT=$?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', command);
+
+    await until('Pick a workload to intercept');
+    await type(['o', 'r', 'd']);
+    await until(/›deploy\/orders/);
+    expect(screen()).not.toContain('deploy/users');
+    await type(['Enter']);
+
+    await until('local port: 3000');
+    await type(['BSpace', 'BSpace', 'BSpace', 'BSpace', ...String(local.port).split('')]);
+    await until(`local port: ${local.port}`);
+    await type(['Enter']);
+
+    await until('Which requests to intercept');
+    await type('x-dev=tui'.split(''));
+    await until('intercepts requests with x-dev=tui');
+    await type(['Enter']);
+
+    await until('This will change the cluster');
+    expect(screen()).toContain('add the traffic agent container to deploy/orders');
+    await type(['Enter']);
+
+    await until('● healthy', 60_000);
+    const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
+    expect(await get(ip, 8080, '/orders/77', { 'x-dev': 'tui', authorization: 'Bearer s3cret' })).toEqual({ status: 200, body: 'local:tui /orders/77' });
+    expect(JSON.parse((await get(ip, 8080, '/orders/78')).body).service).toBe('orders');
+    const row = await until(/GET +\/orders\/77 +200/);
+    expect(row).not.toContain('/orders/78');
+
+    // Select the newest row, and open it.
+    await type(['Up', 'Enter']);
+    const detail = await until(/x-dev: tui/i);
+    // Secrets never reach the screen.
+    expect(detail).not.toContain('s3cret');
+    await type(['Escape']);
+    await until(/GET +\/orders\/77/);
+
+    await type(['q']);
+    const after = await until('EXIT=', 60_000);
+    expect(after).toMatch(/left intercept \S+/);
+    expect(after).toContain('EXIT=0');
+    expect(tmux('display-message', '-p', '-t', 'ui', '#{alternate_on}').trim()).toBe('0');
+    const restored = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
+    expect(restored.spec.template).toEqual(before.spec.template);
+  }, 150_000);
+});
