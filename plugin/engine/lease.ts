@@ -4,6 +4,7 @@
 // of a crashed client and counts as nobody's.
 import { CoordinationV1Api, Watch, type V1Lease } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
+import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
@@ -11,6 +12,11 @@ import { MANAGED_BY } from './install.js';
 
 export const LEASE_DURATION_S = 15;
 export const RENEW_INTERVAL_MS = 5000;
+/**
+ * How long the API server may stay unreachable before the intercept gives up: by then every tunnel
+ * has failed too, and the agents have long sent all traffic back to the pods (fail open).
+ */
+export const CLUSTER_GONE_MS = 120_000;
 export const INTERCEPT_ANNOTATION = 'kubectl-intercept.io/intercept';
 const KIND_LABEL = 'kubectl-intercept.io/workload-kind';
 const NAME_LABEL = 'kubectl-intercept.io/workload-name';
@@ -107,15 +113,22 @@ export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespac
     stop();
     resolveLost(reason);
   };
+  const deleted = 'the intercept was ended elsewhere (its Lease was deleted)';
+  let lastRenewed = Date.now();
   async function renew(): Promise<void> {
     try {
       const lease = await coord.readNamespacedLease({ name, namespace });
-      if (lease.metadata?.deletionTimestamp) return end('its Lease was deleted');
+      if (lease.metadata?.deletionTimestamp) return end(deleted);
       lease.spec = { ...lease.spec, renewTime: new Date() };
       await coord.replaceNamespacedLease({ name, namespace, body: lease });
+      lastRenewed = Date.now();
     } catch (err) {
-      if (isNotFound(err)) end('its Lease was deleted');
-      // Other failures (a 409 from a concurrent read, a network blip) are retried next tick.
+      if (isNotFound(err)) return end(deleted);
+      // Other failures (a 409 from a concurrent read, a network blip) are retried next tick,
+      // until the cluster has been gone for too long.
+      if (Date.now() - lastRenewed > CLUSTER_GONE_MS) {
+        end(`the API server ${access.server} has not answered for ${CLUSTER_GONE_MS / 1000} s (${kubeError(err, access).message})`);
+      }
     }
   }
   const timer = setInterval(() => void renew(), RENEW_INTERVAL_MS);
@@ -124,7 +137,7 @@ export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespac
     if (stopped) return;
     new Watch(access.kc)
       .watch(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, { fieldSelector: `metadata.name=${name}` }, (phase) => {
-        if (phase === 'DELETED') end('its Lease was deleted');
+        if (phase === 'DELETED') end(deleted);
       }, () => {
         // The server ends watches now and then; look again (the renewal covers the gap).
         if (!stopped) setTimeout(startWatch, 1000).unref();

@@ -104,31 +104,26 @@ describe('fail open', () => {
       await new Promise((r) => hanging.close(r));
     }
   });
-});
 
-describe('an agent that stops answering without closing anything', () => {
-  it('is noticed by its missing pings: the tunnel reconnects once the agent answers again', async () => {
-    const app = await startHttpApp('app');
-    const laptop = await startHttpApp('laptop');
-    const agent = await startAgent({ appPorts: [app.port] });
+  it('notices an agent that stops answering without closing anything, by its missing pings, and reconnects', async () => {
+    const stopped = await startAgent({ appPorts: [app.port] });
     try {
-      const c = await connectClient({ controlPort: agent.controlPort, localPort: laptop.port, registrations: [{ id: 'r1', port: app.port, match: {} }] });
+      const c = await connectClient({ controlPort: stopped.controlPort, localPort: laptop.port, registrations: [{ id: 'r1', port: app.port, match: {} }] });
       // SIGSTOP: every socket stays open, as with a frozen API server or node, but nothing answers.
-      agent.child.kill('SIGSTOP');
+      stopped.child.kill('SIGSTOP');
       const reconnecting = await eventually(
         () => c.events.find((e) => e.type === 'state' && e.state !== 'active' && e.state !== 'connecting'),
         'the tunnel to leave the active state',
         15_000,
       );
       expect(reconnecting).toMatchObject({ reason: expect.stringMatching(/no ping from the agent for 6 s/) });
-      agent.child.kill('SIGCONT');
+      stopped.child.kill('SIGCONT');
       await eventually(() => (c.session.state() === 'active' ? true : undefined), 'the tunnel to be active again', 15_000);
-      expect(servedBy(await request(agent.agentPorts[0], { path: '/back' }))).toBe('laptop');
+      expect(servedBy(await request(stopped.agentPorts[0], { path: '/back' }))).toBe('laptop');
       c.session.close();
     } finally {
-      agent.child.kill('SIGCONT');
-      await agent.stop();
-      await Promise.all([app.close(), laptop.close()]);
+      stopped.child.kill('SIGCONT');
+      await stopped.stop();
     }
   }, 40_000);
 });

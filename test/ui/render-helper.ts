@@ -20,11 +20,9 @@ export const SIZE_80x24 = { columns: 80, rows: 24 };
 
 export type Rendered = ReturnType<typeof render> & { screen: () => string };
 
-const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
+import { sleep, stripAnsi } from './wait.js';
 
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
+export { sleep, stripAnsi, waitUntil } from './wait.js';
 
 /** Renders the tree; `screen()` is the last frame without colours. */
 export function renderTui(tree: ReactElement): Rendered {
@@ -32,12 +30,9 @@ export function renderTui(tree: ReactElement): Rendered {
   return Object.assign(r, { screen: () => stripAnsi(r.lastFrame() ?? '') });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Waits until the screen contains `text` (or satisfies the predicate); throws after `timeoutMs`. */
-export async function waitForScreen(r: Rendered, expected: string | RegExp | ((screen: string) => boolean), timeoutMs = 3000): Promise<string> {
+export async function waitForScreen(r: Rendered, expected: string | RegExp | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
   const test = typeof expected === 'function' ? expected : typeof expected === 'string' ? (s: string) => s.includes(expected) : (s: string) => expected.test(s);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -46,15 +41,6 @@ export async function waitForScreen(r: Rendered, expected: string | RegExp | ((s
     if (Date.now() > deadline) {
       throw new Error(`the screen did not show ${typeof expected === 'function' ? 'the expected content' : JSON.stringify(String(expected))} within ${timeoutMs} ms; it showed:\n${screen}`);
     }
-    await sleep(15);
-  }
-}
-
-/** Waits until a condition outside the screen holds (a callback was called, a file exists). */
-export async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(15);
   }
 }

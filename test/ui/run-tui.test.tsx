@@ -1,9 +1,23 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { canRunTui, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, runTui } from '../../ui/run-tui.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from './fixtures/events.js';
 import { FakeSession } from './fixtures/fake-session.js';
-import { stripAnsi, waitUntil } from './render-helper.js';
 import { FakeTtyIn, FakeTtyOut } from './tty-streams.js';
+import { stripAnsi, waitUntil } from './wait.js';
+
+// runTui only ever runs on a real terminal outside CI (the CLI checks canRunTui first), and Ink
+// decides at load time to print only the last frame when CI is set. These tests stand in for that
+// terminal, so Ink is loaded with CI unset, as it is for a user.
+const savedCI = process.env.CI;
+let runTuiModule: typeof import('../../ui/run-tui.js');
+beforeAll(async () => {
+  delete process.env.CI;
+  runTuiModule = await import('../../ui/run-tui.js');
+});
+afterAll(() => {
+  if (savedCI !== undefined) process.env.CI = savedCI;
+});
+const runTui: typeof runTuiModule.runTui = (opts) => runTuiModule.runTui(opts);
+const canRunTui: typeof runTuiModule.canRunTui = (...args) => runTuiModule.canRunTui(...args);
 
 const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
 
@@ -43,11 +57,11 @@ describe('runTui', () => {
     const t = start(session);
     running.push(t.done);
     await waitUntil(() => stripAnsi(t.stdout.text()).includes('● healthy'), 'the traffic view');
-    expect(t.stdout.text().startsWith(ENTER_ALT_SCREEN)).toBe(true);
+    expect(t.stdout.text().startsWith(runTuiModule.ENTER_ALT_SCREEN)).toBe(true);
     t.stdin.write('q');
     expect(await t.done).toBe(0);
     expect(session.left).toBe(1);
-    expect(t.stdout.text().endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+    expect(t.stdout.text().endsWith(runTuiModule.LEAVE_ALT_SCREEN)).toBe(true);
     expect(t.stderr.text()).toContain('left intercept orders-alice');
   });
 
@@ -71,7 +85,7 @@ describe('runTui', () => {
     process.emit('SIGUSR2', 'SIGUSR2');
     expect(await t.done).toBe(143);
     expect(session.left).toBe(1);
-    expect(t.stdout.text().endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+    expect(t.stdout.text().endsWith(runTuiModule.LEAVE_ALT_SCREEN)).toBe(true);
     expect(process.listenerCount('SIGUSR2')).toBe(listeners);
   });
 
@@ -84,7 +98,7 @@ describe('runTui', () => {
     session.emit([request(1, { pod: undefined as unknown as string })]);
     await expect(t.done).rejects.toThrow();
     expect(session.left).toBe(1);
-    expect(t.stdout.text().endsWith(LEAVE_ALT_SCREEN)).toBe(true);
+    expect(t.stdout.text().endsWith(runTuiModule.LEAVE_ALT_SCREEN)).toBe(true);
     expect(t.stderr.text()).toContain('the terminal UI crashed');
   });
 

@@ -145,7 +145,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
     if (opts.command.length > 0) command = runCommand(opts.command, await session.env(), deps);
     const reason = await Promise.race([
       interrupted.then((s) => `received ${s}`),
-      session.lost().then((why) => `the intercept was ended elsewhere: ${why}`),
+      session.lost(),
       command ? command.done.then((code) => `${opts.command[0]} exited with code ${code}`) : new Promise<string>(() => {}),
     ]);
     if (opts.output !== 'json') deps.stderr.write(`${reason}; leaving\n`);
