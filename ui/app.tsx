@@ -1,27 +1,20 @@
 // The TUI's root: the setup screens when the command line did not say everything (workload,
 // port, match, plan), then the session's screens (progress, live traffic, leave).
 import { useState } from 'react';
-import type { HeaderInfo } from './components/Header.js';
 import { KeysRoot } from './components/KeysRoot.js';
-import type { UseEngineOptions } from './hooks/use-engine.js';
-import { useScreenSize, type ScreenSize } from './hooks/use-screen-size.js';
+import { useScreenSize } from './hooks/use-screen-size.js';
 import type { TuiSession } from './session.js';
-import { SessionFlow } from './session-flow.js';
+import { SessionFlow, type SessionFlowProps } from './session-flow.js';
 import { SetupFlow, type SetupOptions } from './views/SetupFlow.js';
 
-export interface AppProps {
+/** The session flow's props, except that the session may come from the setup screens. */
+export type AppProps = Omit<SessionFlowProps, 'session' | 'envFile'> & {
   /** A session the flags described completely; without it the setup screens run first. */
   session?: TuiSession;
   setup?: SetupOptions;
-  header: HeaderInfo;
   /** Where `e` writes the env file unless the setup screens named one. */
   envFile: string;
-  onExit: (code: number, message?: string) => void;
-  leaveSignal?: AbortSignal;
-  size?: ScreenSize;
-  engine?: UseEngineOptions;
-  inputActive?: boolean;
-}
+};
 
 export function App(props: AppProps) {
   return (
