@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { render } from 'ink';
 import { describeError } from '../plugin/errors.js';
 import { App } from './app.js';
+import { SIGNAL_EXIT } from './session-flow.js';
 import type { HeaderInfo } from './components/Header.js';
 import type { UseEngineOptions } from './hooks/use-engine.js';
 import type { TuiSession } from './session.js';
@@ -77,6 +78,12 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     stdout.write(LEAVE_ALT_SCREEN);
   };
   const onSignal = (signal: NodeJS.Signals) => leave.abort(signal);
+  // A terminal that goes away (its window closed, tmux killed) ends the UI like SIGHUP does;
+  // without this a UI left without its terminal would keep running.
+  const hangUp = () => leave.abort('SIGHUP');
+  stdin.once('end', hangUp);
+  stdin.once('error', hangUp);
+  stdout.once('error', hangUp);
   // The cluster must be restored even if the UI crashes: leave, give the terminal back, exit 1.
   const onCrash = (err: unknown) => {
     restore();
@@ -100,6 +107,10 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
       message = m;
       resolveCode(c);
     };
+    // Before any session exists (the setup screens) there is nothing to leave: a signal just ends.
+    leave.signal.addEventListener('abort', () => {
+      if (!current) onExit(SIGNAL_EXIT[String(leave.signal.reason)] ?? 143);
+    }, { once: true });
     const instance = render(
       <App session={opts.session} setup={setup} header={opts.header} envFile={opts.envFile} onExit={onExit} leaveSignal={leave.signal} inputActive={Boolean(stdin.isTTY)} engine={opts.engine} />,
       { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 10 },
@@ -122,6 +133,9 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
     }
   } finally {
     for (const s of signals) process.off(s, onSignal);
+    stdin.off('end', hangUp);
+    stdin.off('error', hangUp);
+    stdout.off('error', hangUp);
     process.off('uncaughtException', onCrash);
     process.off('exit', restore);
     restore();

@@ -14,7 +14,7 @@ import { ProgressView } from './views/ProgressView.js';
 import { TrafficView } from './views/TrafficView.js';
 
 /** 128 + the signal's number, as shells report a process ended by it. */
-const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export type Phase = 'starting' | 'holding' | 'leaving' | 'failed';
 

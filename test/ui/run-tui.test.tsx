@@ -89,6 +89,31 @@ describe('runTui', () => {
     expect(process.listenerCount('SIGUSR2')).toBe(listeners);
   });
 
+  it('ends the setup screens on a signal, and a UI whose terminal went away', async () => {
+    const setupRun = (signals: NodeJS.Signals[]) => {
+      const stdout = new FakeTtyOut();
+      const stdin = new FakeTtyIn();
+      const done = runTui({
+        header: HEADER, envFile: '/nonexistent/x.env', signals, catchCrashes: false,
+        setup: { listWorkloads: async () => [], createSession: () => new FakeSession(), probePort: async () => false },
+        stdout: stdout as unknown as NodeJS.WriteStream, stderr: new FakeTtyOut() as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
+      });
+      return { stdout, stdin, done };
+    };
+    const signalled = setupRun(['SIGUSR2']);
+    running.push(signalled.done);
+    await waitUntil(() => stripAnsi(signalled.stdout.text()).includes('Pick a workload'), 'the picker');
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(await signalled.done).toBe(143);
+    expect(signalled.stdout.text().endsWith(runTuiModule.LEAVE_ALT_SCREEN)).toBe(true);
+
+    const hungUp = setupRun([]);
+    running.push(hungUp.done);
+    await waitUntil(() => stripAnsi(hungUp.stdout.text()).includes('Pick a workload'), 'the picker');
+    hungUp.stdin.emit('end');
+    expect(await hungUp.done).toBe(129);
+  });
+
   it('leaves the intercept and restores the terminal when rendering crashes', async () => {
     const session = new FakeSession();
     const t = start(session);
