@@ -36,6 +36,11 @@ export interface InterceptRequest {
   envFile?: string;
   envJson?: string;
   rolloutTimeoutMs?: number;
+  /**
+   * Bytes of each text body to keep in traffic events, for a view that shows them (the TUI);
+   * 0 (the default) for printers, so no body ever reaches a log.
+   */
+  bodyPreviewBytes?: number;
 }
 
 export interface SessionDeps {
@@ -137,6 +142,7 @@ export class InterceptSession {
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
       registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match },
+      bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
       localTarget: info.localTarget,
       emit: this.emit,
       pollMs: 5000,

@@ -64,6 +64,7 @@ export function startLocalApp(label: string): Promise<LocalApp> {
   const requests: LocalApp['requests'] = [];
   const server = http.createServer((req, res) => {
     requests.push({ path: req.url ?? '', headers: req.headers });
+    res.setHeader('content-type', 'text/plain');
     res.end(`local:${label} ${req.url}`);
   });
   return new Promise((resolve) => {

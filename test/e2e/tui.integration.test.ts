@@ -87,8 +87,9 @@ describe('kubectl intercept in a terminal', () => {
     // Select the newest row, and open it.
     await type(['Up', 'Enter']);
     const detail = await until(/x-dev: tui/i);
-    // Secrets never reach the screen.
+    // Secrets never reach the screen; the text body the laptop answered does.
     expect(detail).not.toContain('s3cret');
+    expect(detail).toContain('local:tui /orders/77');
     await type(['Escape']);
     await until(/GET +\/orders\/77/);
 

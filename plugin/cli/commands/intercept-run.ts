@@ -97,9 +97,10 @@ function runCommand(command: string[], env: Record<string, string>, deps: CliDep
 
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
   for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
-  const session = interceptSession(opts, engine);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
-  if (opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env)) {
+  const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
+  const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);
+  if (tui) {
     const { runTui } = await import('../../../ui/run-tui.js');
     const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
     if (code !== 0) throw new CommandExit(code);
@@ -113,9 +114,13 @@ export function tuiHeader(access: KubeAccess, namespace: string) {
   return { context: access.contextName, server: access.server, namespace, user: access.userName };
 }
 
-function interceptSession(opts: InterceptOptions, engine: SessionDeps): InterceptSession {
+/** Bytes of text bodies the TUI's request detail shows; the line and JSON printers keep none. */
+export const TUI_BODY_PREVIEW_BYTES = 2048;
+
+function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPreviewBytes = 0): InterceptSession {
   return new InterceptSession(
     {
+      bodyPreviewBytes,
       access: opts.access, namespace: opts.namespace, workload: opts.workload, port: opts.port, match: opts.match,
       service: opts.service, container: opts.container, envFile: opts.envFile, envJson: opts.envJson, agentImage: opts.agentImage, name: opts.name,
       rolloutTimeoutMs: opts.rolloutTimeoutMs,

@@ -9,7 +9,7 @@ import { canRunTui } from '../../../ui/can-run-tui.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { CommandExit } from './command-exit.js';
-import { tuiHeader } from './intercept-run.js';
+import { TUI_BODY_PREVIEW_BYTES, tuiHeader } from './intercept-run.js';
 
 export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
   const workload = typeof argv.workload === 'string' ? argv.workload : undefined;
@@ -40,6 +40,7 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
             port: { localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port },
             match: c.match,
             envFile: c.envFile,
+            bodyPreviewBytes: TUI_BODY_PREVIEW_BYTES,
           },
           { dial: podDialer(access) },
         ),
