@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { boundedInkMeasureText } from './ink-measure-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -66,12 +67,7 @@ async function buildCli(agentCode) {
     // every start (DEP0040): bundle the userland package of the same API instead.
     // Ink's text-measuring cache keeps every string it saw: the traffic view's ever-new rows grow
     // it without end, so a bounded stand-in is bundled instead (see ui/vendor/ink-measure-text.mjs).
-    plugins: [{
-      name: 'bounded-ink-measure-text',
-      setup(b) {
-        b.onResolve({ filter: /measure-text\.js$/ }, (a) => (/[\\/]ink[\\/]/.test(a.importer) ? { path: join(root, 'ui/vendor/ink-measure-text.mjs') } : undefined));
-      },
-    }],
+    plugins: [boundedInkMeasureText(root)],
     alias: {
       'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs'),
       punycode: 'punycode/',

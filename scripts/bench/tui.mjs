@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { boundedInkMeasureText } from '../ink-measure-plugin.mjs';
 
 // Heap sizes mean something only after a full collection: run again with --expose-gc.
 if (typeof globalThis.gc !== 'function') {
@@ -35,12 +36,7 @@ try {
       ? {
           external: ['yoga-layout', 'react', 'react-reconciler', 'widest-line'],
           alias: { 'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs') },
-          plugins: [{
-            name: 'bounded-measure-text',
-            setup(b) {
-              b.onResolve({ filter: /measure-text\.js$/ }, (a) => (a.importer.includes('/ink/') ? { path: join(root, 'ui/vendor/ink-measure-text.mjs') } : undefined));
-            },
-          }],
+          plugins: [boundedInkMeasureText(root)],
         }
       : { packages: 'external' }),
     logLevel: 'warning',
