@@ -79,13 +79,29 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals) => leave.abort(signal);
   // A terminal that goes away (its window closed, tmux killed) ends the UI like SIGHUP does;
-  // without this a UI left without its terminal would keep running.
-  const hangUp = () => leave.abort('SIGHUP');
-  stdin.once('end', hangUp);
-  stdin.once('error', hangUp);
-  stdout.once('error', hangUp);
+  // without this a UI left without its terminal would keep running. Every later write to it fails
+  // too, so these listeners stay until the end: an unheard stream error is an uncaught exception.
+  let hungUp = false;
+  const hangUp = () => {
+    if (hungUp) return;
+    hungUp = true;
+    leave.abort('SIGHUP');
+    if (stdin !== process.stdin) return;
+    // A dead terminal must not be read any more (a tty read in error spins), and whatever still
+    // holds the process after leaving gets a minute, then the process ends.
+    process.stdin.pause();
+    process.stdin.destroy();
+    setTimeout(() => process.exit(129), 60_000).unref();
+  };
+  const streams = [stdin, stdout, stderr];
+  stdin.on('end', hangUp);
+  for (const s of streams) s.on('error', hangUp);
   // The cluster must be restored even if the UI crashes: leave, give the terminal back, exit 1.
+  // Once: whatever else fails while leaving must not start a second leave.
+  let crashed = false;
   const onCrash = (err: unknown) => {
+    if (crashed) return;
+    crashed = true;
     restore();
     const d = describeError(err);
     stderr.write(`error: ${d.message}\n${d.hint ? `  ${d.hint}\n` : ''}`);
@@ -134,8 +150,8 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
   } finally {
     for (const s of signals) process.off(s, onSignal);
     stdin.off('end', hangUp);
-    stdin.off('error', hangUp);
-    stdout.off('error', hangUp);
+    // Still-pending writes to a terminal that is gone may fail after this: keep them heard.
+    if (!hungUp) for (const s of streams) s.off('error', hangUp);
     process.off('uncaughtException', onCrash);
     process.off('exit', restore);
     restore();

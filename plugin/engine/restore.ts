@@ -55,33 +55,64 @@ export async function deleteSecret(core: CoreV1Api, namespace: string, name: str
   }
 }
 
-/** Deletes our agent ConfigMaps that no workload template in the namespace mounts any more. */
-export async function deleteUnusedConfigMaps(clients: RestoreClients, namespace: string): Promise<string[]> {
-  const selector = Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(',');
-  const [maps, deployments, statefulsets, replicasets] = await Promise.all([
-    clients.core.listNamespacedConfigMap({ namespace, labelSelector: selector }),
-    clients.apps.listNamespacedDeployment({ namespace }),
-    clients.apps.listNamespacedStatefulSet({ namespace }),
-    clients.apps.listNamespacedReplicaSet({ namespace }),
+/** Every workload object of the namespace, old ReplicaSets included, and which are ReplicaSets. */
+async function namespaceWorkloads(apps: AppsV1Api, namespace: string) {
+  const [deployments, statefulsets, replicasets] = await Promise.all([
+    apps.listNamespacedDeployment({ namespace }),
+    apps.listNamespacedStatefulSet({ namespace }),
+    apps.listNamespacedReplicaSet({ namespace }),
   ]);
-  const used = new Set<string>();
-  for (const w of [...deployments.items, ...statefulsets.items, ...replicasets.items]) {
-    // A ReplicaSet scaled to 0 keeps its template for rollbacks, but no pod runs it.
-    const replicas = w.spec?.replicas ?? 1;
-    const isOldReplicaSet = replicasets.items.includes(w as never) && replicas === 0 && (w.status?.replicas ?? 0) === 0;
-    if (isOldReplicaSet) continue;
-    for (const v of w.spec?.template?.spec?.volumes ?? []) if (v.name === AGENT_VOLUME && v.configMap?.name) used.add(v.configMap.name);
-  }
+  return { all: [...deployments.items, ...statefulsets.items, ...replicasets.items], replicaSets: replicasets.items as unknown[] };
+}
+
+const managedBySelector = () => Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(',');
+
+/** Deletes the named objects of ours that are not in use; a name already gone counts as deleted. */
+async function deleteUnused(names: string[], used: Set<string>, remove: (name: string) => Promise<unknown>): Promise<string[]> {
   const deleted: string[] = [];
-  for (const cm of maps.items) {
-    const name = cm.metadata!.name!;
+  for (const name of names) {
     if (!name.startsWith('intercept-agent-') || used.has(name)) continue;
     try {
-      await clients.core.deleteNamespacedConfigMap({ name, namespace });
-      deleted.push(name);
+      await remove(name);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+    deleted.push(name);
   }
   return deleted;
+}
+
+/**
+ * Deletes agent Secrets that no workload of the namespace records any more: what a leave that was
+ * cut short (its process killed mid-restore) leaves behind once the template is restored.
+ */
+export async function deleteUnusedSecrets(clients: RestoreClients, namespace: string): Promise<string[]> {
+  const [secrets, workloads] = await Promise.all([
+    clients.core.listNamespacedSecret({ namespace, labelSelector: managedBySelector() }),
+    namespaceWorkloads(clients.apps, namespace),
+  ]);
+  const used = new Set<string>();
+  for (const w of workloads.all) {
+    // A Deployment's ReplicaSets keep copies of its annotations: only its own record counts.
+    if (w.metadata?.ownerReferences?.some((o) => o.controller)) continue;
+    const secret = installedAgent(w.metadata?.annotations)?.secret;
+    if (secret) used.add(secret);
+  }
+  return deleteUnused(secrets.items.map((s) => s.metadata!.name!), used, (name) => clients.core.deleteNamespacedSecret({ name, namespace }));
+}
+
+/** Deletes our agent ConfigMaps that no workload template in the namespace mounts any more. */
+export async function deleteUnusedConfigMaps(clients: RestoreClients, namespace: string): Promise<string[]> {
+  const [maps, workloads] = await Promise.all([
+    clients.core.listNamespacedConfigMap({ namespace, labelSelector: managedBySelector() }),
+    namespaceWorkloads(clients.apps, namespace),
+  ]);
+  const used = new Set<string>();
+  for (const w of workloads.all) {
+    // A ReplicaSet scaled to 0 keeps its template for rollbacks, but no pod runs it.
+    const isOldReplicaSet = workloads.replicaSets.includes(w) && (w.spec?.replicas ?? 1) === 0 && (w.status?.replicas ?? 0) === 0;
+    if (isOldReplicaSet) continue;
+    for (const v of w.spec?.template?.spec?.volumes ?? []) if (v.name === AGENT_VOLUME && v.configMap?.name) used.add(v.configMap.name);
+  }
+  return deleteUnused(maps.items.map((m) => m.metadata!.name!), used, (name) => clients.core.deleteNamespacedConfigMap({ name, namespace }));
 }

@@ -9,6 +9,7 @@ import { describeWorkload, findWorkload, readWorkload, type WorkloadId } from '.
 import { waitForRollout } from './rollout.js';
 import { deleteLease, interceptOf, isExpired, workloadLeases } from './lease.js';
 import { leaveClients, restoreIfUnused } from './leave.js';
+import { deleteUnusedConfigMaps, deleteUnusedSecrets } from './restore.js';
 import type { WorkloadKind, WorkloadRef } from './refs.js';
 
 /** The workloads of the namespace that carry our agent. */
@@ -48,5 +49,17 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     return { id, restored: hadAgent };
   } catch (err) {
     throw kubeError(err, access, `uninstalling the agent from ${describeWorkload(id)}`);
+  }
+}
+
+/** Removes agent Secrets and ConfigMaps that nothing in the namespace uses; says what went. */
+export async function deleteLeftovers(access: KubeAccess, namespace: string): Promise<string[]> {
+  const clients = leaveClients(access);
+  try {
+    const secrets = await deleteUnusedSecrets(clients, namespace);
+    const maps = await deleteUnusedConfigMaps(clients, namespace);
+    return [...secrets.map((s) => `the unused agent Secret ${s}`), ...maps.map((m) => `the unused agent ConfigMap ${m}`)];
+  } catch (err) {
+    throw kubeError(err, access, `deleting unused agent Secrets and ConfigMaps in namespace "${namespace}"`);
   }
 }

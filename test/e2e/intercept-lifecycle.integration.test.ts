@@ -64,6 +64,27 @@ describe('intercept lifecycle', () => {
     expect(await leftovers()).toEqual([]);
   }, 120_000);
 
+  it('uninstall --all removes what a leave cut short left behind', async () => {
+    const kc = pg.kubeconfigPath;
+    const before = await template('users');
+    const h = startHolder(['users', '--port', '9000', '--name', 'cut', '--kubeconfig', kc]);
+    await waitActive(h, 'cut');
+    // Killed while leaving, after the template is restored and before the Secret goes.
+    h.child.kill('SIGTERM');
+    await waitFor(() => h.stderr().includes('removed the agent from deployment/users'), { timeoutMs: 30_000, intervalMs: 10, what: 'the restore to begin' });
+    h.child.kill('SIGKILL');
+    await h.exited;
+    await waitFor(async () => (await template('users')).spec.containers.length === 1 && (await leftovers()).length > 0, { what: 'the restored template' });
+    expect(await leftovers()).toEqual(expect.arrayContaining(['secret/intercept-agent-deployment-users']));
+    // Pods of the old template still mount the agent's ConfigMap until the rollout is through.
+    await pg.kubectlOk(['rollout', 'status', 'deploy/users', '--timeout=60s']);
+    const r = await runIntercept(['uninstall', '--all', '--yes', '--kubeconfig', kc], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('deleted the unused agent Secret intercept-agent-deployment-users\n');
+    expect(await template('users')).toEqual(before);
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
+
   it('undoes a start interrupted with Ctrl-C', async () => {
     const before = await template('orders');
     const h = startHolder(['orders', '--port', '9000:http', '--http-header', 'x-dev=ctrl-c', '--kubeconfig', pg.kubeconfigPath]);

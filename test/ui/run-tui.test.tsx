@@ -114,6 +114,19 @@ describe('runTui', () => {
     expect(await hungUp.done).toBe(129);
   });
 
+  it('leaves once and ends when the terminal goes away under the traffic view', async () => {
+    const session = new FakeSession();
+    const t = start(session);
+    running.push(t.done);
+    await waitUntil(() => stripAnsi(t.stdout.text()).includes('● healthy'), 'the traffic view');
+    // A closed window fails every write, to stdout and stderr alike, while the UI keeps drawing.
+    t.stdout.gone = true;
+    t.stderr.gone = true;
+    session.emit([request(1)]);
+    expect(await t.done).toBe(129);
+    expect(session.left).toBe(1);
+  });
+
   it('leaves the intercept and restores the terminal when rendering crashes', async () => {
     const session = new FakeSession();
     const t = start(session);

@@ -9,6 +9,8 @@ export class FakeTtyOut extends Writable {
   rows: number;
   chunks: string[] = [];
   bytes = 0;
+  /** Set when the terminal went away (its window closed): every write fails as a tty's does. */
+  gone = false;
 
   constructor(size = { columns: 80, rows: 24 }, private readonly keep = true) {
     super();
@@ -17,6 +19,7 @@ export class FakeTtyOut extends Writable {
   }
 
   override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (this.gone) return done(Object.assign(new Error('write EIO'), { code: 'EIO' }));
     const text = chunk.toString();
     this.bytes += text.length;
     if (this.keep) this.chunks.push(text);

@@ -1,7 +1,7 @@
 // `kubectl intercept uninstall`: complete, validate and run.
 import { describeWorkload } from '../../engine/kube-objects.js';
 import { parseWorkloadRef, type WorkloadRef } from '../../engine/refs.js';
-import { agentWorkloads, uninstallWorkload } from '../../engine/uninstall.js';
+import { agentWorkloads, deleteLeftovers, uninstallWorkload } from '../../engine/uninstall.js';
 import { userError } from '../../errors.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import type { CliDeps } from '../deps.js';
@@ -29,10 +29,7 @@ export function validateUninstall(opts: UninstallOptions): void {
 
 export async function runUninstall(opts: UninstallOptions, deps: CliDeps): Promise<void> {
   const targets = opts.all ? await agentWorkloads(opts.access, opts.namespace) : opts.workloads;
-  if (targets.length === 0) {
-    deps.stderr.write(`No workloads with an agent in ${opts.namespace} namespace.\n`);
-    return;
-  }
+  if (targets.length === 0) deps.stderr.write(`No workloads with an agent in ${opts.namespace} namespace.\n`);
   for (const t of targets) {
     const { id, restored } = await uninstallWorkload(opts.access, { ...t, namespace: opts.namespace }, {
       yes: opts.yes,
@@ -45,4 +42,6 @@ export async function runUninstall(opts: UninstallOptions, deps: CliDeps): Promi
     const name = describeWorkload(id);
     deps.stdout.write(restored ? `${name} restored\n` : `${name}: no agent installed\n`);
   }
+  // --all promises that nothing of ours remains, also what an interrupted leave left behind.
+  if (opts.all) for (const what of await deleteLeftovers(opts.access, opts.namespace)) deps.stdout.write(`deleted ${what}\n`);
 }

@@ -9,7 +9,7 @@ export function uninstallCommand(deps: CliDeps) {
     builder: (y: Argv) =>
       y
         .positional('workloads', { type: 'string', array: true, describe: 'NAME or deploy/NAME, sts/NAME' })
-        .option('all', { type: 'boolean', default: false, describe: 'Every workload with an agent in the namespace' })
+        .option('all', { type: 'boolean', default: false, describe: 'Every workload with an agent in the namespace, and unused agent Secrets and ConfigMaps' })
         .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'End running intercepts without asking' }),
     handler: async (argv: Record<string, unknown>) => {
       const { completeUninstall, validateUninstall, runUninstall } = await import('./uninstall-run.js');
