@@ -17,6 +17,8 @@ export interface ParsedMatch {
   match: Match;
   /** Notes for the user, e.g. about a deprecated flag. */
   notes: string[];
+  /** Whether any match flag was given (none means a global intercept, but also "not said yet"). */
+  given: boolean;
 }
 
 function headerFlag(flag: string, option: string): HeaderMatch {
@@ -48,7 +50,8 @@ export function matchFromFlags(flags: MatchFlags): ParsedMatch {
   if (all && !isGlobal(match)) throw userError('--http-match all intercepts every request: do not combine it with header or path matches');
   const invalid = validateMatch(match);
   if (invalid) throw userError(invalid);
-  return { match, notes };
+  const given = headers.length > 0 || paths.length > 0 || all;
+  return { match, notes, given };
 }
 
 /** One line for the user: `all requests` or the agent's own description of the match. */

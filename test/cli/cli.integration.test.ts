@@ -58,6 +58,15 @@ describe('the CLI skeleton', () => {
     expect(r.stderr).toBe('error: missing --port to intercept "frobnicate"\n  kubectl intercept frobnicate --port LOCAL[:REMOTE] [--http-header NAME=VALUE] [--http-path-prefix P] (see --help)\n');
   });
 
+  it('takes the match flags without --port, and reports a bad one before asking for --port', () => {
+    const ok = run(['orders', '--http-header', 'x-dev=me', '--service', 'orders']);
+    expect(ok.code).toBe(2);
+    expect(ok.stderr).toMatch(/^error: missing --port to intercept "orders"\n/);
+    const bad = run(['orders', '--http-header', 'x-dev=~(']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: .*invalid regular expression/);
+  });
+
   it('outside a terminal, never starts the interactive UI', () => {
     const r = run([]);
     expect(r.code).toBe(2);

@@ -101,4 +101,24 @@ describe('kubectl intercept in a terminal', () => {
     const restored = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
     expect(restored.spec.template).toEqual(before.spec.template);
   }, 150_000);
+
+  it('comes straight to the plan when flags name the workload and the match', async () => {
+    const command = `env -u CI HOME=/tmp ${BIN} orders --http-header x-dev=flags --kubeconfig ${pg.kubeconfigPath}; echo "EXIT=$?"; sleep 60`;
+    tmux('kill-server');
+    tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', command);
+    let s = await until('This will change the cluster');
+    expect(s).toContain('requests with x-dev=flags');
+    // The plan holds the local port check; Esc twice reaches the port to point it at the local app.
+    await type(['Escape', 'Escape']);
+    await until('local port: 3000');
+    await type(['BSpace', 'BSpace', 'BSpace', 'BSpace', ...String(local.port).split(''), 'Enter']);
+    s = await until(`something listens on 127.0.0.1:${local.port}`);
+    expect(s).toContain('This will change the cluster');
+    await type(['Enter']);
+    await until('● healthy', 60_000);
+    const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
+    expect(await get(ip, 8080, '/orders/5', { 'x-dev': 'flags' })).toEqual({ status: 200, body: 'local:tui /orders/5' });
+    await type(['q']);
+    expect(await until('EXIT=', 60_000)).toContain('EXIT=0');
+  }, 150_000);
 });

@@ -9,6 +9,11 @@ export function workloadName(w: Pick<WorkloadInfo, 'kind' | 'name'>): string {
   return `${KIND_SHORT[w.kind]}/${w.name}`;
 }
 
+/** The Service ports an intercept can take: TCP, reaching a container port. */
+export function usablePorts(w: Pick<WorkloadInfo, 'ports'>): ServicePortInfo[] {
+  return w.ports.filter((p) => p.containerPort !== undefined && p.protocol === 'TCP');
+}
+
 export function portLabel(p: ServicePortInfo): string {
   const target = p.containerPort !== undefined ? `${p.container}:${p.containerPort}` : `${p.targetPort} (no container has it)`;
   return `${p.service}:${p.port}${p.name ? ` (${p.name})` : ''} → ${target}`;
@@ -34,6 +39,15 @@ export interface MatchForm {
   headers: string;
   pathKind: PathMatch['kind'];
   path: string;
+}
+
+/** A match (from the flags) as the form shows it. */
+export function formFromMatch(match: Match): MatchForm {
+  return {
+    headers: (match.headers ?? []).map((h) => `${h.name}=${h.regex ? '~' : ''}${h.value}`).join(', '),
+    pathKind: match.path?.kind ?? 'prefix',
+    path: match.path?.value ?? '',
+  };
 }
 
 /** The form as a Match, or the first thing wrong with it (the agent's own validation). */

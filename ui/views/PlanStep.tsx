@@ -1,10 +1,22 @@
-// Screen 5: what confirming will change in the cluster; Enter starts, Esc goes back.
+// Screen 5: what confirming will change in the cluster, and whether the local app is up yet (a
+// flag-given setup may come straight here); Enter starts, Esc goes back.
 import { Box, Text } from 'ink';
 import { Footer } from '../components/Footer.js';
+import { ListenCheck } from '../components/ListenCheck.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { planLines, type SetupChoice } from '../render/setup.js';
 
-export function PlanStep({ choice, width, onConfirm, onBack, inputActive = true }: { choice: SetupChoice; width: number; onConfirm: () => void; onBack: () => void; inputActive?: boolean }) {
+export interface PlanStepProps {
+  choice: SetupChoice;
+  width: number;
+  /** Resolves true when something accepts connections on 127.0.0.1:port. */
+  probePort: (port: number) => Promise<boolean>;
+  onConfirm: () => void;
+  onBack: () => void;
+  inputActive?: boolean;
+}
+
+export function PlanStep({ choice, width, probePort, onConfirm, onBack, inputActive = true }: PlanStepProps) {
   useKeys((input, key) => {
     if (key.return) onConfirm();
     else if (key.escape || (key.ctrl && input === 'c')) onBack();
@@ -15,6 +27,7 @@ export function PlanStep({ choice, width, onConfirm, onBack, inputActive = true 
       {planLines(choice).map((l, i) => (
         <Text key={i} wrap="wrap">• {l}</Text>
       ))}
+      <ListenCheck port={choice.localPort} probePort={probePort} />
       <Text> </Text>
       <Footer hints={[{ key: '⏎', label: 'start the intercept' }, { key: 'esc', label: 'back' }]} width={width} />
     </Box>

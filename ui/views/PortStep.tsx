@@ -1,11 +1,12 @@
 // Screen 3: which Service port to intercept and the local port requests go to (prefilled with
 // the app's port), warning when nothing listens there yet.
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
 import { Footer } from '../components/Footer.js';
+import { ListenCheck } from '../components/ListenCheck.js';
 import { useKeys } from '../hooks/use-keys.js';
-import { portLabel, workloadName } from '../render/setup.js';
+import { portLabel, usablePorts, workloadName } from '../render/setup.js';
 
 export interface PortStepProps {
   workload: WorkloadInfo;
@@ -14,25 +15,18 @@ export interface PortStepProps {
   probePort: (port: number) => Promise<boolean>;
   onDone: (port: ServicePortInfo, localPort: number) => void;
   onBack: () => void;
+  /** Why the ports shown are not what the flags asked for. */
+  note?: string;
   inputActive?: boolean;
 }
 
-export function PortStep({ workload, width, probePort, onDone, onBack, inputActive = true }: PortStepProps) {
-  const usable = workload.ports.filter((p) => p.containerPort !== undefined && p.protocol === 'TCP');
+export function PortStep({ workload, width, probePort, onDone, onBack, note, inputActive = true }: PortStepProps) {
+  const usable = usablePorts(workload);
   const [index, setIndex] = useState(0);
   const port = usable[index];
   const [local, setLocal] = useState(String(port?.containerPort ?? ''));
-  const [listening, setListening] = useState<boolean | undefined>(undefined);
   const localPort = Number(local);
   const valid = /^\d+$/.test(local) && localPort >= 1 && localPort <= 65535;
-  useEffect(() => {
-    let live = true;
-    setListening(undefined);
-    if (valid) void probePort(localPort).then((yes) => live && setListening(yes));
-    return () => {
-      live = false;
-    };
-  }, [localPort, valid, probePort]);
   useKeys((input, key) => {
     if (key.escape || (key.ctrl && input === 'c')) return onBack();
     if (key.upArrow || key.downArrow) {
@@ -48,6 +42,7 @@ export function PortStep({ workload, width, probePort, onDone, onBack, inputActi
   return (
     <Box flexDirection="column" width={width}>
       <Text bold>Port of {workloadName(workload)} to intercept</Text>
+      {note ? <Text color="yellow" wrap="wrap">{note}</Text> : null}
       {usable.map((p, i) => (
         <Text key={`${p.service}:${p.port}`} inverse={i === index} wrap="truncate">{i === index ? '›' : ' '}{portLabel(p)}</Text>
       ))}
@@ -56,8 +51,7 @@ export function PortStep({ workload, width, probePort, onDone, onBack, inputActi
         local port: <Text bold>{local}▏</Text> <Text dimColor>(requests go to 127.0.0.1:{local || '?'})</Text>
       </Text>
       {!valid ? <Text color="red">the local port must be a number from 1 to 65535</Text> : null}
-      {valid && listening === false ? <Text color="yellow">nothing listens on 127.0.0.1:{local} yet: start your app there (requests fail until then)</Text> : null}
-      {valid && listening === true ? <Text color="green">something listens on 127.0.0.1:{local}</Text> : null}
+      {valid ? <ListenCheck port={localPort} probePort={probePort} /> : null}
       <Footer hints={[{ key: '⏎', label: 'next' }, { key: '↑↓', label: 'service port' }, { key: '0-9', label: 'local port' }, { key: 'esc', label: 'back' }]} width={width} />
     </Box>
   );

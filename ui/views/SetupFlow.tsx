@@ -1,12 +1,16 @@
-// Screens 2-5 in order: workload, port, match, plan. Esc goes back a step; what the flags gave
-// is prefilled, and a workload named by a flag skips the picker.
+// Screens 2-5 in order: workload, port, match, plan. Esc goes back a step. What the flags gave is
+// prefilled and skips its step: a workload named by a flag skips the picker, its port step too
+// when it has one port to offer, and the match step when a match flag was given
+// (`kubectl intercept orders --http-header x-dev=me` comes straight to the plan).
 import { Box } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import type { Match } from '../../plugin/agent/matcher.js';
+import type { WorkloadRef } from '../../plugin/engine/refs.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
 import { describeError } from '../../plugin/errors.js';
 import { Header, type HeaderInfo } from '../components/Header.js';
 import type { ScreenSize } from '../hooks/use-screen-size.js';
-import type { MatchForm, SetupChoice } from '../render/setup.js';
+import { formFromMatch, usablePorts, type SetupChoice } from '../render/setup.js';
 import type { TuiSession } from '../session.js';
 import { MatchStep } from './MatchStep.js';
 import { PlanStep } from './PlanStep.js';
@@ -20,10 +24,21 @@ export interface SetupOptions {
   createSession: (choice: SetupChoice) => TuiSession;
   /** Resolves true when something accepts connections on 127.0.0.1:port. */
   probePort: (port: number) => Promise<boolean>;
-  prefill?: { workload?: string; match?: Partial<MatchForm>; envFile?: string };
+  prefill?: SetupPrefill;
 }
 
-type Step = { at: 'workload' } | { at: 'port'; workload: WorkloadInfo } | { at: 'match'; workload: WorkloadInfo; port: ServicePortInfo; localPort: number } | { at: 'plan'; choice: SetupChoice };
+/** What the command line already said. */
+export interface SetupPrefill {
+  workload?: WorkloadRef;
+  /** --service / --container: only that Service's (container's) ports are offered. */
+  service?: string;
+  container?: string;
+  /** The match flags' match, when any was given. */
+  match?: Match;
+  envFile?: string;
+}
+
+type Step = { at: 'workload' } | { at: 'port'; workload: WorkloadInfo; note?: string } | { at: 'match'; workload: WorkloadInfo; port: ServicePortInfo; localPort: number } | { at: 'plan'; choice: SetupChoice };
 
 export interface SetupFlowProps {
   setup: SetupOptions;
@@ -34,12 +49,25 @@ export interface SetupFlowProps {
   inputActive?: boolean;
 }
 
+/** The workload with only the ports the flags allow; all of them, with a note, when none is left. */
+function offeredPorts(w: WorkloadInfo, prefill: SetupPrefill | undefined): { workload: WorkloadInfo; note?: string } {
+  const { service, container } = prefill ?? {};
+  if (service === undefined && container === undefined) return { workload: w };
+  const ports = w.ports.filter((p) => (service === undefined || p.service === service) && (container === undefined || p.container === container));
+  if (usablePorts({ ports }).length > 0) return { workload: { ...w, ports } };
+  const asked = [service !== undefined ? `Service "${service}"` : '', container !== undefined ? `container "${container}"` : ''].filter(Boolean).join(' and ');
+  return { workload: w, note: `${w.name} has no port of ${asked}: choose one of these` };
+}
+
 export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive = true }: SetupFlowProps) {
   const [workloads, setWorkloads] = useState<WorkloadInfo[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [step, setStep] = useState<Step>({ at: 'workload' });
   const [allNamespaces, setAllNamespaces] = useState(false);
   const prefilled = useRef(false);
+  // The match the flags gave, or the one last confirmed: the port step then goes on to the plan.
+  const chosenMatch = useRef(setup.prefill?.match);
+  const envFileRef = useRef(setup.prefill?.envFile);
   useEffect(() => {
     let live = true;
     setWorkloads(undefined);
@@ -49,9 +77,14 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
         if (!live) return;
         setWorkloads(list);
         // A workload named by a flag skips the picker once; Esc from the port step comes back here.
-        const named = prefilled.current ? undefined : list.find((w) => w.name === setup.prefill?.workload && !w.notInterceptable);
+        const ref = prefilled.current ? undefined : setup.prefill?.workload;
         prefilled.current = true;
-        if (named) setStep({ at: 'port', workload: named });
+        const named = ref && list.find((w) => w.name === ref.name && (ref.kind === undefined || w.kind === ref.kind) && !w.notInterceptable);
+        if (!named) return;
+        // Its one port to offer needs no question either.
+        const { workload, note } = offeredPorts(named, setup.prefill);
+        const ports = usablePorts(workload);
+        setStep(note || ports.length !== 1 ? { at: 'port', workload, note } : afterPort(workload, ports[0], ports[0].containerPort!));
       },
       (err: unknown) => {
         if (!live) return;
@@ -63,6 +96,11 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
       live = false;
     };
   }, [setup, allNamespaces]);
+  const afterPort = (workload: WorkloadInfo, port: ServicePortInfo, localPort: number): Step => {
+    const match = chosenMatch.current;
+    if (!match) return { at: 'match', workload, port, localPort };
+    return { at: 'plan', choice: { workload, port, localPort, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}) } };
+  };
   const width = size.columns;
   const common = { width, inputActive };
   let body;
@@ -75,24 +113,29 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
         height={size.rows - 1}
         allNamespaces={allNamespaces}
         onToggleNamespaces={() => setAllNamespaces((a) => !a)}
-        onPick={(w) => setStep({ at: 'port', workload: w })}
+        initialFilter={setup.prefill?.workload?.name}
+        onPick={(w) => setStep({ at: 'port', ...offeredPorts(w, setup.prefill) })}
         onCancel={onCancel}
       />
     );
   } else if (step.at === 'port') {
-    body = <PortStep {...common} workload={step.workload} probePort={setup.probePort} onBack={() => setStep({ at: 'workload' })} onDone={(port, localPort) => setStep({ at: 'match', workload: step.workload, port, localPort })} />;
+    body = <PortStep {...common} workload={step.workload} note={step.note} probePort={setup.probePort} onBack={() => setStep({ at: 'workload' })} onDone={(port, localPort) => setStep(afterPort(step.workload, port, localPort))} />;
   } else if (step.at === 'match') {
     body = (
       <MatchStep
         {...common}
-        initial={{ ...setup.prefill?.match, envFile: setup.prefill?.envFile }}
+        initial={{ ...(chosenMatch.current ? formFromMatch(chosenMatch.current) : {}), envFile: envFileRef.current }}
         onBack={() => setStep({ at: 'port', workload: step.workload })}
-        onDone={(match, envFile) => setStep({ at: 'plan', choice: { workload: step.workload, port: step.port, localPort: step.localPort, match, ...(envFile ? { envFile } : {}) } })}
+        onDone={(match, envFile) => {
+          chosenMatch.current = match;
+          envFileRef.current = envFile;
+          setStep(afterPort(step.workload, step.port, step.localPort));
+        }}
       />
     );
   } else {
     const { choice } = step;
-    body = <PlanStep {...common} choice={choice} onConfirm={() => onChosen(choice)} onBack={() => setStep({ at: 'match', workload: choice.workload, port: choice.port, localPort: choice.localPort })} />;
+    body = <PlanStep {...common} choice={choice} probePort={setup.probePort} onConfirm={() => onChosen(choice)} onBack={() => setStep({ at: 'match', workload: choice.workload, port: choice.port, localPort: choice.localPort })} />;
   }
   return (
     <Box flexDirection="column" width={width} height={size.rows}>

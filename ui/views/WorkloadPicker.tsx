@@ -19,11 +19,13 @@ export interface WorkloadPickerProps {
   onToggleNamespaces: () => void;
   onPick: (w: WorkloadInfo) => void;
   onCancel: () => void;
+  /** The workload a flag named but that cannot be taken as it is: shown filtered, with why. */
+  initialFilter?: string;
   inputActive?: boolean;
 }
 
-export function WorkloadPicker({ workloads, error, width, height, allNamespaces, onToggleNamespaces, onPick, onCancel, inputActive = true }: WorkloadPickerProps) {
-  const [filter, setFilter] = useState('');
+export function WorkloadPicker({ workloads, error, width, height, allNamespaces, onToggleNamespaces, onPick, onCancel, initialFilter = '', inputActive = true }: WorkloadPickerProps) {
+  const [filter, setFilter] = useState(initialFilter);
   const [index, setIndex] = useState(0);
   const [notice, setNotice] = useState('');
   const shown = filterWorkloads(workloads ?? [], filter);

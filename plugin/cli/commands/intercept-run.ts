@@ -3,9 +3,9 @@
 // or the end of `-- COMMAND`, then leaves and restores.
 import { spawn } from 'node:child_process';
 import type { Match } from '../../agent/matcher.js';
-import { matchFromFlags } from '../../engine/intercept-match.js';
+import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
-import { InterceptSession, type SessionDeps } from '../../engine/session.js';
+import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { userError } from '../../errors.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import { podDialer } from '../../kube/port-forward.js';
@@ -15,12 +15,13 @@ import { jsonLineFor, lineFor } from '../render/events.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 
-export interface InterceptOptions {
+/** What the flags say besides WORKLOAD and --port (the interactive setup asks for those). */
+export interface InterceptFlags {
   access: KubeAccess;
   namespace: string;
-  workload: WorkloadRef;
-  port: PortSpec;
   match: Match;
+  /** Whether a match flag was given at all: the setup UI then skips its match step. */
+  matchGiven: boolean;
   notes: string[];
   service?: string;
   container?: string;
@@ -34,24 +35,33 @@ export interface InterceptOptions {
   command: string[];
 }
 
+export interface InterceptOptions extends InterceptFlags {
+  workload: WorkloadRef;
+  port: PortSpec;
+}
+
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const strs = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined);
 
-export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps): InterceptOptions {
-  const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  const { match, notes } = matchFromFlags({
+/** The match flags, checked (a bad header or regex is a usage error before anything else). */
+export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
+  return matchFromFlags({
     httpHeader: strs(argv['http-header']),
     httpPathEqual: str(argv['http-path-equal']),
     httpPathPrefix: str(argv['http-path-prefix']),
     httpPathRegex: str(argv['http-path-regex']),
     httpMatch: strs(argv['http-match']),
   });
+}
+
+export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliDeps): InterceptFlags {
+  const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
+  const { match, notes, given } = matchOfArgv(argv);
   return {
     access,
     namespace: access.namespace,
-    workload: parseWorkloadRef(String(argv.workload)),
-    port: parsePortSpec(String(argv.port)),
     match,
+    matchGiven: given,
     notes,
     service: str(argv.service),
     container: str(argv.container),
@@ -65,6 +75,10 @@ export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps):
   };
 }
 
+export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps): InterceptOptions {
+  return { ...completeInterceptFlags(argv, deps), workload: parseWorkloadRef(String(argv.workload)), port: parsePortSpec(String(argv.port)) };
+}
+
 /** `90s`, `5m`, `1h` or plain seconds, as kubectl's --timeout takes them. */
 export function parseTimeout(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
@@ -74,7 +88,7 @@ export function parseTimeout(text: string): number {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export function validateIntercept(opts: InterceptOptions): void {
+export function validateIntercept(opts: InterceptFlags): void {
   if (opts.name !== undefined && (!DNS_LABEL.test(opts.name) || opts.name.length > 53)) {
     throw userError(`invalid --name "${opts.name}"`, 'use lowercase letters, digits and "-" (at most 53 characters)');
   }
@@ -117,16 +131,19 @@ export function tuiHeader(access: KubeAccess, namespace: string) {
 /** Bytes of text bodies the TUI's request detail shows; the line and JSON printers keep none. */
 export const TUI_BODY_PREVIEW_BYTES = 2048;
 
+/** The engine's request for what the flags and the chosen target say. */
+export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; port: PortSpec }, bodyPreviewBytes = 0): InterceptRequest {
+  return {
+    namespace: target.namespace, workload: target.workload, port: target.port,
+    bodyPreviewBytes,
+    access: flags.access, match: flags.match,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
+    rolloutTimeoutMs: flags.rolloutTimeoutMs,
+  };
+}
+
 function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPreviewBytes = 0): InterceptSession {
-  return new InterceptSession(
-    {
-      bodyPreviewBytes,
-      access: opts.access, namespace: opts.namespace, workload: opts.workload, port: opts.port, match: opts.match,
-      service: opts.service, container: opts.container, envFile: opts.envFile, envJson: opts.envJson, agentImage: opts.agentImage, name: opts.name,
-      rolloutTimeoutMs: opts.rolloutTimeoutMs,
-    },
-    engine,
-  );
+  return new InterceptSession(interceptRequest(opts, opts, bodyPreviewBytes), engine);
 }
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {

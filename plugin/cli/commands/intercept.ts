@@ -4,29 +4,35 @@ import type { Argv } from 'yargs';
 import { MATCH_HELP } from '../../engine/intercept-match.js';
 import type { CliDeps } from '../deps.js';
 
+/** What to intercept and how, besides WORKLOAD and --port: shared with the interactive setup. */
+export function interceptFlags(y: Argv): Argv {
+  return y
+    .option('http-header', { type: 'string', array: true, describe: 'Intercept only requests with this header: NAME=VALUE or NAME=~REGEX (repeatable, ANDed)' })
+    .option('http-path-equal', { type: 'string', describe: 'Intercept only requests whose path is exactly this' })
+    .option('http-path-prefix', { type: 'string', describe: 'Intercept only requests whose path is this or below it' })
+    .option('http-path-regex', { type: 'string', describe: 'Intercept only requests whose path matches this regular expression' })
+    .option('http-match', { type: 'string', array: true, hidden: true, describe: 'Deprecated: NAME=VALUE or all' })
+    .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
+    .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
+    .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file as dotenv' })
+    .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
+    .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
+    .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
+    .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
+    .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
+    .epilogue(MATCH_HELP + '\n\nAfter `--`, a command to run with the container\'s environment; the intercept ends with it and its exit code is returned.');
+}
 
 export function interceptCommand(deps: CliDeps) {
   return {
     command: 'start <workload>',
     describe: 'Send a workload\'s traffic (or only requests that match) to a port on this machine, until Ctrl-C or `leave`',
     builder: (y: Argv) =>
-      y
-        .positional('workload', { type: 'string', describe: 'NAME, deploy/NAME, sts/NAME or rs/NAME' })
-        .option('port', { type: 'string', demandOption: true, describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take' })
-        .option('http-header', { type: 'string', array: true, describe: 'Intercept only requests with this header: NAME=VALUE or NAME=~REGEX (repeatable, ANDed)' })
-        .option('http-path-equal', { type: 'string', describe: 'Intercept only requests whose path is exactly this' })
-        .option('http-path-prefix', { type: 'string', describe: 'Intercept only requests whose path is this or below it' })
-        .option('http-path-regex', { type: 'string', describe: 'Intercept only requests whose path matches this regular expression' })
-        .option('http-match', { type: 'string', array: true, hidden: true, describe: 'Deprecated: NAME=VALUE or all' })
-        .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
-        .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
-        .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file as dotenv' })
-        .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
-        .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
-        .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
-        .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
-        .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
-        .epilogue(MATCH_HELP + '\n\nAfter `--`, a command to run with the container\'s environment; the intercept ends with it and its exit code is returned.'),
+      interceptFlags(
+        y
+          .positional('workload', { type: 'string', describe: 'NAME, deploy/NAME, sts/NAME or rs/NAME' })
+          .option('port', { type: 'string', demandOption: true, describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take' }),
+      ),
     handler: async (argv: Record<string, unknown>) => {
       const { completeIntercept, validateIntercept, runIntercept } = await import('./intercept-run.js');
       const opts = completeIntercept(argv, deps);

@@ -1,50 +1,48 @@
-// The interactive setup's wiring: the engine's workload list and session behind the TUI's screens.
+// The interactive setup's wiring: the engine's workload list and session behind the TUI's screens,
+// with what the flags already say prefilled (and its steps skipped).
 import { listWorkloads } from '../../engine/list.js';
 import { parseWorkloadRef } from '../../engine/refs.js';
 import { InterceptSession } from '../../engine/session.js';
 import { userError } from '../../errors.js';
-import { loadKubeAccess } from '../../kube/kubeconfig.js';
 import { podDialer } from '../../kube/port-forward.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import type { CliDeps } from '../deps.js';
-import { kubeFlagsOf } from '../kube-options.js';
 import { CommandExit } from './command-exit.js';
-import { TUI_BODY_PREVIEW_BYTES, tuiHeader } from './intercept-run.js';
+import { completeInterceptFlags, interceptRequest, matchOfArgv, TUI_BODY_PREVIEW_BYTES, tuiHeader, validateIntercept } from './intercept-run.js';
 
 export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
   const workload = typeof argv.workload === 'string' ? argv.workload : undefined;
-  if (!canRunTui(process.stdin, deps.stdout, deps.env)) {
+  // Bad flags are reported as such, in a terminal or not.
+  const ref = workload ? parseWorkloadRef(workload) : undefined;
+  matchOfArgv(argv);
+  const scripted = argv.output === 'json' || (Array.isArray(argv['--']) && argv['--'].length > 0);
+  if (scripted || !canRunTui(process.stdin, deps.stdout, deps.env)) {
     const what = workload ?? 'WORKLOAD';
     throw userError(
       workload ? `missing --port to intercept "${workload}"` : 'name what to intercept: the interactive UI needs a terminal (and CI unset)',
       `kubectl intercept ${what} --port LOCAL[:REMOTE] [--http-header NAME=VALUE] [--http-path-prefix P] (see --help)`,
     );
   }
-  if (workload) parseWorkloadRef(workload);
-  const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  const envFile = typeof argv['env-file'] === 'string' ? argv['env-file'] : undefined;
+  const flags = completeInterceptFlags(argv, deps);
+  validateIntercept(flags);
+  // Printed before the alternate screen, so they are still there after it.
+  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
   const { runTui } = await import('../../../ui/run-tui.js');
   const code = await runTui({
-    header: tuiHeader(access, access.namespace),
-    envFile: envFile ?? 'intercept.env',
+    header: tuiHeader(flags.access, flags.namespace),
+    envFile: flags.envFile ?? 'intercept.env',
     setup: {
-      listWorkloads: (all) => listWorkloads(access, all ? undefined : access.namespace),
+      listWorkloads: (all) => listWorkloads(flags.access, all ? undefined : flags.namespace),
       createSession: (c) =>
         new InterceptSession(
-          {
-            access,
-            namespace: c.workload.namespace,
-            workload: { kind: c.workload.kind, name: c.workload.name },
-            service: c.port.service,
-            container: c.port.container,
-            port: { localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port },
-            match: c.match,
-            envFile: c.envFile,
-            bodyPreviewBytes: TUI_BODY_PREVIEW_BYTES,
-          },
-          { dial: podDialer(access) },
+          interceptRequest(
+            { ...flags, service: c.port.service, container: c.port.container, envFile: c.envFile, match: c.match },
+            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, port: { localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port } },
+            TUI_BODY_PREVIEW_BYTES,
+          ),
+          { dial: podDialer(flags.access) },
         ),
-      prefill: { workload: workload ? parseWorkloadRef(workload).name : undefined, envFile },
+      prefill: { workload: ref, service: flags.service, container: flags.container, match: flags.matchGiven ? flags.match : undefined, envFile: flags.envFile },
     },
   });
   if (code !== 0) throw new CommandExit(code);

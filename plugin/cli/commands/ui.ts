@@ -3,15 +3,13 @@
 // script it never starts: it says which flags would do the same.
 import type { Argv } from 'yargs';
 import type { CliDeps } from '../deps.js';
+import { interceptFlags } from './intercept.js';
 
 export function uiCommand(deps: CliDeps) {
   return {
     command: 'ui [workload]',
     describe: false as const,
-    builder: (y: Argv) =>
-      y
-        .positional('workload', { type: 'string' })
-        .option('env-file', { type: 'string', describe: 'Where `e` writes the environment as dotenv' }),
+    builder: (y: Argv) => interceptFlags(y.positional('workload', { type: 'string' })),
     handler: async (argv: Record<string, unknown>) => {
       const { runSetupUi } = await import('./ui-run.js');
       await runSetupUi(argv, deps);

@@ -128,11 +128,60 @@ describe('setup screens', () => {
   });
 
   it('skips the picker for a workload named by a flag, and esc goes back to it', async () => {
-    const { r } = mount({ prefill: { workload: 'users' } });
+    const { r } = mount({ prefill: { workload: { name: 'users' } } });
     const s = await waitForScreen(r, 'Port of deploy/users');
     expect(s).toContain('users:9090 (metrics) → users:9090');
     await press(r, KEY.escape);
     await waitForScreen(r, 'Pick a workload');
+  });
+
+  it('comes straight to the plan for a workload with one port and a match from the flags', async () => {
+    const { r, chosen } = mount({ prefill: { workload: { kind: 'Deployment', name: 'orders' }, match: { headers: [{ name: 'x-dev', value: 'me' }] } } });
+    let s = await waitForScreen(r, 'This will change the cluster');
+    expect(s).toContain('requests with x-dev=me');
+    expect(s).toMatch(/→\s+127\.0\.0\.1:8080/);
+    // The port step was skipped, so the plan is where the local port is checked.
+    await waitForScreen(r, 'nothing listens on 127.0.0.1:8080 yet');
+    // Esc shows the skipped steps with what the flags said.
+    await press(r, KEY.escape);
+    s = await waitForScreen(r, 'Which requests to intercept');
+    expect(s).toContain('headers: x-dev=me');
+    await press(r, KEY.escape);
+    await waitForScreen(r, 'local port: 8080');
+    await press(r, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace, '3', '0', '0', '0', KEY.enter);
+    // The match is still the flags' one: the port step goes on to the plan.
+    await waitForScreen(r, 'something listens on 127.0.0.1:3000');
+    expect(r.screen()).toContain('This will change the cluster');
+    await press(r, KEY.enter);
+    await waitForScreen(r, '● healthy');
+    expect(chosen).toEqual([expect.objectContaining({ localPort: 3000, match: { headers: [{ name: 'x-dev', value: 'me' }] } })]);
+  });
+
+  it('asks for the match when no match flag was given, and for the port when there are several', async () => {
+    let { r } = mount({ prefill: { workload: { name: 'orders' } } });
+    await waitForScreen(r, 'Which requests to intercept');
+    cleanup();
+    ({ r } = mount({ prefill: { workload: { name: 'users' }, match: {} } }));
+    const s = await waitForScreen(r, 'Port of deploy/users');
+    expect(s).toContain('users:9090 (metrics)');
+    await press(r, KEY.enter);
+    // An empty match from the flags (--http-match=all) is a choice: global, straight to the plan.
+    await waitForScreen(r, 'This will change the cluster');
+    expect(r.screen()).toContain('every request to the port (a global intercept');
+  });
+
+  it('says when --service names no port of the workload, and offers them all', async () => {
+    const { r } = mount({ prefill: { workload: { name: 'orders' }, service: 'nope', match: {} } });
+    const s = await waitForScreen(r, 'orders has no port of Service "nope": choose one of these');
+    expect(s).toContain('orders:80 (http)');
+  });
+
+  it('shows a named workload that cannot be intercepted in the picker, with why', async () => {
+    const { r, chosen } = mount({ prefill: { workload: { name: 'db' } } });
+    const s = await waitForScreen(r, 'no Service selects its pods');
+    expect(s).toContain('filter: db');
+    expect(s).not.toContain('deploy/orders');
+    expect(chosen).toHaveLength(0);
   });
 
   it('shows why workloads cannot be listed, and esc quits without changing anything', async () => {

@@ -1,0 +1,19 @@
+// Whether something accepts connections on the local port requests will go to: a warning, not a
+// refusal, since the user may start the app after the intercept.
+import { Text } from 'ink';
+import { useEffect, useState } from 'react';
+
+export function ListenCheck({ port, probePort }: { port: number; probePort: (port: number) => Promise<boolean> }) {
+  const [listening, setListening] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setListening(undefined);
+    void probePort(port).then((yes) => live && setListening(yes));
+    return () => {
+      live = false;
+    };
+  }, [port, probePort]);
+  if (listening === false) return <Text color="yellow">nothing listens on 127.0.0.1:{port} yet: start your app there (requests fail until then)</Text>;
+  if (listening === true) return <Text color="green">something listens on 127.0.0.1:{port}</Text>;
+  return null;
+}
