@@ -10,11 +10,11 @@ describe('matchFromFlags', () => {
     [{ httpPathEqual: '/h', httpHeader: ['a=b'] }, { headers: [{ name: 'a', value: 'b' }], path: { kind: 'equal', value: '/h' } }],
     [{ httpPathRegex: '^/v[0-9]+/' }, { path: { kind: 'regex', value: '^/v[0-9]+/' } }],
   ])('%j -> %j', (flags, match) => {
-    expect(matchFromFlags(flags)).toEqual({ match, notes: [] });
+    expect(matchFromFlags(flags)).toEqual({ match, notes: [], given: Object.keys(flags).length > 0 });
   });
 
   it('accepts the deprecated --http-match with a note', () => {
-    expect(matchFromFlags({ httpMatch: ['all'] })).toEqual({ match: {}, notes: [expect.stringContaining('--http-match is deprecated')] });
+    expect(matchFromFlags({ httpMatch: ['all'] })).toEqual({ match: {}, notes: [expect.stringContaining('--http-match is deprecated')], given: true });
     expect(matchFromFlags({ httpMatch: ['x-dev=bob'] }).match).toEqual({ headers: [{ name: 'x-dev', value: 'bob' }] });
   });
 
