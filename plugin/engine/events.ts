@@ -57,4 +57,13 @@ export interface WarningEvent {
   pod?: string;
 }
 
-export type EngineEvent = ProgressEvent | InterceptStateEvent | TunnelStateEvent | TrafficStartEvent | TrafficEvent | WarningEvent;
+/**
+ * Requests on the intercepted port that matched no intercept and went to the app in the cluster,
+ * since the intercept started, summed over the pods' agents. Sent when the number changes.
+ */
+export interface CountsEvent {
+  type: 'counts';
+  passedToCluster: number;
+}
+
+export type EngineEvent = ProgressEvent | InterceptStateEvent | TunnelStateEvent | TrafficStartEvent | TrafficEvent | WarningEvent | CountsEvent;

@@ -73,7 +73,9 @@ export class InterceptSession {
   /** Resolves when the intercept is active; on failure cleans up what it did and throws. */
   async start(): Promise<InterceptInfo> {
     const { req } = this;
-    const doing = `intercepting ${req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name}`;
+    const what = req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name;
+    const doing = `intercepting ${what}`;
+    this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
     const info: InterceptInfo = (this.info = {
@@ -91,6 +93,7 @@ export class InterceptSession {
       since: new Date().toISOString(),
     });
     this.emit({ type: 'intercept', state: 'starting', info });
+    this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
       await acquireLease(this.clients.coord, info);
     } catch (err) {

@@ -25,7 +25,12 @@ export interface PodTunnelsOptions {
   pollMs?: number;
   /** Calls back when the pods change (a watch), for a quick reaction; returns the stop function. */
   watchPods?: (onChange: () => void) => () => void;
+  /** How often to ask the agents how many requests they passed to the app. */
+  countsMs?: number;
 }
+
+/** How long one agent may take to answer a stats request before that round skips it. */
+const STATS_TIMEOUT_MS = 5000;
 
 /** A pod whose agent can take a tunnel: running, not going away, agent container ready. */
 export function tunnelable(pod: V1Pod): boolean {
@@ -41,6 +46,13 @@ export class PodTunnels {
   private closed = false;
   private firstError: InterceptError | undefined;
   private activeOnce = false;
+  /** Per pod: the agent's pass-through count when its tunnel opened, and the latest one. */
+  private readonly passed = new Map<string, { base: number; now: number }>();
+  /** What pods that have gone (or agents that restarted) had passed while we watched. */
+  private passedBefore = 0;
+  private reportedPassed = -1;
+  private countsTimer: NodeJS.Timeout | undefined;
+  private counting = false;
 
   constructor(private readonly opts: PodTunnelsOptions) {}
 
@@ -61,6 +73,53 @@ export class PodTunnels {
     };
     follow();
     this.stopWatch = this.opts.watchPods?.(() => void this.syncOnce());
+    this.countsTimer = setInterval(() => void this.readCounts(), this.opts.countsMs ?? 2000);
+  }
+
+  /** Asks every agent for its counts and reports the requests passed to the cluster if changed. */
+  async readCounts(): Promise<void> {
+    if (this.counting || this.closed) return;
+    this.counting = true;
+    try {
+      await Promise.all([...this.sessions].map(async ([pod, pending]) => {
+        const n = await this.passedBy(await pending);
+        if (n === undefined || !this.sessions.has(pod)) return;
+        const seen = this.passed.get(pod);
+        if (!seen) {
+          this.passed.set(pod, { base: n, now: n });
+        } else if (n < seen.now) {
+          // A restarted agent counts from 0 again: keep what the old one had passed.
+          this.passedBefore += seen.now - seen.base;
+          this.passed.set(pod, { base: 0, now: n });
+        } else {
+          seen.now = n;
+        }
+      }));
+      let total = this.passedBefore;
+      for (const { base, now } of this.passed.values()) total += now - base;
+      if (total !== this.reportedPassed && !this.closed) {
+        this.reportedPassed = total;
+        this.opts.emit({ type: 'counts', passedToCluster: total });
+      }
+    } finally {
+      this.counting = false;
+    }
+  }
+
+  private async passedBy(session: TunnelSession | undefined): Promise<number | undefined> {
+    if (!session || session.state() !== 'active') return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STATS_TIMEOUT_MS)));
+    try {
+      const counts = await Promise.race([session.stats(), timeout]);
+      const port = this.opts.registration.port;
+      return counts?.filter((c) => c.appPort === port || c.agentPort === port).reduce((sum, c) => sum + c.passthroughRequests, 0);
+    } catch {
+      // Reconnecting: the next round asks again.
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** One look at a time; a change seen while looking is picked up by the next one. */
@@ -96,6 +155,9 @@ export class PodTunnels {
     for (const [name, session] of this.sessions) {
       if (wanted.has(name)) continue;
       this.sessions.delete(name);
+      const counted = this.passed.get(name);
+      if (counted) this.passedBefore += counted.now - counted.base;
+      this.passed.delete(name);
       void session.then((s) => s?.close());
     }
   }
@@ -118,6 +180,9 @@ export class PodTunnels {
         await session.close();
         return undefined;
       }
+      // What the agent passed before this tunnel is not ours to count.
+      const base = await this.passedBy(session);
+      if (base !== undefined) this.passed.set(pod, { base, now: base });
       return session;
     } catch (err) {
       const e = err instanceof InterceptError ? err : new InterceptError('cluster', (err as Error).message);
@@ -132,6 +197,7 @@ export class PodTunnels {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.countsTimer);
     this.stopWatch?.();
     const all = [...this.sessions.values()];
     this.sessions.clear();

@@ -37,6 +37,10 @@ describe('intercept orders with 3 replicas', () => {
     expect(new Set(traffic().map((e) => e.pod)).size).toBe(3);
     const others = await Promise.all([1, 2, 3].map(() => get(ip, 8080, '/orders/x')));
     expect(others.every((r) => JSON.parse(r.body).service === 'orders')).toBe(true);
+    // The agents count what they passed to the app, summed over the pods, from the intercept's start.
+    const passed = () => holder!.stdout().trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'counts').map((e) => e.passedToCluster as number);
+    await waitFor(() => passed().some((n) => n >= 3), { what: 'a count of at least the 3 requests passed to the cluster', timeoutMs: 10_000 });
+    expect(passed()).toEqual([...passed()].sort((a, b) => a - b));
 
     // The real kubectl's port-forward to the Service picks one pod and talks to its agent.
     const pf = spawn(KUBECTL, ['--kubeconfig', pg.kubeconfigPath, '--cache-dir', pg.cacheDir, 'port-forward', 'svc/orders', ':8080'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -83,6 +83,8 @@ describe('kubectl intercept in a terminal', () => {
     expect(JSON.parse((await get(ip, 8080, '/orders/78')).body).service).toBe('orders');
     const row = await until(/GET +\/orders\/77 +200/);
     expect(row).not.toContain('/orders/78');
+    // /orders/78 went to the pods: the agents' count of it reaches the totals line.
+    await until(/intercepted 1 · passed to the cluster [1-9]/);
 
     // Select the newest row, and open it.
     await type(['Up', 'Enter']);

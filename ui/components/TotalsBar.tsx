@@ -1,4 +1,5 @@
-// The totals line: intercepted, errors, req/s and a sparkline of the last seconds.
+// The totals line: intercepted, passed to the cluster, errors, req/s and a sparkline of the last
+// seconds.
 import { Box, Text } from 'ink';
 import { sparkline } from '../render/sparkline.js';
 import { totalsText } from '../render/totals.js';

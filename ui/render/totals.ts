@@ -14,7 +14,9 @@ export function rateText(perSecond: number): string {
 }
 
 export function totalsText(t: Totals, perSecond: number, inFlight: number): string {
-  const parts = [`intercepted ${countText(t.intercepted)}`, `errors ${countText(t.errors)}`, rateText(perSecond)];
+  const parts = [`intercepted ${countText(t.intercepted)}`];
+  if (t.passedToCluster !== undefined) parts.push(`passed to the cluster ${countText(t.passedToCluster)}`);
+  parts.push(`errors ${countText(t.errors)}`, rateText(perSecond));
   if (inFlight > 0) parts.push(`in flight ${countText(inFlight)}`);
   return parts.join(' · ');
 }

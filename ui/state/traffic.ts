@@ -14,6 +14,8 @@ export interface Totals {
   intercepted: number;
   /** Answers with status >= 500 and requests that failed without an answer. */
   errors: number;
+  /** Requests the agents passed to the app in the cluster (matched no intercept); unknown at first. */
+  passedToCluster?: number;
   bytesIn: number;
   bytesOut: number;
 }
@@ -111,6 +113,9 @@ export function foldTraffic(state: TrafficState, events: readonly EngineEvent[],
           localDownMessage = e.message;
         }
         warnings = [...warnings, { at: now, message: e.pod ? `pod ${e.pod}: ${e.message}` : e.message }].slice(-5);
+        break;
+      case 'counts':
+        totals.passedToCluster = e.passedToCluster;
         break;
       case 'progress':
         break;

@@ -48,6 +48,8 @@ export function lineFor(e: EngineEvent): Printed {
     }
     case 'warning':
       return { stderr: `warning: ${e.pod ? `pod ${e.pod}: ` : ''}${e.message}\n` };
+    case 'counts':
+      return {};
   }
 }
 

@@ -109,6 +109,7 @@ describe('totals', () => {
     expect(countText(12345)).toBe('12,345');
     expect(totalsText({ intercepted: 1234, errors: 3, bytesIn: 0, bytesOut: 0 }, 85, 0)).toBe('intercepted 1,234 · errors 3 · 85 req/s');
     expect(totalsText({ intercepted: 1, errors: 0, bytesIn: 0, bytesOut: 0 }, 1, 2)).toBe('intercepted 1 · errors 0 · 1.0 req/s · in flight 2');
+    expect(totalsText({ intercepted: 5, errors: 0, passedToCluster: 12_345, bytesIn: 0, bytesOut: 0 }, 1, 0)).toBe('intercepted 5 · passed to the cluster 12,345 · errors 0 · 1.0 req/s');
   });
 });
 

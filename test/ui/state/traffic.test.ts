@@ -20,6 +20,14 @@ describe('foldTraffic', () => {
     expect(s.rows[999].id).toBe('r7999');
   });
 
+  it('takes the requests passed to the cluster from the latest count, unknown until the first', () => {
+    let s = started();
+    expect(s.totals.passedToCluster).toBeUndefined();
+    s = foldTraffic(s, [{ type: 'counts', passedToCluster: 4 }, { type: 'counts', passedToCluster: 9 }], T0 + 10);
+    expect(s.totals.passedToCluster).toBe(9);
+    expect(s.totals.intercepted).toBe(0);
+  });
+
   it('counts failures without an answer as errors, and 4xx not', () => {
     const s = foldTraffic(initialTraffic(), [request(1, { status: 404 }), request(2, { status: undefined, error: 'ECONNREFUSED' }), request(3, { status: 200 })], T0);
     expect(s.totals.errors).toBe(1);
