@@ -30,6 +30,9 @@ export function durationText(ms: number): string {
 export function lineFor(e: EngineEvent): Printed {
   switch (e.type) {
     case 'progress':
+      // Looking up and registering take milliseconds: a line each would only sit above every
+      // error about bad input. The TUI's step list and -o json still show them.
+      if (e.step === 'resolve' || e.step === 'lease') return {};
       return { stderr: `${e.message}\n` };
     case 'intercept':
       if (e.state === 'active') return { stdout: interceptSummary(e.info, 'active') };
