@@ -104,7 +104,7 @@ export async function allLeases(coord: CoordinationV1Api, namespace: string | un
  * Keeps the Lease renewed and resolves `lost` (with the reason) when it is deleted, by a watch
  * for a quick reaction and by the renewal itself as a backstop.
  */
-export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespace: string, name: string): { lost: Promise<string>; stop: () => void } {
+export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespace: string, name: string, goneMs = CLUSTER_GONE_MS): { lost: Promise<string>; stop: () => void } {
   let stopped = false;
   let resolveLost!: (reason: string) => void;
   const lost = new Promise<string>((r) => (resolveLost = r));
@@ -126,8 +126,8 @@ export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespac
       if (isNotFound(err)) return end(deleted);
       // Other failures (a 409 from a concurrent read, a network blip) are retried next tick,
       // until the cluster has been gone for too long.
-      if (Date.now() - lastRenewed > CLUSTER_GONE_MS) {
-        end(`the API server ${access.server} has not answered for ${CLUSTER_GONE_MS / 1000} s (${kubeError(err, access).message})`);
+      if (Date.now() - lastRenewed > goneMs) {
+        end(`the API server ${access.server} has not answered for ${Math.round(goneMs / 1000)} s (${kubeError(err, access).message})`);
       }
     }
   }

@@ -36,6 +36,8 @@ export interface InterceptRequest {
   envFile?: string;
   envJson?: string;
   rolloutTimeoutMs?: number;
+  /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
+  reconnectTimeoutMs?: number;
   /**
    * Bytes of each text body to keep in traffic events, for a view that shows them (the TUI);
    * 0 (the default) for printers, so no body ever reaches a log.
@@ -99,7 +101,7 @@ export class InterceptSession {
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
-    this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name));
+    this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
     try {
       await this.install(target, info);
       this.emit({ type: 'intercept', state: 'active', info });
@@ -150,6 +152,7 @@ export class InterceptSession {
       emit: this.emit,
       pollMs: 5000,
       watchPods: (onChange) => watchPods(this.req.access, id.namespace, podSelector(w), onChange),
+      ...(this.req.reconnectTimeoutMs ? { reconnect: { giveUpAfterMs: this.req.reconnectTimeoutMs } } : {}),
     });
     await this.tunnels.start(60_000);
     await this.writeEnv();
@@ -185,7 +188,10 @@ export class InterceptSession {
     try {
       await this.cleanUp();
     } catch (err) {
-      throw kubeError(err, this.req.access, `leaving intercept "${info.name}"`);
+      const e = kubeError(err, this.req.access, `leaving intercept "${info.name}"`);
+      // The agent stays in the workload (sending every request to the pods, as no tunnel holds
+      // it): what is left to undo can be undone from anywhere later.
+      throw new InterceptError(e.category, e.message, `${e.hint ? `${e.hint}; then ` : ''}run \`kubectl intercept leave ${info.name}${info.namespace !== this.req.access.namespace ? ` -n ${info.namespace}` : ''}\` to restore ${describeWorkload({ kind: info.kind, name: info.workload })}`, { cause: err });
     }
     this.emit({ type: 'intercept', state: 'left', info });
   }

@@ -5,7 +5,7 @@ import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { InterceptError } from '../errors.js';
 import type { PodDialer } from '../kube/port-forward.js';
 import { openTunnel } from '../tunnel/tunnel.js';
-import type { LocalTarget, Registration, TunnelEvent, TunnelSession } from '../tunnel/types.js';
+import type { LocalTarget, ReconnectPolicy, Registration, TunnelEvent, TunnelSession } from '../tunnel/types.js';
 import type { EngineEvent } from './events.js';
 import { AGENT_CONTAINER, CONTROL_PORT } from './takeover.js';
 
@@ -27,6 +27,7 @@ export interface PodTunnelsOptions {
   watchPods?: (onChange: () => void) => () => void;
   /** How often to ask the agents how many requests they passed to the app. */
   countsMs?: number;
+  reconnect?: Partial<ReconnectPolicy>;
 }
 
 /** How long one agent may take to answer a stats request before that round skips it. */
@@ -173,6 +174,7 @@ export class PodTunnels {
         registrations: [this.opts.registration],
         localTarget: this.opts.localTarget,
         bodyPreviewBytes: this.opts.bodyPreviewBytes ?? 0,
+        ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}),
         onEvent: (e: TunnelEvent) => emit(e.type === 'state' ? { type: 'tunnel', pod: e.pod, state: e.state, ...(e.reason ? { reason: e.reason } : {}) } : e),
       });
       this.activeOnce = true;

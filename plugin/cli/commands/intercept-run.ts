@@ -31,6 +31,7 @@ export interface InterceptFlags {
   name?: string;
   output: 'lines' | 'json';
   rolloutTimeoutMs: number;
+  reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
   command: string[];
 }
@@ -71,6 +72,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
+    reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
   };
 }
@@ -80,9 +82,9 @@ export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps):
 }
 
 /** `90s`, `5m`, `1h` or plain seconds, as kubectl's --timeout takes them. */
-export function parseTimeout(text: string): number {
+export function parseTimeout(text: string, flag = '--timeout'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw userError(`invalid --timeout "${text}"`, 'use a duration such as 90s, 5m or 1h');
+  if (!m || Number(m[1]) <= 0) throw userError(`invalid ${flag} "${text}"`, 'use a duration such as 90s, 5m or 1h');
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 
@@ -139,6 +141,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     access: flags.access, match: flags.match,
     service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
+    reconnectTimeoutMs: flags.reconnectTimeoutMs,
   };
 }
 

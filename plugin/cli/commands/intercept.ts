@@ -18,6 +18,7 @@ export function interceptFlags(y: Argv): Argv {
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
+    .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
     .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
     .epilogue(MATCH_HELP + '\n\nAfter `--`, a command to run with the container\'s environment; the intercept ends with it and its exit code is returned.');
