@@ -60,7 +60,8 @@ function offeredPorts(w: WorkloadInfo, prefill: SetupPrefill | undefined): { wor
 }
 
 export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive = true }: SetupFlowProps) {
-  const [workloads, setWorkloads] = useState<WorkloadInfo[] | undefined>(undefined);
+  // Which list it is travels with it: after Tab, the other list must not show for even one frame.
+  const [loaded, setLoaded] = useState<{ allNamespaces: boolean; list: WorkloadInfo[] } | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [step, setStep] = useState<Step>({ at: 'workload' });
   const [allNamespaces, setAllNamespaces] = useState(false);
@@ -70,12 +71,12 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
   const envFileRef = useRef(setup.prefill?.envFile);
   useEffect(() => {
     let live = true;
-    setWorkloads(undefined);
+    setLoaded(undefined);
     setError(undefined);
     setup.listWorkloads(allNamespaces).then(
       (list) => {
         if (!live) return;
-        setWorkloads(list);
+        setLoaded({ allNamespaces, list });
         // A workload named by a flag skips the picker once; Esc from the port step comes back here.
         const ref = prefilled.current ? undefined : setup.prefill?.workload;
         prefilled.current = true;
@@ -108,7 +109,7 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
     body = (
       <WorkloadPicker
         {...common}
-        workloads={workloads}
+        workloads={loaded?.allNamespaces === allNamespaces ? loaded.list : undefined}
         error={error}
         height={size.rows - 1}
         allNamespaces={allNamespaces}

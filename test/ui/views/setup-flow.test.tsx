@@ -7,6 +7,7 @@ import type { SetupOptions } from '../../../ui/views/SetupFlow.js';
 import { FakeSession } from '../fixtures/fake-session.js';
 import { WORKLOADS } from '../fixtures/workloads.js';
 import { KEY, press, renderTui, SIZE_80x24, sleep, waitForScreen, waitUntil } from '../render-helper.js';
+import { stripAnsi } from '../wait.js';
 
 const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
 
@@ -89,9 +90,13 @@ describe('setup screens', () => {
     await waitForScreen(r, 'Port of deploy/cart');
     await press(r, KEY.escape);
     await waitForScreen(r, 'Pick a workload');
+    const framesBefore = r.frames.length;
     await press(r, KEY.tab);
     // The namespace's own list replaces the wider one once it has loaded.
     s = await waitForScreen(r, (x) => x.includes('deploy/orders') && !x.includes('(all namespaces)') && !x.includes('cart'));
+    // ...and the wider one never shows under this namespace's title, not even for a frame.
+    const stale = r.frames.slice(framesBefore).map(stripAnsi).filter((f) => f.includes('cart') && !f.includes('(all namespaces)'));
+    expect(stale).toEqual([]);
     expect(s).toContain('deploy/users');
     expect(asked).toEqual([false, true, false]);
     expect(chosen).toHaveLength(0);
