@@ -1,6 +1,6 @@
 // Reading and replacing the workload kinds the engine changes, one shape for all three, so the
 // install/restore code does not branch on the kind.
-import { AppsV1Api, type V1Deployment, type V1ReplicaSet, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, type CoreV1Api, type V1Deployment, type V1ReplicaSet, type V1StatefulSet } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import type { WorkloadKind } from './refs.js';
 
@@ -37,6 +37,18 @@ export function isConflict(err: unknown): boolean {
 
 export function isNotFound(err: unknown): boolean {
   return (err as { code?: number })?.code === 404;
+}
+
+/**
+ * Fails only when the namespace does not exist: users whose Role does not cover reading their
+ * namespace object (only resources in it) go on, and the calls that follow say what is wrong.
+ */
+export async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
+  try {
+    await core.readNamespace({ name });
+  } catch (err) {
+    if ((err as { code?: number })?.code !== 403) throw err;
+  }
 }
 
 /** Runs read-modify-write until it does not hit a 409 (another writer), a few times at most. */

@@ -3,12 +3,13 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import { summarizeWorkloads, type WorkloadInfo } from './workloads.js';
+import { ensureNamespace } from './kube-objects.js';
 
 export async function listWorkloads(access: KubeAccess, namespace: string | undefined): Promise<WorkloadInfo[]> {
   const apps = makeClient(access, AppsV1Api);
   const core = makeClient(access, CoreV1Api);
   try {
-    if (namespace) await core.readNamespace({ name: namespace });
+    if (namespace) await ensureNamespace(core, namespace);
     const [deployments, statefulsets, replicasets, services] = await Promise.all(
       namespace
         ? [

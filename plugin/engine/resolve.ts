@@ -5,7 +5,7 @@ import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
-import { describeWorkload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, ensureNamespace, type WorkloadId } from './kube-objects.js';
 import { summarizeWorkloads, type ServicePortInfo, type WorkloadInfo } from './workloads.js';
 
 export interface ResolveRequest {
@@ -68,7 +68,7 @@ export async function resolveTarget(access: KubeAccess, req: ResolveRequest): Pr
   let infos: WorkloadInfo[];
   let services: V1Service[];
   try {
-    await core.readNamespace({ name: namespace });
+    await ensureNamespace(core, namespace);
     const [deployments, statefulsets, replicasets, svcs] = await Promise.all([
       apps.listNamespacedDeployment({ namespace }),
       apps.listNamespacedStatefulSet({ namespace }),

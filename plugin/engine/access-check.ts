@@ -1,0 +1,59 @@
+// Before changing anything: does this user hold every permission an intercept needs, from the
+// rollout to the restore? One SelfSubjectAccessReview per permission (every authenticated user may
+// ask; Kubernetes' system:basic-user role grants it), so a missing one is named up front rather than
+// found half-way, with the workload already changed.
+import { AuthorizationV1Api } from '@kubernetes/client-node';
+import { userError } from '../errors.js';
+import { makeClient } from '../kube/api.js';
+import type { KubeAccess } from '../kube/kubeconfig.js';
+import type { WorkloadKind } from './refs.js';
+
+export interface Permission {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+}
+
+const WORKLOAD_RESOURCE: Record<WorkloadKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', ReplicaSet: 'replicasets' };
+
+/** What starting and later leaving an intercept on this workload does in its namespace. */
+export function interceptPermissions(kind: WorkloadKind, numericTargetPort: boolean): Permission[] {
+  const p = (verb: string, group: string, resource: string, subresource?: string): Permission => ({ verb, group, resource, ...(subresource ? { subresource } : {}) });
+  return [
+    p('update', 'apps', WORKLOAD_RESOURCE[kind]),
+    ...(numericTargetPort ? [p('update', '', 'services')] : []),
+    p('create', '', 'configmaps'), p('delete', '', 'configmaps'),
+    p('create', '', 'secrets'), p('get', '', 'secrets'), p('delete', '', 'secrets'),
+    p('create', 'coordination.k8s.io', 'leases'), p('update', 'coordination.k8s.io', 'leases'), p('delete', 'coordination.k8s.io', 'leases'),
+    p('list', '', 'pods'), p('watch', '', 'pods'),
+    p('create', '', 'pods', 'portforward'),
+  ];
+}
+
+export function permissionText(p: Permission): string {
+  return `${p.verb} ${p.resource}${p.group ? `.${p.group}` : ''}${p.subresource ? `/${p.subresource}` : ''}`;
+}
+
+/** Throws, naming every missing permission; returns quietly when the server cannot say. */
+export async function checkAccess(access: KubeAccess, namespace: string, needed: Permission[]): Promise<void> {
+  const api = makeClient(access, AuthorizationV1Api);
+  let answers: boolean[];
+  try {
+    answers = await Promise.all(needed.map(async (p) => {
+      const review = await api.createSelfSubjectAccessReview({
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace, ...p } } },
+      });
+      return review.status?.allowed === true;
+    }));
+  } catch {
+    // No answer (an old or unusual server): the API calls themselves will say what is forbidden.
+    return;
+  }
+  const missing = needed.filter((_, i) => !answers[i]);
+  if (missing.length === 0) return;
+  throw userError(
+    `you are not allowed to ${missing.map(permissionText).join(', ')} in namespace "${namespace}", which an intercept needs; nothing was changed`,
+    'ask your cluster admin for these permissions (docs/rbac.md has a Role with all of them); check one with `kubectl auth can-i VERB RESOURCE -n NAMESPACE`',
+  );
+}
