@@ -2,9 +2,10 @@
 // as it goes, and fails early with the reason when it cannot succeed: a pod's container stuck on
 // an image pull or crash loop, a ReplicaFailure (e.g. PodSecurity refused the pods), a passed
 // progress deadline, or our own timeout.
-import { AppsV1Api, CoreV1Api, type V1Deployment, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Pod, type V1PodSpec, type V1StatefulSet } from '@kubernetes/client-node';
 import { clusterError } from '../errors.js';
-import { describeWorkload, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, isNotFound, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+import { AGENT_CONTAINER } from './takeover.js';
 
 export interface RolloutProgress {
   ready: number;
@@ -64,6 +65,32 @@ async function stuckPod(core: CoreV1Api, namespace: string, selector: string): P
   return undefined;
 }
 
+const podReady = (p: V1Pod) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const withAgent = (spec: V1PodSpec | undefined) => (spec?.containers ?? []).some((c) => c.name === AGENT_CONTAINER);
+
+/**
+ * A ReplicaSet without a Deployment does not replace its pods when its template changes (only a
+ * Deployment rolls): we do what a Deployment would, one pod at a time and only while all the others
+ * are ready, deleting a pod whose agent container disagrees with the template so the ReplicaSet
+ * controller recreates it from the new one. Returns where that stands.
+ */
+async function rollReplicaSet(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<{ done: boolean; progress: RolloutProgress }> {
+  const total = w.spec?.replicas ?? 1;
+  const wanted = withAgent(w.spec?.template?.spec);
+  const pods = (await clients.core.listNamespacedPod({ namespace: id.namespace, labelSelector: podSelector(w) })).items.filter((p) => !p.metadata?.deletionTimestamp);
+  const stale = pods.filter((p) => withAgent(p.spec) !== wanted);
+  const freshReady = pods.filter((p) => !stale.includes(p) && podReady(p)).length;
+  if (stale.length > 0 && pods.filter(podReady).length >= total) {
+    try {
+      await clients.core.deleteNamespacedPod({ name: stale[0].metadata!.name!, namespace: id.namespace });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  const message = `${describeWorkload(id)}: ${freshReady} of ${total} pods replaced and ready`;
+  return { done: stale.length === 0 && freshReady >= total, progress: { ready: freshReady, total, message } };
+}
+
 export async function waitForRollout(
   clients: RolloutClients,
   id: WorkloadId,
@@ -74,13 +101,13 @@ export async function waitForRollout(
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason;
     const w = await readWorkload(clients.apps, id);
-    const state = rolloutState(id.kind, w);
+    const state = id.kind === 'ReplicaSet' ? await rollReplicaSet(clients, id, w) : rolloutState(id.kind, w);
     if (state.progress.message !== last) {
       last = state.progress.message;
       options.onProgress(state.progress);
     }
     if (state.done) return;
-    const stuck = options.failFast === false ? undefined : state.failure ?? (await stuckPod(clients.core, id.namespace, podSelector(w)));
+    const stuck = options.failFast === false ? undefined : ('failure' in state ? state.failure : undefined) ?? (await stuckPod(clients.core, id.namespace, podSelector(w)));
     if (stuck) throw clusterError(`the rollout of ${describeWorkload(id)} failed: ${stuck}`);
     if (Date.now() > deadline) {
       throw clusterError(`the rollout of ${describeWorkload(id)} did not finish in ${Math.round(options.timeoutMs / 1000)} s (${last})`, 'see `kubectl describe` of the workload and its pods; raise --timeout if the cluster is just slow');

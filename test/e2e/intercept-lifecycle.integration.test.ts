@@ -134,4 +134,40 @@ describe('intercept lifecycle', () => {
       await local.close();
     }
   }, 120_000);
+
+  it('intercepts a ReplicaSet without a Deployment, replacing its pods one at a time both ways', async () => {
+    const labels = { app: 'solo' };
+    const rs = {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'solo' },
+      spec: {
+        replicas: 2, selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: { containers: [{ name: 'solo', image: 'node:22-alpine', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 }, command: ['node', '-e', "require('http').createServer((q, s) => s.end('solo ' + q.url)).listen(8080)"] }] },
+        },
+      },
+    };
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'solo' }, spec: { selector: labels, ports: [{ port: 8080, targetPort: 'http' }] } };
+    for (const o of [svc, rs]) await pg.kubectlOk(['create', '-f', '-'], { input: JSON.stringify(o) });
+    await waitFor(async () => (await pg.kubectlOk(['get', 'rs', 'solo', '-o', 'jsonpath={.status.readyReplicas}'])).trim() === '2', { timeoutMs: 30_000, what: 'the ReplicaSet ready' });
+    const containersOfPods = async () => (await pg.kubectlOk(['get', 'po', '-l', 'app=solo', '-o', 'jsonpath={range .items[*]}{.spec.containers[*].name}{"\\n"}{end}'])).trim().split('\n').sort();
+    const before = JSON.parse(await pg.kubectlOk(['get', 'rs', 'solo', '-o', 'json'])).spec.template;
+    const ip = (await pg.kubectlOk(['get', 'svc', 'solo', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    const local = await startLocalApp('solo');
+    try {
+      holder = startHolder(['rs/solo', '--port', `${local.port}`, '--http-header', 'x-dev=solo', '--name', 'solo', '--kubeconfig', pg.kubeconfigPath]);
+      await waitActive(holder, 'solo');
+      expect(holder.stderr()).toMatch(/replicaset\/solo: 2 of 2 pods replaced and ready/);
+      expect(await containersOfPods()).toEqual(['solo intercept-agent', 'solo intercept-agent']);
+      expect((await get(ip, 8080, '/x', { 'x-dev': 'solo' })).body).toBe('local:solo /x');
+      expect((await get(ip, 8080, '/y')).body).toBe('solo /y');
+      expect(await stopHolder(holder)).toBe(0);
+      // Leave waits for the replacements to be ready; the old pods may still be terminating.
+      await waitFor(async () => JSON.stringify(await containersOfPods()) === '["solo","solo"]', { timeoutMs: 30_000, what: 'only pods without the agent' });
+      expect(JSON.parse(await pg.kubectlOk(['get', 'rs', 'solo', '-o', 'json'])).spec.template).toEqual(before);
+      expect((await get(ip, 8080, '/z', { 'x-dev': 'solo' })).body).toBe('solo /z');
+    } finally {
+      await local.close();
+    }
+  }, 120_000);
 });
