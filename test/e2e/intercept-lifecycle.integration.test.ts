@@ -170,4 +170,25 @@ describe('intercept lifecycle', () => {
       await local.close();
     }
   }, 120_000);
+
+  it('rolls back when PodSecurity refuses the new pods (a namespace tightened after the app was deployed)', async () => {
+    const labels = { app: 'old' };
+    const dep = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'old', namespace: 'tight' },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'old', image: 'node:22-alpine', ports: [{ containerPort: 8080 }], command: ['node', '-e', "require('http').createServer((q, s) => s.end('old')).listen(8080)"] }] } } },
+    };
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'old', namespace: 'tight' }, spec: { selector: labels, ports: [{ port: 8080, targetPort: 8080 }] } };
+    await pg.kubectlOk(['create', 'namespace', 'tight']);
+    for (const o of [svc, dep]) await pg.kubectlOk(['create', '-f', '-'], { input: JSON.stringify(o) });
+    await pg.kubectlOk(['rollout', 'status', 'deploy/old', '-n', 'tight', '--timeout=60s'], { timeoutMs: 70_000 });
+    // The running pod stays; only pods created from now on must be "restricted".
+    await pg.kubectlOk(['label', 'namespace', 'tight', 'pod-security.kubernetes.io/enforce=restricted']);
+    const before = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'old', '-n', 'tight', '-o', 'json'])).spec.template;
+    const r = await runIntercept(['old', '-n', 'tight', '--port', '9000', '--kubeconfig', pg.kubeconfigPath], { timeoutMs: 90_000 });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/error: the rollout of deployment\/old failed: FailedCreate: .*violates PodSecurity "restricted:latest"/);
+    expect(r.stderr).toMatch(/\n  this intercept left nothing behind in the cluster\n$/);
+    expect(JSON.parse(await pg.kubectlOk(['get', 'deploy', 'old', '-n', 'tight', '-o', 'json'])).spec.template).toEqual(before);
+    expect((await pg.kubectlOk(['get', 'configmaps,secrets,leases', '-n', 'tight', '-o', 'name'])).split('\n').filter((l) => /intercept/.test(l))).toEqual([]);
+  }, 120_000);
 });
