@@ -30,3 +30,17 @@ export async function listWorkloads(access: KubeAccess, namespace: string | unde
     throw kubeError(err, access, namespace ? `listing workloads in namespace "${namespace}"` : 'listing workloads');
   }
 }
+
+/**
+ * The namespaces to offer: all of them when the user may list namespaces, else those that hold
+ * workloads the user may list across namespaces; fails when neither is allowed.
+ */
+export async function namespaceNames(access: KubeAccess): Promise<string[]> {
+  try {
+    const list = await makeClient(access, CoreV1Api).listNamespace();
+    return list.items.map((n) => n.metadata!.name!).sort();
+  } catch (err) {
+    if ((err as { code?: number })?.code !== 403) throw kubeError(err, access, 'listing namespaces');
+  }
+  return [...new Set((await listWorkloads(access, undefined)).map((w) => w.namespace))].sort();
+}

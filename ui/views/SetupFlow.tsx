@@ -3,7 +3,7 @@
 // when it has one port to offer, and the match step when a match flag was given
 // (`kubectl intercept orders --http-header x-dev=me` comes straight to the plan).
 import { Box } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Match } from '../../plugin/agent/matcher.js';
 import type { WorkloadRef } from '../../plugin/engine/refs.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
@@ -13,13 +13,16 @@ import type { ScreenSize } from '../hooks/use-screen-size.js';
 import { formFromMatch, usablePorts, type SetupChoice } from '../render/setup.js';
 import type { TuiSession } from '../session.js';
 import { MatchStep } from './MatchStep.js';
+import { NamespacePicker } from './NamespacePicker.js';
 import { PlanStep } from './PlanStep.js';
 import { PortStep } from './PortStep.js';
 import { WorkloadPicker } from './WorkloadPicker.js';
 
 export interface SetupOptions {
-  /** The workloads of the current namespace, or of all namespaces (Tab in the picker). */
-  listWorkloads: (allNamespaces: boolean) => Promise<WorkloadInfo[]>;
+  /** The workloads of a namespace, or of all namespaces (undefined). */
+  listWorkloads: (namespace: string | undefined) => Promise<WorkloadInfo[]>;
+  /** The namespaces the user may list, for Tab in the picker. */
+  listNamespaces?: () => Promise<string[]>;
   /** Makes the (not yet started) session for what the user chose. */
   createSession: (choice: SetupChoice) => TuiSession;
   /** Resolves true when something accepts connections on 127.0.0.1:port. */
@@ -38,7 +41,7 @@ export interface SetupPrefill {
   envFile?: string;
 }
 
-type Step = { at: 'workload' } | { at: 'port'; workload: WorkloadInfo; note?: string } | { at: 'match'; workload: WorkloadInfo; port: ServicePortInfo; localPort: number } | { at: 'plan'; choice: SetupChoice };
+type Step = { at: 'workload' } | { at: 'namespace' } | { at: 'port'; workload: WorkloadInfo; note?: string } | { at: 'match'; workload: WorkloadInfo; port: ServicePortInfo; localPort: number } | { at: 'plan'; choice: SetupChoice };
 
 export interface SetupFlowProps {
   setup: SetupOptions;
@@ -61,10 +64,11 @@ function offeredPorts(w: WorkloadInfo, prefill: SetupPrefill | undefined): { wor
 
 export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive = true }: SetupFlowProps) {
   // Which list it is travels with it: after Tab, the other list must not show for even one frame.
-  const [loaded, setLoaded] = useState<{ allNamespaces: boolean; list: WorkloadInfo[] } | undefined>(undefined);
+  const [loaded, setLoaded] = useState<{ scope: string | undefined; list: WorkloadInfo[] } | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [step, setStep] = useState<Step>({ at: 'workload' });
-  const [allNamespaces, setAllNamespaces] = useState(false);
+  // The namespace listed (undefined: all), the header's at first.
+  const [scope, setScope] = useState<string | undefined>(header.namespace);
   const prefilled = useRef(false);
   // The match the flags gave, or the one last confirmed: the port step then goes on to the plan.
   const chosenMatch = useRef(setup.prefill?.match);
@@ -73,10 +77,10 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
     let live = true;
     setLoaded(undefined);
     setError(undefined);
-    setup.listWorkloads(allNamespaces).then(
+    setup.listWorkloads(scope).then(
       (list) => {
         if (!live) return;
-        setLoaded({ allNamespaces, list });
+        setLoaded({ scope, list });
         // A workload named by a flag skips the picker once; Esc from the port step comes back here.
         const ref = prefilled.current ? undefined : setup.prefill?.workload;
         prefilled.current = true;
@@ -96,12 +100,13 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
     return () => {
       live = false;
     };
-  }, [setup, allNamespaces]);
+  }, [setup, scope]);
   const afterPort = (workload: WorkloadInfo, port: ServicePortInfo, localPort: number): Step => {
     const match = chosenMatch.current;
     if (!match) return { at: 'match', workload, port, localPort };
     return { at: 'plan', choice: { workload, port, localPort, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}) } };
   };
+  const listNamespaces = useMemo(() => setup.listNamespaces ?? (async () => [...new Set((await setup.listWorkloads(undefined)).map((w) => w.namespace))].sort()), [setup]);
   const width = size.columns;
   const common = { width, inputActive };
   let body;
@@ -109,14 +114,28 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
     body = (
       <WorkloadPicker
         {...common}
-        workloads={loaded?.allNamespaces === allNamespaces ? loaded.list : undefined}
+        workloads={loaded && loaded.scope === scope ? loaded.list : undefined}
         error={error}
         height={size.rows - 1}
-        allNamespaces={allNamespaces}
-        onToggleNamespaces={() => setAllNamespaces((a) => !a)}
+        namespace={scope}
+        onChooseNamespace={() => setStep({ at: 'namespace' })}
         initialFilter={setup.prefill?.workload?.name}
         onPick={(w) => setStep({ at: 'port', ...offeredPorts(w, setup.prefill) })}
         onCancel={onCancel}
+      />
+    );
+  } else if (step.at === 'namespace') {
+    body = (
+      <NamespacePicker
+        {...common}
+        height={size.rows - 1}
+        current={scope}
+        listNamespaces={listNamespaces}
+        onPick={(ns) => {
+          setScope(ns);
+          setStep({ at: 'workload' });
+        }}
+        onBack={() => setStep({ at: 'workload' })}
       />
     );
   } else if (step.at === 'port') {
@@ -140,7 +159,7 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
   }
   return (
     <Box flexDirection="column" width={width} height={size.rows}>
-      <Header info={header} width={width} />
+      <Header info={{ ...header, namespace: scope ?? 'all' }} width={width} />
       {body}
     </Box>
   );

@@ -14,9 +14,10 @@ export interface WorkloadPickerProps {
   error?: string;
   width: number;
   height: number;
-  /** Whether the list spans all namespaces (Tab switches). */
-  allNamespaces: boolean;
-  onToggleNamespaces: () => void;
+  /** The namespace listed; undefined when the list spans all of them. */
+  namespace: string | undefined;
+  /** Tab: choose another namespace. */
+  onChooseNamespace: () => void;
   onPick: (w: WorkloadInfo) => void;
   onCancel: () => void;
   /** The workload a flag named but that cannot be taken as it is: shown filtered, with why. */
@@ -24,8 +25,9 @@ export interface WorkloadPickerProps {
   inputActive?: boolean;
 }
 
-export function WorkloadPicker({ workloads, error, width, height, allNamespaces, onToggleNamespaces, onPick, onCancel, initialFilter = '', inputActive = true }: WorkloadPickerProps) {
+export function WorkloadPicker({ workloads, error, width, height, namespace, onChooseNamespace, onPick, onCancel, initialFilter = '', inputActive = true }: WorkloadPickerProps) {
   const [filter, setFilter] = useState(initialFilter);
+  const allNamespaces = namespace === undefined;
   const [index, setIndex] = useState(0);
   const [notice, setNotice] = useState('');
   const shown = filterWorkloads(workloads ?? [], filter);
@@ -35,7 +37,7 @@ export function WorkloadPicker({ workloads, error, width, height, allNamespaces,
     if (key.ctrl && input === 'c') return onCancel();
     if (key.tab) {
       setIndex(0);
-      return onToggleNamespaces();
+      return onChooseNamespace();
     }
     if (key.upArrow) return setIndex(Math.max(0, selected - 1));
     if (key.downArrow) return setIndex(Math.min(shown.length - 1, selected + 1));
@@ -59,10 +61,10 @@ export function WorkloadPicker({ workloads, error, width, height, allNamespaces,
   const stateW = Math.max(4, width - nameW - portsW - 10);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold>Pick a workload to intercept{allNamespaces ? ' (all namespaces)' : ''} <Text dimColor>{filter ? `filter: ${filter}▏` : '(type to filter)'}</Text></Text>
+      <Text bold>Pick a workload to intercept{allNamespaces ? ' (all namespaces)' : ` in ${namespace}`} <Text dimColor>{filter ? `filter: ${filter}▏` : '(type to filter)'}</Text></Text>
       {error ? <Text color="red">{truncate(error, width)}</Text> : null}
       {!workloads && !error ? <Text dimColor>listing workloads…</Text> : null}
-      {workloads && shown.length === 0 ? <Text dimColor>{filter ? 'no workload matches the filter' : 'no Deployments, StatefulSets or ReplicaSets in this namespace'}</Text> : null}
+      {workloads && shown.length === 0 ? <Text dimColor>{filter ? 'no workload matches the filter' : 'no Deployments, StatefulSets or ReplicaSets here'}</Text> : null}
       <Box flexDirection="column" height={listHeight}>
         {shown.slice(from, to).map((w, i) => {
           const c = workloadCells(w, allNamespaces);
@@ -75,7 +77,7 @@ export function WorkloadPicker({ workloads, error, width, height, allNamespaces,
         })}
       </Box>
       <Text color="yellow" wrap="truncate">{truncate(notice, width)}</Text>
-      <Footer hints={[{ key: '⏎', label: 'pick' }, { key: '↑↓', label: 'move' }, { key: 'tab', label: allNamespaces ? 'this namespace' : 'all namespaces' }, { key: 'esc', label: filter ? 'clear filter' : 'quit' }]} width={width} />
+      <Footer hints={[{ key: '⏎', label: 'pick' }, { key: '↑↓', label: 'move' }, { key: 'tab', label: 'namespace' }, { key: 'esc', label: filter ? 'clear filter' : 'quit' }]} width={width} />
     </Box>
   );
 }

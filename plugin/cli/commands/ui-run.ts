@@ -1,6 +1,6 @@
 // The interactive setup's wiring: the engine's workload list and session behind the TUI's screens,
 // with what the flags already say prefilled (and its steps skipped).
-import { listWorkloads } from '../../engine/list.js';
+import { listWorkloads, namespaceNames } from '../../engine/list.js';
 import { parseWorkloadRef } from '../../engine/refs.js';
 import { InterceptSession } from '../../engine/session.js';
 import { userError } from '../../errors.js';
@@ -32,7 +32,8 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
     header: tuiHeader(flags.access, flags.namespace),
     envFile: flags.envFile ?? 'intercept.env',
     setup: {
-      listWorkloads: (all) => listWorkloads(flags.access, all ? undefined : flags.namespace),
+      listWorkloads: (namespace) => listWorkloads(flags.access, namespace),
+      listNamespaces: () => namespaceNames(flags.access),
       createSession: (c) =>
         new InterceptSession(
           interceptRequest(

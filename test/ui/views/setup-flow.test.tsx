@@ -72,33 +72,44 @@ describe('setup screens', () => {
     expect(session.started).toBe(1);
   });
 
-  it('tab lists the workloads of all namespaces, and back', async () => {
+  it('tab chooses the namespace to list: all of them, another, or one typed', async () => {
     const other = { ...WORKLOADS[0], namespace: 'shop', name: 'cart' };
-    const asked: boolean[] = [];
+    const asked: (string | undefined)[] = [];
     const { r, chosen } = mount({
-      listWorkloads: async (all) => {
-        asked.push(all);
-        return all ? [...WORKLOADS, other] : WORKLOADS;
+      listWorkloads: async (namespace) => {
+        asked.push(namespace);
+        return namespace === undefined ? [...WORKLOADS, other] : namespace === 'shop' ? [other] : namespace === 'demo' ? WORKLOADS : [];
       },
+      listNamespaces: async () => ['demo', 'shop'],
     });
     await waitForScreen(r, 'deploy/orders');
     await press(r, KEY.tab);
-    let s = await waitForScreen(r, 'shop/deploy/cart');
+    let s = await waitForScreen(r, 'Namespace to list');
+    expect(s).toContain('›(all namespaces)');
+    expect(s).toContain('demo (now)');
+    await press(r, KEY.enter);
+    s = await waitForScreen(r, 'shop/deploy/cart');
     expect(s).toContain('(all namespaces)');
+    expect(s).toContain('ns all');
     expect(s).toContain('demo/deploy/orders');
     await press(r, 's', 'h', 'o', 'p', KEY.enter);
     await waitForScreen(r, 'Port of deploy/cart');
     await press(r, KEY.escape);
     await waitForScreen(r, 'Pick a workload');
+    // Another namespace by typing its name: the list and the header follow.
     const framesBefore = r.frames.length;
-    await press(r, KEY.tab);
-    // The namespace's own list replaces the wider one once it has loaded.
-    s = await waitForScreen(r, (x) => x.includes('deploy/orders') && !x.includes('(all namespaces)') && !x.includes('cart'));
-    // ...and the wider one never shows under this namespace's title, not even for a frame.
-    const stale = r.frames.slice(framesBefore).map(stripAnsi).filter((f) => f.includes('cart') && !f.includes('(all namespaces)'));
+    await press(r, KEY.escape, KEY.tab, 's', 'h', KEY.enter);
+    s = await waitForScreen(r, (x) => x.includes('in shop') && x.includes('deploy/cart'));
+    expect(s).toContain('ns shop');
+    expect(s).not.toContain('deploy/orders');
+    // The wider list never shows under the namespace's title, not even for a frame.
+    const stale = r.frames.slice(framesBefore).map(stripAnsi).filter((f) => f.includes('in shop') && f.includes('deploy/orders'));
     expect(stale).toEqual([]);
-    expect(s).toContain('deploy/users');
-    expect(asked).toEqual([false, true, false]);
+    // A namespace that cannot be listed is taken as typed.
+    await press(r, KEY.tab, 'q', 'a', KEY.enter);
+    await waitForScreen(r, 'no Deployments, StatefulSets or ReplicaSets here');
+    expect(r.screen()).toContain('ns qa');
+    expect(asked).toEqual(['demo', undefined, 'shop', 'qa']);
     expect(chosen).toHaveLength(0);
   });
 
