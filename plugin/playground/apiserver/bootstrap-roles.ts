@@ -6,8 +6,8 @@
 // need are here; the controller and node roles are not (docs/playground.md).
 import type { PolicyRule, Subject } from './rbac-rules.js';
 import { rbacGroup } from './rbac-rules.js';
-import { matchRequirements, type Requirement } from './selectors.js';
-import { deepEqual } from './strategy.js';
+import { aggregatedRules } from '../controllers/clusterrole-aggregation-logic.js';
+import type { ClusterRole } from '../controllers/types.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -122,38 +122,18 @@ const bootstrapMeta = (name: string, labels: Record<string, string> = {}): Obj =
   annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
 });
 
-/** The label selector of an aggregation rule as matchLabels requirements. */
-function selectorRequirements(selector: Obj): Requirement[] {
-  return Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).map(([key, value]) => ({ key, op: 'eq' as const, value }));
-}
-
-/**
- * The rules of an aggregated ClusterRole as the clusterrole-aggregation controller computes them
- * (pkg/controller/clusterroleaggregation): for each selector, the matching ClusterRoles by name,
- * their rules in order, each rule once.
- */
-export function aggregatedRules(role: Obj, clusterRoles: Obj[]): PolicyRule[] {
-  const out: PolicyRule[] = [];
-  for (const selector of role.aggregationRule?.clusterRoleSelectors ?? []) {
-    const reqs = selectorRequirements(selector);
-    const matching = clusterRoles.filter((r) => r.metadata.name !== role.metadata.name && matchRequirements(reqs, r.metadata.labels))
-      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
-    for (const r of matching) for (const each of r.rules ?? []) if (!out.some((o) => deepEqual(o, each))) out.push(each);
-  }
-  return out;
-}
-
 /**
  * The bootstrap ClusterRoles (aggregated ones already filled in, as the controller would soon
  * have them) and ClusterRoleBindings, as objects to create.
  */
-export function bootstrapPolicy(): { clusterRoles: Obj[]; clusterRoleBindings: Obj[] } {
-  const clusterRoles: Obj[] = roles.map((r) => {
-    const obj: Obj = { metadata: bootstrapMeta(r.name, r.labels), rules: r.rules };
+export function bootstrapPolicy(): { clusterRoles: ClusterRole[]; clusterRoleBindings: Obj[] } {
+  const clusterRoles = roles.map((r) => {
+    const obj: ClusterRole = { metadata: bootstrapMeta(r.name, r.labels), rules: r.rules };
     if (r.aggregates) obj.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [r.aggregates]: 'true' } }] };
     return obj;
   });
-  // view feeds edit, edit feeds admin: fill them in that order.
+  // Filled in as the aggregation controller would soon have them, so that an API server alone
+  // (tests) has them too: view feeds edit, edit feeds admin.
   for (const name of ['view', 'edit', 'admin']) {
     const role = clusterRoles.find((r) => r.metadata.name === name);
     if (role) role.rules = aggregatedRules(role, clusterRoles);

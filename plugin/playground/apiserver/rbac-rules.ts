@@ -6,16 +6,12 @@
 import type { UserInfo } from './authn.js';
 import type { RequestAttributes } from './request-info.js';
 import type { Store } from './store.js';
+import type { PolicyRule } from '../controllers/types.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export interface PolicyRule {
-  verbs: string[];
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
+// One shape for rules on both sides of the API (the controllers read them too).
+export type { PolicyRule } from '../controllers/types.js';
 
 export interface Subject {
   kind: string;
