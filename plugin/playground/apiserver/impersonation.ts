@@ -19,7 +19,7 @@ function headerValues(headers: IncomingHttpHeaders, name: string): string[] {
 function impersonateAttrs(requestor: UserInfo, resource: string, name: string, namespace = '', group = '', subresource = ''): RequestAttributes {
   return {
     user: requestor, verb: 'impersonate', resourceRequest: true, path: '',
-    apiGroup: group, apiVersion: group === '' ? 'v1' : 'v1', namespace, resource, subresource, name,
+    apiGroup: group, apiVersion: 'v1', namespace, resource, subresource, name,
   };
 }
 
