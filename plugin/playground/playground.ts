@@ -145,10 +145,11 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       port: opts.port ?? 0,
       tls: { cert: servingCert.cert, key: servingCert.key, ca: ca.cert },
       tokens: {
-        [tokens.admin]: 'playground-admin',
-        [tokens.controllers]: 'system:kube-controller-manager',
-        [tokens.node]: 'system:node:playground',
-        [tokens.proxy]: 'system:kube-proxy',
+        // The admin is a cluster administrator the way a kubeadm admin.conf user is: in system:masters.
+        [tokens.admin]: { name: 'playground-admin', groups: ['system:masters'] },
+        [tokens.controllers]: { name: 'system:kube-controller-manager' },
+        [tokens.node]: { name: 'system:node:playground', groups: ['system:nodes'] },
+        [tokens.proxy]: { name: 'system:kube-proxy' },
       },
       serviceCIDR,
       kubeletClient: { cert: kubeletClient.cert, key: kubeletClient.key },

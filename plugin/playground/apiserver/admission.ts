@@ -1,5 +1,6 @@
-// The admission chain of a write: defaulting, field validation (422) and PodSecurity (403 for
-// pods, warnings for pod templates), using the defaulting/validation module of the playground.
+// The admission chain of a write: defaulting, RBAC's escalation check for roles and bindings,
+// field validation (422) and PodSecurity (403 for pods, warnings for pod templates), using the
+// defaulting/validation module of the playground.
 import type { ResourceInfo } from './resources.js';
 import type { RequestContext } from './registry.js';
 import { ApiError, invalid } from './status.js';
@@ -27,6 +28,7 @@ function failOnErrors(info: ResourceInfo, obj: Obj, errors: validation.FieldErro
 
 export function admitCreate(info: ResourceInfo, obj: Obj, nsLabels: Record<string, string>, ctx: RequestContext): void {
   validation.defaultObject(info.kind, obj);
+  ctx.guardRbac?.(info, obj, undefined);
   failOnErrors(info, obj, validation.validateCreate(info.kind, obj));
   podSecurity(info, obj, nsLabels, ctx);
 }
@@ -40,6 +42,7 @@ export function admitUpdate(
   info: ResourceInfo, obj: Obj, old: Obj, nsLabels: Record<string, string>, ctx: RequestContext, subresource: string,
 ): void {
   validation.defaultObject(info.kind, obj);
+  if (subresource === '') ctx.guardRbac?.(info, obj, old);
   failOnErrors(info, obj, validation.validateUpdate(info.kind, obj, old));
   if (subresource === 'ephemeralcontainers' || (subresource === '' && info.kind !== 'Pod')) {
     podSecurity(info, obj, nsLabels, ctx);

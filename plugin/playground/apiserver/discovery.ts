@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceInfo } from './resources.js';
 import {
-  apiGroups, groupVersion, objectVerbs, resources, subresourceKind, subresourceVerbs,
+  apiGroups, groupVersion, resourceVerbs, resources, subresourceKind, subresourceVerbs,
 } from './resources.js';
 
 type Obj = Record<string, unknown>;
@@ -45,7 +45,7 @@ export function apiResourceList(group: string): Obj {
   const list: Obj[] = [];
   for (const info of resourcesIn(group)) {
     const entry: Obj = {
-      name: info.resource, singularName: info.singular, namespaced: info.namespaced, kind: info.kind, verbs: objectVerbs,
+      name: info.resource, singularName: info.singular, namespaced: info.namespaced, kind: info.kind, verbs: resourceVerbs(info),
     };
     if (info.shortNames.length > 0) entry.shortNames = info.shortNames;
     if (info.categories.length > 0) entry.categories = info.categories;
@@ -92,7 +92,7 @@ function discoveryResource(info: ResourceInfo): Obj {
     responseKind: { group: info.group, version: info.version, kind: info.kind },
     scope: info.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: info.singular,
-    verbs: objectVerbs,
+    verbs: resourceVerbs(info),
   };
   if (info.shortNames.length > 0) entry.shortNames = info.shortNames;
   if (info.categories.length > 0) entry.categories = info.categories;

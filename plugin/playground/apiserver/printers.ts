@@ -2,6 +2,7 @@
 // keyed by kind; kinds without one get the default Name / Created At table.
 import { corePrinters } from './printers-core.js';
 import { workloadPrinters } from './printers-workloads.js';
+import { authPrinters } from './printers-auth.js';
 import type { Printer } from './printers-common.js';
 import { col, nameColumn } from './printers-common.js';
 
@@ -16,7 +17,7 @@ const defaultPrinter: Printer = {
   cells: (obj) => [obj.metadata?.name ?? '', obj.metadata?.creationTimestamp ?? ''],
 };
 
-const printers: Record<string, Printer> = { ...corePrinters, ...workloadPrinters };
+const printers: Record<string, Printer> = { ...corePrinters, ...workloadPrinters, ...authPrinters };
 
 export function printerFor(kind: string): Printer {
   return printers[kind] ?? defaultPrinter;

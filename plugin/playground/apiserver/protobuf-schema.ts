@@ -14,15 +14,15 @@ export interface FieldSpec {
   keep?: boolean;
 }
 
-type Schema = Record<number, FieldSpec>;
+export type Schema = Record<number, FieldSpec>;
 
-const s = (name: string): FieldSpec => ({ name, type: 'string' });
-const rs = (name: string): FieldSpec => ({ name, type: 'string', repeated: true });
-const t = (name: string, type: string): FieldSpec => ({ name, type });
-const rep = (name: string, type: string): FieldSpec => ({ name, type, repeated: true });
+export const s = (name: string): FieldSpec => ({ name, type: 'string' });
+export const rs = (name: string): FieldSpec => ({ name, type: 'string', repeated: true });
+export const t = (name: string, type: string): FieldSpec => ({ name, type });
+export const rep = (name: string, type: string): FieldSpec => ({ name, type, repeated: true });
 const map = (name: string, value = 'string'): FieldSpec => ({ name, type: 'map', map: value });
-const skip = (name: string): FieldSpec => ({ name, type: 'skip', skip: true });
-const ptr = (name: string, type: string): FieldSpec => ({ name, type, keep: true });
+export const skip = (name: string): FieldSpec => ({ name, type: 'skip', skip: true });
+export const ptr = (name: string, type: string): FieldSpec => ({ name, type, keep: true });
 
 export const messages: Record<string, Schema> = {
   ObjectMeta: {

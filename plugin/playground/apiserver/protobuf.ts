@@ -3,10 +3,13 @@
 // envelope, then the object in the field numbering of k8s.io/api's generated.proto. Only the
 // messages in protobuf-schema.ts are known; anything else is refused with a 415 naming the field.
 import { ApiError } from './status.js';
-import { messages } from './protobuf-schema.js';
+import { messages as coreMessages } from './protobuf-schema.js';
 import type { FieldSpec } from './protobuf-schema.js';
+import { authMessages } from './protobuf-schema-auth.js';
 
 type Obj = Record<string, unknown>;
+
+const messages = { ...coreMessages, ...authMessages };
 
 export const protobufContentType = 'application/vnd.kubernetes.protobuf';
 
@@ -180,10 +183,10 @@ const specialTypes: Record<string, (buf: Buffer) => unknown> = {
   },
 };
 
-const kindToMessage: Record<string, string> = {
-  ConfigMap: 'ConfigMap', Secret: 'Secret', Namespace: 'Namespace', Service: 'Service', Deployment: 'Deployment',
-  Pod: 'Pod', DeleteOptions: 'DeleteOptions',
-};
+const topLevelKinds = [
+  'ConfigMap', 'Secret', 'Namespace', 'Service', 'Deployment', 'Pod', 'DeleteOptions', 'ServiceAccount', 'Role', 'ClusterRole',
+  'RoleBinding', 'ClusterRoleBinding', 'TokenRequest', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SelfSubjectReview',
+];
 
 /** Decodes a whole request body: the magic, the runtime.Unknown envelope, then the object. */
 export function decodeProtobufObject(body: Buffer): Obj {
@@ -210,7 +213,6 @@ export function decodeProtobufObject(body: Buffer): Obj {
       r.skip(t & 7);
     }
   }
-  const message = kindToMessage[kind];
-  if (!message) throw unsupported(kind || 'the object', 0);
-  return { apiVersion, kind, ...(decodeMessage(message, raw) as Obj) };
+  if (!topLevelKinds.includes(kind)) throw unsupported(kind || 'the object', 0);
+  return { apiVersion, kind, ...(decodeMessage(kind, raw) as Obj) };
 }

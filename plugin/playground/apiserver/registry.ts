@@ -13,6 +13,7 @@ import {
 } from './strategy.js';
 import { ClusterIpAllocator, IpNotAvailable, NodePortAllocator } from './ipalloc.js';
 import { admitCreate, admitUpdate } from './admission.js';
+import type { RbacGuard } from './rbac-escalation.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,6 +22,8 @@ export interface RequestContext {
   /** Warning headers to send back (`Warning: 299 - "..."`). */
   warnings: string[];
   user: string;
+  /** RBAC's escalation check on writes of roles and bindings; absent for system:masters. */
+  guardRbac?: RbacGuard;
 }
 
 export function grKey(info: ResourceInfo): string {

@@ -18,20 +18,27 @@ export interface ResourceInfo {
   generation: boolean;
   /** PUT of a missing object creates it (AllowCreateOnUpdate in the registry strategy). */
   createOnUpdate: boolean;
+  /**
+   * A create-only resource that is answered, never stored (the access reviews): its discovery
+   * verbs are just `create`.
+   */
+  review: boolean;
 }
 
 export const objectVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function res(
   group: string, resource: string, singular: string, kind: string, namespaced: boolean,
-  extra: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources' | 'generation' | 'createOnUpdate'>> = {},
+  extra: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources' | 'generation' | 'createOnUpdate' | 'review'>> = {},
 ): ResourceInfo {
   return {
     group, version: 'v1', resource, singular, kind, namespaced,
     shortNames: extra.shortNames ?? [], categories: extra.categories ?? [], subresources: extra.subresources ?? [],
-    generation: extra.generation ?? false, createOnUpdate: extra.createOnUpdate ?? false,
+    generation: extra.generation ?? false, createOnUpdate: extra.createOnUpdate ?? false, review: extra.review ?? false,
   };
 }
+
+const rbacGroup = 'rbac.authorization.k8s.io';
 
 // Short names and categories as `kubectl api-resources` shows them on a 1.32 cluster.
 export const resources: ResourceInfo[] = [
@@ -45,6 +52,7 @@ export const resources: ResourceInfo[] = [
     subresources: ['binding', 'ephemeralcontainers', 'log', 'portforward', 'status'],
   }),
   res('', 'secrets', 'secret', 'Secret', true),
+  res('', 'serviceaccounts', 'serviceaccount', 'ServiceAccount', true, { shortNames: ['sa'], subresources: ['token'] }),
   res('', 'services', 'service', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
   res('apps', 'deployments', 'deployment', 'Deployment', true, {
     shortNames: ['deploy'], categories: ['all'], subresources: ['scale', 'status'], generation: true,
@@ -55,14 +63,26 @@ export const resources: ResourceInfo[] = [
   res('apps', 'statefulsets', 'statefulset', 'StatefulSet', true, {
     shortNames: ['sts'], categories: ['all'], subresources: ['scale', 'status'], generation: true,
   }),
+  res('authentication.k8s.io', 'selfsubjectreviews', 'selfsubjectreview', 'SelfSubjectReview', false, { review: true }),
+  res('authorization.k8s.io', 'selfsubjectaccessreviews', 'selfsubjectaccessreview', 'SelfSubjectAccessReview', false, { review: true }),
+  res('authorization.k8s.io', 'selfsubjectrulesreviews', 'selfsubjectrulesreview', 'SelfSubjectRulesReview', false, { review: true }),
   res('coordination.k8s.io', 'leases', 'lease', 'Lease', true),
   res('discovery.k8s.io', 'endpointslices', 'endpointslice', 'EndpointSlice', true, { generation: true }),
+  res(rbacGroup, 'clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+  res(rbacGroup, 'clusterroles', 'clusterrole', 'ClusterRole', false),
+  res(rbacGroup, 'rolebindings', 'rolebinding', 'RoleBinding', true),
+  res(rbacGroup, 'roles', 'role', 'Role', true),
 ];
+
+/** The verbs of a resource, as discovery lists them. */
+export function resourceVerbs(info: ResourceInfo): string[] {
+  return info.review ? ['create'] : objectVerbs;
+}
 
 /** The verbs of a subresource, as discovery lists them. */
 export function subresourceVerbs(sub: string): string[] {
   switch (sub) {
-    case 'binding': return ['create'];
+    case 'binding': case 'token': return ['create'];
     case 'portforward': return ['create', 'get'];
     case 'log': return ['get'];
     case 'proxy': return ['create', 'delete', 'get', 'patch', 'update'];
@@ -76,6 +96,7 @@ export function subresourceVerbs(sub: string): string[] {
 export function subresourceKind(info: ResourceInfo, sub: string): { group: string; version: string; kind: string } {
   if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
   if (sub === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
+  if (sub === 'token') return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
   if (sub === 'portforward') return { group: '', version: 'v1', kind: 'PodPortForwardOptions' };
   if (sub === 'log') return { group: '', version: 'v1', kind: 'Pod' };
   if (sub === 'proxy') return { group: '', version: 'v1', kind: 'NodeProxyOptions' };

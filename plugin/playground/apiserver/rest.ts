@@ -13,7 +13,11 @@ import { patchObject } from './patching.js';
 import { tableFor, tableRequest } from './table.js';
 import type { TableRequest } from './table.js';
 import { handleSubresource } from './subresources.js';
-import type { SubresourceDeps } from './subresources.js';
+import type { ServerDeps } from './subresources.js';
+import type { UserInfo } from './authn.js';
+import { isWatch } from './request-info.js';
+import { answerReview } from './access-review.js';
+import { rbacGuard } from './rbac-escalation.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,7 +26,7 @@ export interface RestRequest {
   res: ServerResponse;
   route: ResourceRoute;
   query: URLSearchParams;
-  user: string;
+  user: UserInfo;
 }
 
 /** Warning headers in the form kubectl and client-go print (`Warning: 299 - "..."`). */
@@ -40,12 +44,12 @@ function respond(r: RestRequest, ctx: RequestContext, code: number, body: unknow
   sendJson(r.res, code, body);
 }
 
-function contextFor(r: RestRequest): RequestContext {
+function contextFor(r: RestRequest, reg: Registry, deps: ServerDeps): RequestContext {
   const dryRun = r.query.getAll('dryRun');
   for (const value of dryRun) {
     if (value !== 'All') throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
   }
-  return { dryRun: dryRun.length > 0, warnings: [], user: r.user };
+  return { dryRun: dryRun.length > 0, warnings: [], user: r.user.name, guardRbac: rbacGuard(r.user, deps.authorizer, reg.store) };
 }
 
 async function bodyOf(req: IncomingMessage): Promise<Obj> {
@@ -54,22 +58,27 @@ async function bodyOf(req: IncomingMessage): Promise<Obj> {
   return parsed as Obj;
 }
 
-export async function handleResource(reg: Registry, r: RestRequest, deps: SubresourceDeps): Promise<void> {
+export async function handleResource(reg: Registry, r: RestRequest, deps: ServerDeps): Promise<void> {
   const { req, route, query } = r;
   const { info, namespace: ns, name } = route;
   const method = req.method ?? 'GET';
-  const ctx = contextFor(r);
+  const ctx = contextFor(r, reg, deps);
   const table = tableRequest(req.headers.accept, query);
 
   if (route.subresource !== '') {
     await handleSubresource(reg, r, ctx, deps);
     return;
   }
+  if (info.review) {
+    // Reviews are answered, not stored: create is their only verb.
+    if (method !== 'POST' || name !== '') throw methodNotAllowed(method);
+    respond(r, ctx, 201, answerReview(info, await bodyOf(req), r.user, deps.authorizer));
+    return;
+  }
   if (name === '') {
     switch (method) {
       case 'GET': {
-        const watching = query.get('watch') === 'true' || query.get('watch') === '1';
-        if (watching) {
+        if (isWatch(query)) {
           serveWatch(reg.store, req, r.res, {
             info, namespace: ns, query,
             render: table ? (obj) => tableFor(info, obj, table) : undefined,

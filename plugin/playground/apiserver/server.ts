@@ -1,6 +1,7 @@
-// The playground's Kubernetes API server: HTTPS with bearer-token authentication, discovery,
-// /version and health endpoints, the REST resources of the registry, and upgrade requests
-// (pods/portforward) proxied to the pod's kubelet.
+// The playground's Kubernetes API server: HTTPS with bearer-token authentication, impersonation
+// and RBAC authorization in front of everything (as kube-apiserver's filter chain orders them),
+// discovery, /version and health endpoints, the REST resources of the registry, and upgrade
+// requests (pods/portforward) proxied to the pod's kubelet.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -16,6 +17,16 @@ import { finalizeNamespace } from './deletion.js';
 import { proxyPortForward } from './kubelet-proxy.js';
 import { kubeletTarget } from './kubelet-location.js';
 import { findResource } from './resources.js';
+import type { ResourceInfo } from './resources.js';
+import type { AuthResult, StaticUser, UserInfo } from './authn.js';
+import { Authenticator } from './authn.js';
+import { Authorizer } from './authz.js';
+import { impersonatedUser } from './impersonation.js';
+import { requestAttributes } from './request-info.js';
+import { ServiceAccountTokenIssuer } from './service-account-jwt.js';
+import { bootstrapPolicy } from './bootstrap-roles.js';
+import type { ServerDeps } from './subresources.js';
+import type { RequestContext } from './registry.js';
 
 export interface ApiServerOptions {
   /** Default 127.0.0.1. */
@@ -24,14 +35,19 @@ export interface ApiServerOptions {
   port: number;
   /** Serving certificate and key, and the CA that signed it (PEM). */
   tls: { cert: string; key: string; ca: string };
-  /** Bearer token -> user name. */
-  tokens: Record<string, string>;
+  /** Bearer token -> user and groups (a static token file). Put an administrator in system:masters. */
+  tokens: Record<string, StaticUser>;
   /** Service cluster IP range, e.g. 127.42.128.0/17. */
   serviceCIDR: string;
   /** The certificate the API server presents to kubelets (pods/log, pods/portforward). */
   kubeletClient: { cert: string; key: string };
   /** Watch history kept for resuming watches (events); older resourceVersions get 410 Expired. */
   historySize?: number;
+  /**
+   * Kubernetes 1.35's AuthorizePodWebsocketUpgradeCreatePermission: a WebSocket (GET) port-forward
+   * also needs `create` on pods/portforward. Off, as in the 1.32 this server reports.
+   */
+  authorizeWebsocketUpgradeCreate?: boolean;
 }
 
 export interface ApiServer {
@@ -42,17 +58,26 @@ export interface ApiServer {
 
 const initialNamespaces = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
-function bearerUser(req: IncomingMessage, tokens: Record<string, string>): string | undefined {
-  const header = req.headers.authorization;
-  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!m) return undefined;
-  return Object.prototype.hasOwnProperty.call(tokens, m[1]) ? tokens[m[1]] : undefined;
-}
-
 const unauthorized = (): ApiError => new ApiError(401, 'Unauthorized', 'Unauthorized');
 
-// Paths the system:public-info-viewer role opens to anonymous requests in a real cluster.
-const publicPaths = new Set(['/version', '/healthz', '/readyz', '/livez']);
+function authenticated(result: AuthResult): UserInfo {
+  if (result === 'invalid') throw unauthorized();
+  return result;
+}
+
+function bootstrap(reg: Registry, ctx: RequestContext): void {
+  const rbac = (resource: string): ResourceInfo => {
+    const info = findResource('rbac.authorization.k8s.io', 'v1', resource);
+    if (!info) throw new Error(`the ${resource} resource is missing from the resource table`);
+    return info;
+  };
+  const policy = bootstrapPolicy();
+  for (const role of policy.clusterRoles) reg.create(rbac('clusterroles'), '', role, ctx);
+  for (const binding of policy.clusterRoleBindings) reg.create(rbac('clusterrolebindings'), '', binding, ctx);
+}
+
+// The WebSocket upgrades that 1.35 also checks for `create` (pods/exec, pods/attach, pods/portforward).
+const connectSubresources = new Set(['exec', 'attach', 'portforward']);
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const store = new Store(opts.historySize ?? 5000);
@@ -61,6 +86,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const namespaces = findResource('', 'v1', 'namespaces');
   if (!namespaces) throw new Error('the namespaces resource is missing from the resource table');
   for (const name of initialNamespaces) reg.create(namespaces, '', { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } }, ctx);
+  bootstrap(reg, ctx);
+  const issuer = new ServiceAccountTokenIssuer();
+  const authn = new Authenticator(opts.tokens, issuer, store);
+  const authorizer = new Authorizer(store);
 
   // The namespace controller's part: a terminating namespace goes once its content is gone.
   store.subscribe(function namespaceEmptied(event) {
@@ -70,13 +99,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
 
   const kubeletCreds = { clientCert: opts.kubeletClient, ca: opts.tls.ca };
+  const deps: ServerDeps = { kubelet: kubeletCreds, issuer, authorizer };
   let serverAddress = '';
+
+  /** Authentication, impersonation and authorization, in the order of the real filter chain. */
+  function admitRequest(req: IncomingMessage, url: URL): UserInfo {
+    const user = impersonatedUser(req.headers, authenticated(authn.authenticate(req)), authorizer);
+    authorizer.check(requestAttributes(req.method ?? 'GET', url, user));
+    return user;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const user = bearerUser(req, opts.tokens);
-    if (!user && (req.headers.authorization !== undefined || !publicPaths.has(path))) throw unauthorized();
+    const user = admitRequest(req, url);
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
       res.end('ok');
@@ -85,7 +121,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (serveDiscovery(path, req, res, serverAddress) || serveOpenApi(path, req, res)) return;
     const route = parseResourcePath(path);
     if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
-    await handleResource(reg, { req, res, route, query: url.searchParams, user: user ?? 'system:anonymous' }, kubeletCreds);
+    await handleResource(reg, { req, res, route, query: url.searchParams, user }, deps);
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -93,7 +129,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     req.socket.setNoDelay(true);
     try {
       const url = new URL(req.url ?? '/', 'https://apiserver.invalid');
-      if (!bearerUser(req, opts.tokens)) throw unauthorized();
+      const user = admitRequest(req, url);
+      const attrs = requestAttributes(req.method ?? 'GET', url, user);
+      if (opts.authorizeWebsocketUpgradeCreate && attrs.verb === 'get' && attrs.resource === 'pods'
+        && connectSubresources.has(attrs.subresource) && (req.headers.upgrade ?? '').toLowerCase() === 'websocket') {
+        authorizer.check({ ...attrs, verb: 'create' });
+      }
       const route = parseResourcePath(url.pathname);
       if (!route || route.info.kind !== 'Pod' || route.subresource !== 'portforward' || route.name === '') {
         throw new ApiError(400, 'BadRequest', `upgrade is not supported on ${url.pathname}`);

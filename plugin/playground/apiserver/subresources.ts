@@ -1,6 +1,6 @@
 // Subresources: status (get/update/patch), scale for workloads, pods/binding, pods/log (proxied
-// to the kubelet), pods/ephemeralcontainers, namespaces/finalize, and the 400 for a
-// pods/portforward request that is not an upgrade.
+// to the kubelet), pods/ephemeralcontainers, namespaces/finalize, serviceaccounts/token, and the
+// 400 for a pods/portforward request that is not an upgrade.
 import type { RestRequest } from './rest.js';
 import type { Registry, RequestContext } from './registry.js';
 import { decodeObject, readBody } from './routing.js';
@@ -12,10 +12,18 @@ import { kubeletTarget, logContainer } from './kubelet-location.js';
 import { updateEphemeralContainers } from './ephemeral.js';
 import { grKey } from './registry.js';
 import { findResource } from './resources.js';
+import type { Authorizer } from './authz.js';
+import type { ServiceAccountTokenIssuer } from './service-account-jwt.js';
+import { createToken } from './token-request.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export type SubresourceDeps = KubeletCredentials;
+/** What request handling needs besides the registry. */
+export interface ServerDeps {
+  kubelet: KubeletCredentials;
+  issuer: ServiceAccountTokenIssuer;
+  authorizer: Authorizer;
+}
 
 async function jsonBody(r: RestRequest): Promise<Obj> {
   const parsed = decodeObject(r.req.headers['content-type'], await readBody(r.req));
@@ -28,7 +36,7 @@ function send(r: RestRequest, ctx: RequestContext, code: number, body: unknown):
   sendJson(r.res, code, body);
 }
 
-export async function handleSubresource(reg: Registry, r: RestRequest, ctx: RequestContext, deps: SubresourceDeps): Promise<void> {
+export async function handleSubresource(reg: Registry, r: RestRequest, ctx: RequestContext, deps: ServerDeps): Promise<void> {
   const { info, namespace: ns, name, subresource } = r.route;
   const method = r.req.method ?? 'GET';
   if (name === '') throw notFoundPath();
@@ -57,12 +65,15 @@ export async function handleSubresource(reg: Registry, r: RestRequest, ctx: Requ
       if (method !== 'GET') throw methodNotAllowed(method);
       const pod = reg.get(info, ns, name);
       const container = logContainer(pod, r.query.get('container'));
-      proxyContainerLogs(r.req, r.res, { ...kubeletTarget(reg, pod, deps), container });
+      proxyContainerLogs(r.req, r.res, { ...kubeletTarget(reg, pod, deps.kubelet), container });
       return;
     }
     case 'portforward':
       reg.get(info, ns, name);
       throw badRequest('Upgrade request required');
+    case 'token':
+      if (method !== 'POST') throw methodNotAllowed(method);
+      return send(r, ctx, 201, createToken(reg, deps.issuer, ns, name, await jsonBody(r)));
     case 'finalize':
       if (method !== 'PUT') throw methodNotAllowed(method);
       return send(r, ctx, 200, finalizeNamespace(reg, name, await jsonBody(r), ctx));

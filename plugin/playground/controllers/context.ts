@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES, type KubeClient } from './client.js';
 import type { EventRecorder } from './events.js';
 import { Informer } from './informer.js';
-import type { Deployment, EndpointSlice, KubeObject, Pod, ReplicaSet, Service, StatefulSet } from './types.js';
+import type { ClusterRole, Deployment, EndpointSlice, KubeObject, Namespace, Pod, ReplicaSet, Service, StatefulSet } from './types.js';
 
 export interface Informers {
   pods: Informer<Pod>;
@@ -15,6 +15,9 @@ export interface Informers {
   endpointslices: Informer<EndpointSlice>;
   endpoints: Informer<KubeObject>;
   nodes: Informer<KubeObject>;
+  namespaces: Informer<Namespace>;
+  serviceaccounts: Informer<KubeObject>;
+  clusterroles: Informer<ClusterRole>;
 }
 
 export interface ControllerContext {
@@ -37,6 +40,9 @@ export function makeInformers(client: KubeClient, kc: KubeConfig, log: (msg: str
     endpointslices: mk<EndpointSlice>(RESOURCES.endpointslices),
     endpoints: mk<KubeObject>(RESOURCES.endpoints),
     nodes: mk<KubeObject>(RESOURCES.nodes),
+    namespaces: mk<Namespace>(RESOURCES.namespaces),
+    serviceaccounts: mk<KubeObject>(RESOURCES.serviceaccounts),
+    clusterroles: mk<ClusterRole>(RESOURCES.clusterroles),
   };
 }
 

@@ -1,6 +1,7 @@
 // The playground's controller manager: one API client and one set of informers shared by the
-// scheduler, the Deployment, ReplicaSet, StatefulSet and EndpointSlice/Endpoints controllers and
-// the garbage collector, all talking to the API server only through the Kubernetes API.
+// scheduler, the Deployment, ReplicaSet, StatefulSet, EndpointSlice/Endpoints, service account and
+// clusterrole-aggregation controllers and the garbage collector, all talking to the API server
+// only through the Kubernetes API.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from './client.js';
 import { makeInformers, type ControllerContext } from './context.js';
@@ -11,6 +12,8 @@ import { startGarbageCollector } from './garbage-collector.js';
 import { startReplicaSetController } from './replicaset-controller.js';
 import { startScheduler } from './scheduler.js';
 import { startStatefulSetController } from './statefulset-controller.js';
+import { startServiceAccountController } from './serviceaccount-controller.js';
+import { startClusterRoleAggregationController } from './clusterrole-aggregation-controller.js';
 
 export interface ControllerManager {
   stop(): Promise<void>;
@@ -29,6 +32,8 @@ export async function startControllers(kc: KubeConfig, opts: { log?: (msg: strin
     startStatefulSetController(ctx),
     startEndpointSliceController(ctx),
     startGarbageCollector(ctx),
+    startServiceAccountController(ctx),
+    startClusterRoleAggregationController(ctx),
   ];
   await Promise.all(Object.values(informers).map((i) => i.start()));
   return {

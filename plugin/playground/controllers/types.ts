@@ -191,3 +191,20 @@ export interface EndpointSlice extends KubeObject {
   endpoints: Endpoint[] | null;
   ports: EndpointPort[] | null;
 }
+
+export interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+export interface ClusterRole extends KubeObject {
+  rules?: PolicyRule[];
+  aggregationRule?: { clusterRoleSelectors?: LabelSelector[] };
+}
+
+export interface Namespace extends KubeObject {
+  status?: { phase?: string };
+}

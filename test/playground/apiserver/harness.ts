@@ -27,7 +27,7 @@ export async function startTestApiServer(extra: Partial<ApiServerOptions> = {}):
   const kubeletClient = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', client: true });
   const token = `admin-${Math.random().toString(36).slice(2)}`;
   const api = await startApiServer({
-    port: 0, tls: { ...serving, ca: ca.cert }, tokens: { [token]: 'playground-admin' },
+    port: 0, tls: { ...serving, ca: ca.cert }, tokens: { [token]: { name: 'playground-admin', groups: ['system:masters'] } },
     serviceCIDR: '127.42.128.0/17', kubeletClient, ...extra,
   });
   const dir = mkdtempSync(join(tmpdir(), 'apiserver-test-'));

@@ -46,7 +46,10 @@ export async function startStack(): Promise<Stack> {
   const api = await startApiServer({
     port: 0,
     tls: { cert: serving.cert, key: serving.key, ca: ca.cert },
-    tokens: { [tokens.admin]: 'playground-admin', [tokens.node]: 'system:node:playground' },
+    tokens: {
+      [tokens.admin]: { name: 'playground-admin', groups: ['system:masters'] },
+      [tokens.node]: { name: 'system:node:playground', groups: ['system:nodes'] },
+    },
     serviceCIDR: `127.${x}.128.0/17`,
     kubeletClient,
   });

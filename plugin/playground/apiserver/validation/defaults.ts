@@ -4,6 +4,7 @@
 
 import { defaultPod, defaultPodSpec } from './pod-defaults.js';
 import { isObj, list, type Obj } from './types.js';
+import { defaultRbac } from './rbac.js';
 
 function setIfAbsent(o: Obj, key: string, value: unknown): void {
   if (o[key] === undefined || o[key] === null || o[key] === '') o[key] = value;
@@ -109,6 +110,7 @@ export function defaultObject(kind: string, obj: Obj): void {
     case 'Service': if (spec) defaultService(spec); break;
     case 'Namespace': defaultNamespace(o); break;
     case 'Secret': setIfAbsent(o, 'type', 'Opaque'); break;
+    case 'RoleBinding': case 'ClusterRoleBinding': defaultRbac(kind, o); break;
     case 'Endpoints':
       for (const subset of list(o.subsets)) for (const p of list(subset?.ports)) if (isObj(p)) setIfAbsent(p, 'protocol', 'TCP');
       break;

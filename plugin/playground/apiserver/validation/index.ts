@@ -10,17 +10,20 @@ import { canonical, validateEphemeralChanges, validatePodSpecUpdate } from './po
 import { validateServiceSpec, validateServiceUpdate } from './service.js';
 import { validateWorkloadSpec, validateWorkloadUpdate } from './workloads.js';
 import { isObj, list, type Obj } from './types.js';
+import { isValidPathSegmentName, validateRbac, validateRbacUpdate } from './rbac.js';
 
 export type { FieldError } from './field-error.js';
 export { defaultObject } from './defaults.js';
 export { checkPodSecurity } from './pod-security.js';
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+const RBAC = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /** The name rule of each kind (ValidateServiceName = DNS-1035, namespaces DNS-1123 labels, ...). */
 function nameCheck(kind: string): (name: string) => string[] {
   if (kind === 'Service') return isDNS1035Label;
   if (kind === 'Namespace') return isDNS1123Label;
+  if (RBAC.has(kind)) return isValidPathSegmentName;
   return isDNS1123Subdomain;
 }
 
@@ -40,6 +43,7 @@ function validateDataKeys(obj: Obj): FieldError[] {
 
 function validateBody(kind: string, obj: Obj): FieldError[] {
   if (WORKLOADS.has(kind)) return validateWorkloadSpec(kind, obj);
+  if (RBAC.has(kind)) return validateRbac(kind, obj);
   switch (kind) {
     case 'Pod': return validatePodSpec(obj?.spec, 'spec');
     case 'PodTemplate': return validatePodTemplateSpec(obj?.template, 'template');
@@ -80,6 +84,7 @@ export function validateUpdate(kind: string, obj: Obj, old: Obj): FieldError[] {
     errs.push(...immutable(obj?.immutable, true, 'immutable'));
   }
   if (kind === 'Secret') errs.push(...immutable(obj?.type, old?.type, 'type'));
+  errs.push(...validateRbacUpdate(kind, obj, old));
   return errs;
 }
 
