@@ -2,7 +2,7 @@
 // rollout to the restore? One SelfSubjectAccessReview per permission (every authenticated user may
 // ask; Kubernetes' system:basic-user role grants it), so a missing one is named up front rather than
 // found half-way, with the workload already changed.
-import { AuthorizationV1Api } from '@kubernetes/client-node';
+import { AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
@@ -17,8 +17,13 @@ export interface Permission {
 
 const WORKLOAD_RESOURCE: Record<WorkloadKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', ReplicaSet: 'replicasets' };
 
-/** What starting and later leaving an intercept on this workload does in its namespace. */
-export function interceptPermissions(kind: WorkloadKind, numericTargetPort: boolean): Permission[] {
+/**
+ * What starting and later leaving an intercept on this workload does in its namespace.
+ * The tunnels are port-forwards over WebSocket (a GET), which Kubernetes authorizes as `get
+ * pods/portforward`; from 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, kubernetes#134577)
+ * also as `create`, the verb the SPDY form (a POST) always needed.
+ */
+export function interceptPermissions(kind: WorkloadKind, numericTargetPort: boolean, serverMinor = 0): Permission[] {
   const p = (verb: string, group: string, resource: string, subresource?: string): Permission => ({ verb, group, resource, ...(subresource ? { subresource } : {}) });
   return [
     p('update', 'apps', WORKLOAD_RESOURCE[kind]),
@@ -27,12 +32,23 @@ export function interceptPermissions(kind: WorkloadKind, numericTargetPort: bool
     p('create', '', 'secrets'), p('get', '', 'secrets'), p('delete', '', 'secrets'),
     p('create', 'coordination.k8s.io', 'leases'), p('update', 'coordination.k8s.io', 'leases'), p('delete', 'coordination.k8s.io', 'leases'),
     p('list', '', 'pods'), p('watch', '', 'pods'),
-    p('create', '', 'pods', 'portforward'),
+    p('get', '', 'pods', 'portforward'),
+    ...(serverMinor >= 35 ? [p('create', '', 'pods', 'portforward')] : []),
   ];
 }
 
 export function permissionText(p: Permission): string {
   return `${p.verb} ${p.resource}${p.group ? `.${p.group}` : ''}${p.subresource ? `/${p.subresource}` : ''}`;
+}
+
+/** The server's minor version (1.32 → 32); 0 when it does not say. */
+export async function serverMinor(access: KubeAccess): Promise<number> {
+  try {
+    const info = await makeClient(access, VersionApi).getCode();
+    return Number.parseInt(info.minor, 10) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Throws, naming every missing permission; returns quietly when the server cannot say. */

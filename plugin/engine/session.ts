@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Match } from '../agent/matcher.js';
 import { InterceptError } from '../errors.js';
-import { checkAccess, interceptPermissions } from './access-check.js';
+import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
 import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
@@ -81,7 +81,7 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
-    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number'));
+    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
     const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
     const info: InterceptInfo = (this.info = {
       name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,

@@ -73,7 +73,7 @@ function refusal(code: number, body: string, namespace: string, pod: string, por
     // Not a Status: keep the text.
   }
   const text = `cannot forward to port ${port} of pod ${namespace}/${pod}: ${message || `HTTP ${code}`}`;
-  return code === 404 || code === 400 ? userError(text) : clusterError(text, code === 403 ? 'you need the RBAC permission create pods/portforward' : undefined);
+  return code === 404 || code === 400 ? userError(text) : clusterError(text, code === 403 ? 'you need the RBAC permissions get and create on pods/portforward (the ones kubectl port-forward needs)' : undefined);
 }
 
 /** Wraps an open v4 channel WebSocket as a Duplex carrying the data channel's bytes. */
