@@ -1,7 +1,7 @@
 // A stand-in for Ink 6.8's build/measure-text.js: the same measurement, with a bounded cache. Ink's
 // own cache keeps every string it ever measured, so a view of ever-new rows (the traffic table) grows the heap by ~65 kB/s at
 // 1,000 requests/s. Swapped in at bundle time for `ink/build/measure-text.js` (an esbuild
-// onResolve plugin; see scripts/bench/tui.mjs --bounded-measure-cache and docs/notes/tui.md).
+// onResolve plugin, scripts/ink-measure-plugin.mjs; scripts/bench/tui.mjs --ink-own-measure-cache shows the difference).
 import widestLine from 'widest-line';
 
 const LIMIT = 2000;
