@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleEntry } from './bundle-entry.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const rate = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 20);
@@ -12,17 +12,7 @@ const out = mkdtempSync(join(root, 'node_modules', '.tui-demo-'));
 let code = 1;
 try {
   const file = join(out, 'demo.mjs');
-  await build({
-    entryPoints: [join(root, 'scripts/bench/tui-demo-entry.tsx')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    jsx: 'automatic',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundleEntry(root, 'scripts/bench/tui-demo-entry.tsx', file);
   const { demo } = await import(pathToFileURL(file).href);
   code = await demo(rate, process.argv.includes('--setup'));
 } finally {

@@ -8,8 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { boundedInkMeasureText } from '../ink-measure-plugin.mjs';
+import { bundleEntry } from './bundle-entry.mjs';
 
 // Heap sizes mean something only after a full collection: run again with --expose-gc.
 if (typeof globalThis.gc !== 'function') {
@@ -25,25 +24,7 @@ const [seconds = 60, rate = 1000, columns = 80, rows = 24] = process.argv.slice(
 const out = mkdtempSync(join(root, 'node_modules', '.bench-tui-'));
 try {
   const file = join(out, 'tui.mjs');
-  await build({
-    entryPoints: [join(root, 'scripts/bench/tui-entry.tsx')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    jsx: 'automatic',
-    // As shipped, Ink is bundled too, its measure-text swapped for a bounded one.
-    ...(bounded
-      ? {
-          external: ['yoga-layout', 'react', 'react-reconciler', 'widest-line'],
-          alias: { 'react-devtools-core': join(root, 'scripts/stubs/react-devtools-core.mjs') },
-          plugins: [boundedInkMeasureText(root)],
-        }
-      : { packages: 'external' }),
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  await bundleEntry(root, 'scripts/bench/tui-entry.tsx', file, { inkOwnMeasureCache: !bounded });
   process.env.NODE_ENV ??= 'production';
   const { benchTui } = await import(pathToFileURL(file).href);
   console.log(`feeding ${rate} requests/s for ${seconds} s into the traffic view at ${columns}x${rows}…`);
