@@ -39,6 +39,18 @@ export function isNotFound(err: unknown): boolean {
   return (err as { code?: number })?.code === 404;
 }
 
+export function isForbidden(err: unknown): boolean {
+  return (err as { code?: number })?.code === 403;
+}
+
+/**
+ * Whether a controller owns the object: a Deployment's ReplicaSets are not workloads of their own,
+ * and they carry copies of its annotations (the deployment controller copies them).
+ */
+export function hasController(o: { metadata?: { ownerReferences?: { controller?: boolean }[] } }): boolean {
+  return o.metadata?.ownerReferences?.some((r) => r.controller) ?? false;
+}
+
 /**
  * Fails only when the namespace does not exist: users whose Role does not cover reading their
  * namespace object (only resources in it) go on, and the calls that follow say what is wrong.
@@ -47,7 +59,7 @@ export async function ensureNamespace(core: CoreV1Api, name: string): Promise<vo
   try {
     await core.readNamespace({ name });
   } catch (err) {
-    if ((err as { code?: number })?.code !== 403) throw err;
+    if (!isForbidden(err)) throw err;
   }
 }
 
@@ -78,7 +90,7 @@ export async function findWorkload(apps: AppsV1Api, namespace: string, ref: { ki
     try {
       const w = await readWorkload(apps, id);
       // A Deployment's ReplicaSet is not a workload of its own.
-      if (kind === 'ReplicaSet' && w.metadata?.ownerReferences?.some((o) => o.controller)) continue;
+      if (kind === 'ReplicaSet' && hasController(w)) continue;
       found.push(id);
     } catch (err) {
       if (!isNotFound(err)) throw err;

@@ -3,7 +3,7 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import { summarizeWorkloads, type WorkloadInfo } from './workloads.js';
-import { ensureNamespace } from './kube-objects.js';
+import { ensureNamespace, isForbidden } from './kube-objects.js';
 
 export async function listWorkloads(access: KubeAccess, namespace: string | undefined): Promise<WorkloadInfo[]> {
   const apps = makeClient(access, AppsV1Api);
@@ -40,7 +40,7 @@ export async function namespaceNames(access: KubeAccess): Promise<string[]> {
     const list = await makeClient(access, CoreV1Api).listNamespace();
     return list.items.map((n) => n.metadata!.name!).sort();
   } catch (err) {
-    if ((err as { code?: number })?.code !== 403) throw kubeError(err, access, 'listing namespaces');
+    if (!isForbidden(err)) throw kubeError(err, access, 'listing namespaces');
   }
   return [...new Set((await listWorkloads(access, undefined)).map((w) => w.namespace))].sort();
 }

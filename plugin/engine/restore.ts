@@ -3,7 +3,7 @@
 // goes once no workload in the namespace mounts it. Every step is idempotent, so `leave` from
 // another machine and the holder itself may both run it.
 import { AppsV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
-import { isNotFound, readWorkload, replaceWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
+import { hasController, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
 import { installedAgent, MANAGED_BY } from './install.js';
 import { AGENT_VOLUME, ANNOTATION, SERVICE_ANNOTATION, restoreService, restoreTemplate } from './takeover.js';
 import { selects } from './workloads.js';
@@ -94,7 +94,7 @@ export async function deleteUnusedSecrets(clients: RestoreClients, namespace: st
   const used = new Set<string>();
   for (const w of workloads.all) {
     // A Deployment's ReplicaSets keep copies of its annotations: only its own record counts.
-    if (w.metadata?.ownerReferences?.some((o) => o.controller)) continue;
+    if (hasController(w)) continue;
     const secret = installedAgent(w.metadata?.annotations)?.secret;
     if (secret) used.add(secret);
   }

@@ -5,7 +5,7 @@ import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent } from './events.js';
 import { installedAgent } from './install.js';
-import { describeWorkload, findWorkload, readWorkload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, findWorkload, hasController, readWorkload, type WorkloadId } from './kube-objects.js';
 import { waitForRollout } from './rollout.js';
 import { deleteLease, interceptOf, isExpired, workloadLeases } from './lease.js';
 import { leaveClients, restoreIfUnused } from './leave.js';
@@ -17,9 +17,7 @@ export async function agentWorkloads(access: KubeAccess, namespace: string): Pro
   const { apps } = leaveClients(access);
   try {
     const [d, s, r] = await Promise.all([apps.listNamespacedDeployment({ namespace }), apps.listNamespacedStatefulSet({ namespace }), apps.listNamespacedReplicaSet({ namespace })]);
-    // A Deployment's ReplicaSets carry copies of its annotations (the deployment controller copies
-    // them), so only ReplicaSets without a controlling owner are workloads of their own.
-    const ownRs = r.items.filter((rs) => !rs.metadata?.ownerReferences?.some((o) => o.controller));
+    const ownRs = r.items.filter((rs) => !hasController(rs));
     const all: [WorkloadKind, { metadata?: { name?: string; annotations?: Record<string, string> } }[]][] = [['Deployment', d.items], ['StatefulSet', s.items], ['ReplicaSet', ownRs]];
     return all.flatMap(([kind, items]) => items.filter((w) => installedAgent(w.metadata?.annotations)).map((w) => ({ kind, namespace, name: w.metadata!.name! })));
   } catch (err) {

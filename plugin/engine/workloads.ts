@@ -3,6 +3,7 @@
 import type { V1Deployment, V1ReplicaSet, V1Service, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { AGENT_CONTAINER, ANNOTATION, resolveTargetPort, restoreTemplate, type TakeoverRecord } from './takeover.js';
 import type { WorkloadKind } from './refs.js';
+import { hasController } from './kube-objects.js';
 
 export interface ServicePortInfo {
   service: string;
@@ -88,7 +89,7 @@ export function servicePortsFor(template: V1PodTemplateSpec, services: V1Service
 
 function whyNot(kind: WorkloadKind, w: Workload, ports: ServicePortInfo[], services: V1Service[]): string | undefined {
   const template = w.spec?.template;
-  if (kind === 'ReplicaSet' && w.metadata?.ownerReferences?.some((o) => o.controller)) return 'owned by another controller';
+  if (kind === 'ReplicaSet' && hasController(w)) return 'owned by another controller';
   if (!services.some((s) => template && selects(s, template))) return 'no Service selects its pods';
   if (ports.length === 0) return 'its Service has no ports';
   if (ports.every((p) => p.protocol !== 'TCP')) return 'its Service ports are not TCP';
@@ -106,7 +107,7 @@ export function summarizeWorkloads(input: {
     ...input.deployments.map((d) => ['Deployment', d] as [WorkloadKind, Workload]),
     ...input.statefulsets.map((s) => ['StatefulSet', s] as [WorkloadKind, Workload]),
     // ReplicaSets run by a Deployment are intercepted through it, so they are not listed.
-    ...input.replicasets.filter((r) => !r.metadata?.ownerReferences?.some((o) => o.controller)).map((r) => ['ReplicaSet', r] as [WorkloadKind, Workload]),
+    ...input.replicasets.filter((r) => !hasController(r)).map((r) => ['ReplicaSet', r] as [WorkloadKind, Workload]),
   ];
   return all
     .map(([kind, w]) => {
