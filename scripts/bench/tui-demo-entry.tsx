@@ -49,7 +49,7 @@ export async function demo(rate: number, withSetup: boolean): Promise<number> {
   const session = demoSession(rate);
   return runTui(
     withSetup
-      ? { header, envFile: '/tmp/tui-demo.env', setup: { listWorkloads: async (namespace: string | undefined) => (namespace === undefined ? [...WORKLOADS, { ...WORKLOADS[0], namespace: 'shop', name: 'cart' }] : WORKLOADS.filter((w) => w.namespace === namespace)), createSession: () => session } }
+      ? { header, envFile: '/tmp/tui-demo.env', setup: { listWorkloads: async (namespace: string | undefined) => (namespace === undefined ? [...WORKLOADS, { ...WORKLOADS[0], namespace: 'shop', name: 'cart' }] : WORKLOADS.filter((w) => w.namespace === namespace)), listNamespaces: async () => ['demo', 'shop'], createSession: () => session } }
       : { header, envFile: '/tmp/tui-demo.env', session },
   );
 }

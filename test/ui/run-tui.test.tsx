@@ -95,7 +95,7 @@ describe('runTui', () => {
       const stdin = new FakeTtyIn();
       const done = runTui({
         header: HEADER, envFile: '/nonexistent/x.env', signals, catchCrashes: false,
-        setup: { listWorkloads: async () => [], createSession: () => new FakeSession(), probePort: async () => false },
+        setup: { listWorkloads: async () => [], listNamespaces: async () => [], createSession: () => new FakeSession(), probePort: async () => false },
         stdout: stdout as unknown as NodeJS.WriteStream, stderr: new FakeTtyOut() as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
       });
       return { stdout, stdin, done };

@@ -3,7 +3,7 @@
 // when it has one port to offer, and the match step when a match flag was given
 // (`kubectl intercept orders --http-header x-dev=me` comes straight to the plan).
 import { Box } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Match } from '../../plugin/agent/matcher.js';
 import type { WorkloadRef } from '../../plugin/engine/refs.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
@@ -22,7 +22,7 @@ export interface SetupOptions {
   /** The workloads of a namespace, or of all namespaces (undefined). */
   listWorkloads: (namespace: string | undefined) => Promise<WorkloadInfo[]>;
   /** The namespaces the user may list, for Tab in the picker. */
-  listNamespaces?: () => Promise<string[]>;
+  listNamespaces: () => Promise<string[]>;
   /** Makes the (not yet started) session for what the user chose. */
   createSession: (choice: SetupChoice) => TuiSession;
   /** Resolves true when something accepts connections on 127.0.0.1:port. */
@@ -106,7 +106,6 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
     if (!match) return { at: 'match', workload, port, localPort };
     return { at: 'plan', choice: { workload, port, localPort, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}) } };
   };
-  const listNamespaces = useMemo(() => setup.listNamespaces ?? (async () => [...new Set((await setup.listWorkloads(undefined)).map((w) => w.namespace))].sort()), [setup]);
   const width = size.columns;
   const common = { width, inputActive };
   let body;
@@ -130,7 +129,7 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
         {...common}
         height={size.rows - 1}
         current={scope}
-        listNamespaces={listNamespaces}
+        listNamespaces={setup.listNamespaces}
         onPick={(ns) => {
           setScope(ns);
           setStep({ at: 'workload' });

@@ -19,6 +19,7 @@ function mount(setup: Partial<SetupOptions> = {}) {
   const onExit = jest.fn<(code: number, message?: string) => void>();
   const options: SetupOptions = {
     listWorkloads: async () => WORKLOADS,
+    listNamespaces: async () => ['demo'],
     createSession: (c) => {
       chosen.push(c);
       return session;
