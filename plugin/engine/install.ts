@@ -7,7 +7,7 @@ import { AppsV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { agentConfigMapName } from './agent-code.js';
 import { describeWorkload, isConflict, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
-import { ANNOTATION, AGENT_CONTAINER, SERVICE_ANNOTATION, takeOverService, takeOverTemplate, type AgentSpec, type TakeoverRecord } from './takeover.js';
+import { ANNOTATION, hasAgentContainer, SERVICE_ANNOTATION, takeOverService, takeOverTemplate, type AgentSpec, type TakeoverRecord } from './takeover.js';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubectl-intercept' };
 export const TOKEN_KEY = 'token';
@@ -73,7 +73,7 @@ export async function takeOver(apps: AppsV1Api, id: WorkloadId, containerName: s
   return retryOnConflict(async () => {
     const w = await readWorkload(apps, id);
     const existing = installedAgent(w.metadata?.annotations);
-    const hasAgent = w.spec?.template?.spec?.containers.some((c) => c.name === AGENT_CONTAINER);
+    const hasAgent = hasAgentContainer(w.spec?.template?.spec);
     if (existing && hasAgent) {
       const fronts = existing.container === containerName && existing.fronted.some((f) => f.servicePort === servicePort.port);
       if (!fronts) {

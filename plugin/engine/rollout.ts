@@ -2,10 +2,10 @@
 // as it goes, and fails early with the reason when it cannot succeed: a pod's container stuck on
 // an image pull or crash loop, a ReplicaFailure (e.g. PodSecurity refused the pods), a passed
 // progress deadline, or our own timeout.
-import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Pod, type V1PodSpec, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { clusterError } from '../errors.js';
 import { describeWorkload, isNotFound, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
-import { AGENT_CONTAINER } from './takeover.js';
+import { hasAgentContainer } from './takeover.js';
 
 export interface RolloutProgress {
   ready: number;
@@ -66,7 +66,6 @@ async function stuckPod(core: CoreV1Api, namespace: string, selector: string): P
 }
 
 const podReady = (p: V1Pod) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-const withAgent = (spec: V1PodSpec | undefined) => (spec?.containers ?? []).some((c) => c.name === AGENT_CONTAINER);
 
 /**
  * A ReplicaSet without a Deployment does not replace its pods when its template changes (only a
@@ -76,9 +75,9 @@ const withAgent = (spec: V1PodSpec | undefined) => (spec?.containers ?? []).some
  */
 async function rollReplicaSet(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<{ done: boolean; progress: RolloutProgress }> {
   const total = w.spec?.replicas ?? 1;
-  const wanted = withAgent(w.spec?.template?.spec);
+  const wanted = hasAgentContainer(w.spec?.template?.spec);
   const pods = (await clients.core.listNamespacedPod({ namespace: id.namespace, labelSelector: podSelector(w) })).items.filter((p) => !p.metadata?.deletionTimestamp);
-  const stale = pods.filter((p) => withAgent(p.spec) !== wanted);
+  const stale = pods.filter((p) => hasAgentContainer(p.spec) !== wanted);
   const freshReady = pods.filter((p) => !stale.includes(p) && podReady(p)).length;
   if (stale.length > 0 && pods.filter(podReady).length >= total) {
     try {

@@ -1,9 +1,14 @@
 // How a workload's pod template and Service change so the agent sits in front of the app's port,
 // and how exactly to undo it (DESIGN.md decisions 2-4). Pure functions over Kubernetes objects:
 // the engine reads, calls these, and writes; tests check the round trip field for field.
-import type { V1Container, V1EnvVar, V1PodTemplateSpec, V1Probe, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1Probe, V1Service, V1ServicePort } from '@kubernetes/client-node';
 
 export const AGENT_CONTAINER = 'intercept-agent';
+
+/** Whether a pod spec (a template's or a pod's) runs our agent. */
+export function hasAgentContainer(spec: V1PodSpec | undefined): boolean {
+  return (spec?.containers ?? []).some((c) => c.name === AGENT_CONTAINER);
+}
 export const AGENT_VOLUME = 'intercept-agent-code';
 export const AGENT_MOUNT = '/var/run/kubectl-intercept';
 export const ENV_PREFIX = 'INTERCEPT_ENV_';
@@ -124,7 +129,7 @@ export function takeOverTemplate(
 ): { template: V1PodTemplateSpec; record: TakeoverRecord } {
   const spec = template.spec;
   if (!spec) throw new TakeoverError('the workload has no pod template spec');
-  if (spec.containers.some((c) => c.name === AGENT_CONTAINER)) throw new TakeoverError('the agent is already installed');
+  if (hasAgentContainer(spec)) throw new TakeoverError('the agent is already installed');
   const appIndex = spec.containers.findIndex((c) => c.name === containerName);
   if (appIndex < 0) throw new TakeoverError(`container "${containerName}" not found`);
   const app = spec.containers[appIndex];

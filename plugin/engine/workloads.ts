@@ -1,7 +1,7 @@
 // Which workloads can be intercepted, through which Service ports, and why not when they can't.
 // Pure: the caller lists Deployments, StatefulSets, ReplicaSets and Services of a namespace.
 import type { V1Deployment, V1ReplicaSet, V1Service, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { AGENT_CONTAINER, ANNOTATION, resolveTargetPort, restoreTemplate, type TakeoverRecord } from './takeover.js';
+import { AGENT_CONTAINER, ANNOTATION, hasAgentContainer, resolveTargetPort, restoreTemplate, type TakeoverRecord } from './takeover.js';
 import type { WorkloadKind } from './refs.js';
 import { hasController } from './kube-objects.js';
 
@@ -38,7 +38,7 @@ type Workload = V1Deployment | V1StatefulSet | V1ReplicaSet;
 export function originalTemplate(w: Workload): V1PodTemplateSpec {
   const template = w.spec?.template ?? {};
   const text = w.metadata?.annotations?.[ANNOTATION];
-  if (!text || !(template.spec?.containers ?? []).some((c) => c.name === AGENT_CONTAINER)) return template;
+  if (!text || !hasAgentContainer(template.spec)) return template;
   try {
     return restoreTemplate(template, JSON.parse(text) as TakeoverRecord);
   } catch {
@@ -123,7 +123,7 @@ export function summarizeWorkloads(input: {
         replicas: w.spec?.replicas ?? 1,
         readyReplicas: w.status?.readyReplicas ?? 0,
         ports,
-        agentInstalled: (template.spec?.containers ?? []).some((c) => c.name === AGENT_CONTAINER),
+        agentInstalled: hasAgentContainer(template.spec),
         ...(reason ? { notInterceptable: reason } : {}),
         template,
       };
