@@ -1,10 +1,14 @@
 // What an intercept matches: global, or HTTP headers and/or a path. Validation, canonical keys
 // for conflict checks, and the per-request test. Semantics are in docs/dataplane.md.
+import { compileRegex, type LinearRegex } from './linear-regex.js';
+
+/** A longer header value or path never matches a regular expression: bounds the work per request. */
+export const MAX_REGEX_INPUT = 8192;
 
 export interface HeaderMatch {
   /** Compared case-insensitively. */
   name: string;
-  /** Exact value, or a JavaScript regular expression (anchored only as written) when regex is true. */
+  /** Exact value, or a JavaScript regular expression (anchored only as written, run in linear time) when regex is true. */
   value: string;
   regex?: boolean;
 }
@@ -61,9 +65,11 @@ export function validateMatch(match: Match): string | undefined {
   return undefined;
 }
 
+/** JavaScript's syntax error first (its words), then what the linear-time matcher refuses. */
 function regexError(source: string): string | undefined {
   try {
     new RegExp(source);
+    compileRegex(source);
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -93,8 +99,8 @@ export function compileMatch(match: Match): CompiledMatch {
   if (reason) throw new Error(reason);
   const headerTests = (match.headers ?? []).map(function compileHeader(h) {
     const name = h.name.toLowerCase();
-    const re = h.regex ? new RegExp(h.value) : undefined;
-    return (lookup: HeaderLookup) => lookup(name).some((v) => (re ? re.test(v) : v === h.value));
+    const re = h.regex ? compileRegex(h.value) : undefined;
+    return (lookup: HeaderLookup) => lookup(name).some((v) => (re ? boundedTest(re, v) : v === h.value));
   });
   const pathTest = compilePath(match.path);
   return {
@@ -114,8 +120,12 @@ function compilePath(p: PathMatch | undefined): ((path: string) => boolean) | un
     if (base === '/') return (path) => path.startsWith('/');
     return (path) => path === base || path.startsWith(base + '/');
   }
-  const re = new RegExp(p.value);
-  return (path) => re.test(path);
+  const re = compileRegex(p.value);
+  return (path) => boundedTest(re, path);
+}
+
+function boundedTest(re: LinearRegex, input: string): boolean {
+  return input.length <= MAX_REGEX_INPUT && re.test(input);
 }
 
 export function stripQuery(path: string): string {

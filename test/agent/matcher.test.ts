@@ -1,7 +1,7 @@
 // Match semantics, table-driven: header names case-insensitive, exact values unless regex, every
 // value of a repeated header, headers ANDed, path equal/prefix/regex on the path without query.
 import { describe, expect, it } from '@jest/globals';
-import { canonicalKey, compileMatch, describeMatch, rawHeaderLookup, validateMatch, type Match } from '../../plugin/agent/matcher.js';
+import { canonicalKey, compileMatch, describeMatch, MAX_REGEX_INPUT, rawHeaderLookup, validateMatch, type Match } from '../../plugin/agent/matcher.js';
 
 const cases: { name: string; match: Match; headers: string[]; path: string; want: boolean }[] = [
   { name: 'global matches anything', match: {}, headers: [], path: '/x', want: true },
@@ -26,6 +26,12 @@ const cases: { name: string; match: Match; headers: string[]; path: string; want
   { name: 'prefix / matches all', match: { path: { kind: 'prefix', value: '/' } }, headers: [], path: '/anything', want: true },
   { name: 'path regex', match: { path: { kind: 'regex', value: '^/v[0-9]+/orders$' } }, headers: [], path: '/v2/orders?x', want: true },
   { name: 'path regex miss', match: { path: { kind: 'regex', value: '^/v[0-9]+/orders$' } }, headers: [], path: '/v2/orders/1', want: false },
+  { name: 'a catastrophic regex answers (no match)', match: { headers: [{ name: 'x-dev', value: '^(a+)+$', regex: true }] }, headers: ['x-dev', `${'a'.repeat(27)}!`], path: '/', want: false },
+  { name: 'a catastrophic regex answers (match)', match: { headers: [{ name: 'x-dev', value: '^(a+)+$', regex: true }] }, headers: ['x-dev', 'a'.repeat(28)], path: '/', want: true },
+  { name: `a header value of ${MAX_REGEX_INPUT} characters is matched`, match: { headers: [{ name: 'x', value: 'a$', regex: true }] }, headers: ['x', 'a'.repeat(MAX_REGEX_INPUT)], path: '/', want: true },
+  { name: 'a longer header value never matches a regex', match: { headers: [{ name: 'x', value: 'a$', regex: true }] }, headers: ['x', 'a'.repeat(MAX_REGEX_INPUT + 1)], path: '/', want: false },
+  { name: 'a longer header value still matches exactly', match: { headers: [{ name: 'x', value: 'a'.repeat(MAX_REGEX_INPUT + 1) }] }, headers: ['x', 'a'.repeat(MAX_REGEX_INPUT + 1)], path: '/', want: true },
+  { name: 'a longer path never matches a regex', match: { path: { kind: 'regex', value: '^/' } }, headers: [], path: `/${'p'.repeat(MAX_REGEX_INPUT)}?q`, want: false },
   { name: 'headers and path ANDed', match: { headers: [{ name: 'x-dev', value: 'a' }], path: { kind: 'prefix', value: '/api' } }, headers: ['x-dev', 'a'], path: '/web', want: false },
 ];
 
@@ -39,6 +45,9 @@ describe('validateMatch', () => {
   it.each([
     [{ headers: [{ name: 'x-dev', value: '(', regex: true }] }, /invalid regular expression for header x-dev/],
     [{ path: { kind: 'regex', value: '[' } }, /invalid regular expression for the path/],
+    [{ headers: [{ name: 'x-dev', value: '(a)\\1', regex: true }] }, /invalid regular expression for header x-dev: the backreference \\1 is not supported/],
+    [{ path: { kind: 'regex', value: '^/api(?!/internal)' } }, /invalid regular expression for the path: lookahead \(\?! is not supported: the agent matches in linear time/],
+    [{ path: { kind: 'regex', value: '^/(v1|v2){1001}' } }, /invalid regular expression for the path: the pattern compiles to \d+ states; the limit is 1000/],
     [{ path: { kind: 'prefix', value: 'api' } }, /must start with \//],
     [{ headers: [{ name: 'bad name', value: 'x' }] }, /invalid header name/],
     [{ path: { kind: 'fuzzy', value: '/x' } }, /invalid path match kind/],
