@@ -39,7 +39,6 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   const exitCode = useRef(0);
   const exitMessage = useRef<string | undefined>(undefined);
   const info = useRef<InterceptInfo | undefined>(undefined);
-  const started = useRef<Promise<unknown> | undefined>(undefined);
   const leaving = useRef(false);
   const { dispatch } = view;
 
@@ -60,10 +59,9 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
       leaving.current = true;
       exitCode.current = code;
       setPhase('leaving');
-      // Leaving while starting: let the start finish or fail first, then undo it (like the CLI).
-      void (started.current ?? Promise.resolve())
-        .catch(() => undefined)
-        .then(() => session.leave())
+      // Leaving while starting: the session stops the start's waiting, then undoes it (like the CLI).
+      void session
+        .leave()
         .then(
           () => onExit(exitCode.current, info.current ? `left intercept ${info.current.name}\n` : undefined),
           (err: unknown) => fail(err),
@@ -74,7 +72,7 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
 
   useEffect(() => {
     let live = true;
-    started.current = session.start().then(
+    void session.start().then(
       (i) => {
         info.current = i;
         if (live && !leaving.current) setPhase('holding');

@@ -65,6 +65,9 @@ export class InterceptSession {
   private readonly clients: LeaveClients;
   private readonly rolloutTimeoutMs: number;
   private ending: Promise<void> | undefined;
+  private starting: Promise<unknown> | undefined;
+  /** Aborted by a leave while starting: every wait of the start ends at once. */
+  private readonly startAbort = new AbortController();
 
   constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
     this.clients = leaveClients(req.access);
@@ -73,8 +76,17 @@ export class InterceptSession {
 
   private emit = (e: EngineEvent): void => this.events.emit(e);
 
-  /** Resolves when the intercept is active; on failure cleans up what it did and throws. */
-  async start(): Promise<InterceptInfo> {
+  /**
+   * Resolves when the intercept is active; on failure cleans up what it did and throws. A leave
+   * while it runs cuts it short: it then throws and leaves the undoing to that leave.
+   */
+  start(): Promise<InterceptInfo> {
+    const started = this.doStart();
+    this.starting = started.catch(() => undefined);
+    return started;
+  }
+
+  private async doStart(): Promise<InterceptInfo> {
     const { req } = this;
     const what = req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name;
     const doing = `intercepting ${what}`;
@@ -97,6 +109,7 @@ export class InterceptSession {
       holder,
       since: new Date().toISOString(),
     });
+    this.startAbort.signal.throwIfAborted();
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
@@ -110,6 +123,7 @@ export class InterceptSession {
       this.emit({ type: 'intercept', state: 'active', info });
       return info;
     } catch (err) {
+      if (this.startAbort.signal.aborted) throw err;
       const failure = kubeError(err, req.access, doing);
       this.emit({ type: 'intercept', state: 'failed', info, reason: failure.message });
       try {
@@ -132,8 +146,10 @@ export class InterceptSession {
     const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY };
     const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
+    const signal = this.startAbort.signal;
     await waitForRollout({ apps, core }, id, {
       timeoutMs: this.rolloutTimeoutMs,
+      signal,
       onProgress: (p) => this.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
     if (await retargetService(core, id.namespace, target.port.service, installed)) {
@@ -157,7 +173,7 @@ export class InterceptSession {
       watchPods: (onChange) => watchPods(this.req.access, id.namespace, podSelector(w), onChange),
       ...(this.req.reconnectTimeoutMs ? { reconnect: { giveUpAfterMs: this.req.reconnectTimeoutMs } } : {}),
     });
-    await this.tunnels.start(60_000);
+    await this.tunnels.start(60_000, signal);
     await this.writeEnv();
   }
 
@@ -179,9 +195,16 @@ export class InterceptSession {
     return this.lease?.lost ?? new Promise(() => {});
   }
 
-  /** Ends the intercept: tunnels, Lease, then the workload if no one else uses it. Idempotent. */
+  /**
+   * Ends the intercept: tunnels, Lease, then the workload if no one else uses it. Idempotent.
+   * While starting, it stops the start's waiting (a rollout that cannot progress, say) first.
+   */
   leave(): Promise<void> {
-    return (this.ending ??= this.doLeave());
+    if (!this.ending) {
+      this.startAbort.abort(new InterceptError('user', 'the intercept was interrupted while starting'));
+      this.ending = (this.starting ?? Promise.resolve()).then(() => this.doLeave());
+    }
+    return this.ending;
   }
 
   private async doLeave(): Promise<void> {

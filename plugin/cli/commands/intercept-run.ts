@@ -161,8 +161,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
     if (first !== 'started') {
-      // Ctrl-C while starting: let the start finish or fail, then undo it.
-      await started.catch(() => undefined);
+      // Ctrl-C while starting: the leave stops the start's waiting, then undoes what it did.
       await session.leave();
       throw new CommandExit(130);
     }
