@@ -36,6 +36,8 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   const view = useEngine(session.events, engine);
   const size = useScreenSize(fixedSize);
   const [phase, setPhase] = useState<Phase>('starting');
+  /** Why the intercept ended when it was not the user here (a `leave` from elsewhere). */
+  const [endedBy, setEndedBy] = useState<string | undefined>(undefined);
   const exitCode = useRef(0);
   const exitMessage = useRef<string | undefined>(undefined);
   const info = useRef<InterceptInfo | undefined>(undefined);
@@ -54,16 +56,17 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   );
 
   const leave = useCallback(
-    (code: number) => {
+    (code: number, reason?: string) => {
       if (leaving.current) return;
       leaving.current = true;
       exitCode.current = code;
+      setEndedBy(reason);
       setPhase('leaving');
       // Leaving while starting: the session stops the start's waiting, then undoes it (like the CLI).
       void session
         .leave()
         .then(
-          () => onExit(exitCode.current, info.current ? `left intercept ${info.current.name}\n` : undefined),
+          () => onExit(exitCode.current, info.current ? `${reason ? `${reason}; ` : ''}left intercept ${info.current.name}\n` : undefined),
           (err: unknown) => fail(err),
         );
     },
@@ -81,8 +84,8 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
         if (live && !leaving.current) fail(err);
       },
     );
-    void session.lost().then(() => {
-      if (live) leave(0);
+    void session.lost().then((reason) => {
+      if (live) leave(0, reason);
     });
     return () => {
       live = false;
@@ -107,6 +110,6 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   const common = { header, size, inputActive };
   if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
-  if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title="Leaving: restoring the workload…" quitLabel="(wait)" onQuit={() => undefined} />;
+  if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;
 }

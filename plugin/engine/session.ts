@@ -62,6 +62,9 @@ export class InterceptSession {
   private target: ResolvedTarget | undefined;
   private tunnels: PodTunnels | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private resolveLost!: (reason: string) => void;
+  /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
+  private readonly lostPromise = new Promise<string>((r) => (this.resolveLost = r));
   private readonly clients: LeaveClients;
   private readonly rolloutTimeoutMs: number;
   private ending: Promise<void> | undefined;
@@ -118,6 +121,7 @@ export class InterceptSession {
       throw kubeError(err, req.access, doing);
     }
     this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
+    void this.lease.lost.then(this.resolveLost);
     try {
       await this.install(target, info);
       this.emit({ type: 'intercept', state: 'active', info });
@@ -192,7 +196,7 @@ export class InterceptSession {
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */
   lost(): Promise<string> {
-    return this.lease?.lost ?? new Promise(() => {});
+    return this.lostPromise;
   }
 
   /**

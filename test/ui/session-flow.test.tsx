@@ -87,9 +87,10 @@ describe('App', () => {
     const ended = new FakeSession();
     const a = mount(ended);
     await waitForScreen(a.r, '● healthy');
-    ended.endElsewhere('its Lease was deleted');
+    ended.endElsewhere('the intercept was ended elsewhere (its Lease was deleted)');
     await waitUntil(() => a.onExit.mock.calls.length === 1, 'the exit');
     expect(ended.left).toBe(1);
+    expect(a.onExit).toHaveBeenCalledWith(0, 'the intercept was ended elsewhere (its Lease was deleted); left intercept orders-alice\n');
     cleanup();
 
     const signalled = new FakeSession();
