@@ -2,7 +2,7 @@
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
 import { spawn } from 'node:child_process';
-import type { Match } from '../../agent/matcher.js';
+import type { Match } from '../../protocol/matcher.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
