@@ -2,7 +2,7 @@
 // backtracking RegExp it replaced), and a real agent's pass-through latency while hostile callers
 // send headers and paths that would make a backtracking matcher run for hours.
 import http from 'node:http';
-import { compileRegex } from '../../plugin/agent/linear-regex.js';
+import { compileRegex } from '../../plugin/protocol/linear-regex.js';
 import { removeBundleDirs, startAgent } from '../../test/fixtures/dataplane/agent-process.js';
 import { startHttpApp } from '../../test/fixtures/dataplane/apps.js';
 import { connectClient, request, servedBy } from '../../test/fixtures/dataplane/clients.js';

@@ -1,7 +1,7 @@
 // Differential test: thousands of random patterns from the supported grammar and random inputs,
 // seeded so that every run checks the same cases, must get the answer `new RegExp(p).test(s)` gives.
 import { describe, expect, it } from '@jest/globals';
-import { compileRegex } from '../../plugin/agent/linear-regex.js';
+import { compileRegex } from '../../plugin/protocol/linear-regex.js';
 
 /** mulberry32: a small seeded generator, so a failure reproduces from its seed. */
 function seeded(seed: number): () => number {

@@ -2,7 +2,7 @@
 // (which the table also asks, as a witness); refused patterns say why; catastrophic patterns on
 // long inputs stay within 2 × states × (input length + 1) steps.
 import { describe, expect, it } from '@jest/globals';
-import { compileRegex, MAX_PATTERN_LENGTH, MAX_STATES, RegexRefusal } from '../../plugin/agent/linear-regex.js';
+import { compileRegex, MAX_PATTERN_LENGTH, MAX_STATES, RegexRefusal } from '../../plugin/protocol/linear-regex.js';
 
 const cases: [pattern: string, input: string, want: boolean][] = [
   ['alice', 'malice', true], ['alice', 'alic', false], ['', 'anything', true], ['', '', true],
