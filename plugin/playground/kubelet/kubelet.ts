@@ -82,8 +82,10 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     patchStatus: async (namespace: string, name: string, status: Record<string, unknown>) => {
       await core.patchNamespacedPodStatus({ name, namespace, body: { status } }, merge);
     },
+    // The final delete of pkg/kubelet/status/status_manager.go: DeleteOptions with
+    // gracePeriodSeconds 0 and a UID precondition, in the body (a body's options win over the query's).
     deletePod: async (namespace: string, name: string, uid: string) => {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { preconditions: { uid } } })
+      await core.deleteNamespacedPod({ name, namespace, body: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } } })
         .catch((err: { code?: number }) => { if (err.code !== 404 && err.code !== 409) throw err; });
     },
   };

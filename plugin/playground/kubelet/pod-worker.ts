@@ -1,6 +1,6 @@
 // One pod on this node, from first sight to removal: sandbox (pod IP, folder, network preload),
 // volumes, containers, status written through pods/status, and graceful termination ending in
-// the kubelet's own DELETE with gracePeriodSeconds=0, after which the IP and folder are freed.
+// the kubelet's own DELETE (grace period 0, UID precondition), after which the IP and folder are freed.
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +20,7 @@ export interface PodWorkerDeps {
   ipam: PodIPAllocator;
   sources: EnvSources;
   patchStatus(ns: string, name: string, status: StatusJSON): Promise<void>;
-  /** DELETE with gracePeriodSeconds=0 and a uid precondition. */
+  /** DELETE with DeleteOptions {gracePeriodSeconds: 0, preconditions: {uid}}. */
   deletePod(ns: string, name: string, uid: string): Promise<void>;
   log(message: string): void;
   /** Called once the pod is torn down and its IP and folder are free. */

@@ -62,7 +62,11 @@ export async function startTestApiServer(extra: Partial<ApiServerOptions> = {}):
       const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       const req = https.request(`${api.url}${path}`, {
         method, ca: ca.cert, agent: false,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(opts.headers ?? {}) },
+        // Content-Length always: Node sends a DELETE body with neither it nor chunked encoding.
+        headers: {
+          Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
+          ...(body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) }), ...(opts.headers ?? {}),
+        },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
