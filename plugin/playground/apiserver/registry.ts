@@ -13,6 +13,7 @@ import {
 } from './strategy.js';
 import { ClusterIpAllocator, IpNotAvailable, NodePortAllocator } from './ipalloc.js';
 import { admitCreate, admitUpdate } from './admission.js';
+import { generateSuffix } from './names.js';
 import type { RbacGuard } from './rbac-escalation.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -32,14 +33,6 @@ export function grKey(info: ResourceInfo): string {
 
 export function nowTimestamp(offsetSeconds = 0): string {
   return new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-// names.SimpleNameGenerator: 5 characters from an alphabet without vowels and confusable digits.
-const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
-function generateSuffix(): string {
-  let out = '';
-  for (let i = 0; i < 5; i++) out += nameAlphabet[Math.floor(Math.random() * nameAlphabet.length)];
-  return out;
 }
 
 export class Registry {
@@ -97,7 +90,7 @@ export class Registry {
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     prepareForCreate(info, obj);
-    admitCreate(info, obj, this.namespace(ns)?.metadata?.labels ?? {}, ctx);
+    admitCreate(info, obj, this.namespace(ns)?.metadata?.labels ?? {}, ctx, this.store);
     if (this.store.get(grKey(info), info.namespaced ? ns : '', meta.name)) throw alreadyExists(info, meta.name);
     if (info.kind === 'Service') this.allocateService(info, obj, ctx.dryRun);
     if (ctx.dryRun) return obj;

@@ -18,6 +18,7 @@ import type { UserInfo } from './authn.js';
 import { isWatch } from './request-info.js';
 import { answerReview } from './access-review.js';
 import { rbacGuard } from './rbac-escalation.js';
+import { awaitDefaultServiceAccount } from './serviceaccount-admission.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -90,7 +91,9 @@ export async function handleResource(reg: Registry, r: RestRequest, deps: Server
       }
       case 'POST': {
         if (info.namespaced && ns === '') throw methodNotAllowed(method);
-        const created = reg.create(info, ns, await bodyOf(req), ctx);
+        const body = await bodyOf(req);
+        await awaitDefaultServiceAccount(info, reg.store, ns, body);
+        const created = reg.create(info, ns, body, ctx);
         respond(r, ctx, 201, created, table);
         return;
       }

@@ -12,8 +12,6 @@ let core: CoreV1Api;
 beforeAll(async () => {
   t = await startTestApiServer();
   core = t.kc.makeApiClient(CoreV1Api);
-  // What the service account controller would have made: pods need their ServiceAccount.
-  await core.createNamespacedServiceAccount({ namespace: 'default', body: { metadata: { name: 'default' } } }).catch(() => undefined);
 });
 afterAll(async () => { await t.stop(); });
 
