@@ -14,6 +14,7 @@ import {
 import { ClusterIpAllocator, IpNotAvailable, NodePortAllocator } from './ipalloc.js';
 import { admitCreate, admitUpdate } from './admission.js';
 import type { RbacGuard } from './rbac-escalation.js';
+import type { FieldValidation } from './decode/options.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,6 +25,8 @@ export interface RequestContext {
   user: string;
   /** RBAC's escalation check on writes of roles and bindings; absent for system:masters. */
   guardRbac?: RbacGuard;
+  /** What unknown and duplicate fields in the body do (the fieldValidation parameter; Warn by default). */
+  fieldValidation?: FieldValidation;
 }
 
 export function grKey(info: ResourceInfo): string {

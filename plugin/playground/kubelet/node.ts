@@ -2,7 +2,7 @@
 // patch it when it already exists), then renew a Lease in kube-node-lease every 10 s with
 // leaseDurationSeconds 40 (pkg/kubelet/nodelease, pkg/kubelet/kubelet_node_status.go).
 import os from 'node:os';
-import { PatchStrategy, setHeaderOptions, type CoordinationV1Api, type CoreV1Api, type V1Lease, type V1Node } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, V1MicroTime, type CoordinationV1Api, type CoreV1Api, type V1Lease, type V1Node } from '@kubernetes/client-node';
 import { nodeAllocatable } from './fieldpath.js';
 
 export const kubeletVersion = 'v1.32.4';
@@ -80,7 +80,8 @@ export function startLeaseHeartbeat(coord: CoordinationV1Api, nodeName: string, 
   let current: V1Lease | undefined;
   let stopped = false;
   const renew = async () => {
-    const spec = { holderIdentity: nodeName, leaseDurationSeconds, renewTime: new Date() };
+    // renewTime is a MicroTime: the API server takes exactly six fractional digits.
+    const spec = { holderIdentity: nodeName, leaseDurationSeconds, renewTime: new V1MicroTime() };
     try {
       if (current) {
         current = await coord.replaceNamespacedLease({ name: nodeName, namespace: leaseNamespace, body: { ...current, spec: { ...current.spec, ...spec } } });
