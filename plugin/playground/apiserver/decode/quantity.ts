@@ -103,7 +103,8 @@ function canonical(a: Amount, format: Format): string {
     }
     format = 'DecimalSI';
   }
-  let [mantissa, times] = removeFactors(a.unscaled, 10n);
+  const [stripped, times] = removeFactors(a.unscaled, 10n);
+  let mantissa = stripped;
   let exp = a.exp + times;
   while (exp % 3 !== 0) {
     mantissa *= 10n;
