@@ -123,31 +123,38 @@ class Reader {
     return body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body;
   }
 
+  /** Items separated by commas up to `close`; the opening bracket is consumed and the list is not empty. */
+  sequence(close: number, context: string, item: () => void): void {
+    for (;;) {
+      item();
+      this.skipSpace();
+      const c = this.peek();
+      this.pos++;
+      if (c === 0x2c) continue;
+      if (c === close) return;
+      this.pos--;
+      this.fail(context);
+    }
+  }
+
   object(): JsonNode {
     const start = this.pos;
     this.pos++;
     const entries: [string, JsonNode][] = [];
     this.skipSpace();
-    if (this.peek() === 0x7d) {
-      this.pos++;
-      return { t: 'object', entries, raw: this.text(start) };
+    if (this.peek() === 0x7d) this.pos++;
+    else {
+      this.sequence(0x7d, 'after object key:value pair', () => {
+        this.skipSpace();
+        if (this.peek() !== 0x22) this.fail('looking for beginning of object key string');
+        const key = this.string();
+        this.skipSpace();
+        if (this.peek() !== 0x3a) this.fail('after object key');
+        this.pos++;
+        entries.push([key, this.value()]);
+      });
     }
-    for (;;) {
-      this.skipSpace();
-      if (this.peek() !== 0x22) this.fail('looking for beginning of object key string');
-      const key = this.string();
-      this.skipSpace();
-      if (this.peek() !== 0x3a) this.fail('after object key');
-      this.pos++;
-      entries.push([key, this.value()]);
-      this.skipSpace();
-      const c = this.peek();
-      this.pos++;
-      if (c === 0x2c) continue;
-      if (c === 0x7d) return { t: 'object', entries, raw: this.text(start) };
-      this.pos--;
-      this.fail('after object key:value pair');
-    }
+    return { t: 'object', entries, raw: this.text(start) };
   }
 
   array(): JsonNode {
@@ -155,20 +162,9 @@ class Reader {
     this.pos++;
     const items: JsonNode[] = [];
     this.skipSpace();
-    if (this.peek() === 0x5d) {
-      this.pos++;
-      return { t: 'array', items, raw: this.text(start) };
-    }
-    for (;;) {
-      items.push(this.value());
-      this.skipSpace();
-      const c = this.peek();
-      this.pos++;
-      if (c === 0x2c) continue;
-      if (c === 0x5d) return { t: 'array', items, raw: this.text(start) };
-      this.pos--;
-      this.fail('after array element');
-    }
+    if (this.peek() === 0x5d) this.pos++;
+    else this.sequence(0x5d, 'after array element', () => items.push(this.value()));
+    return { t: 'array', items, raw: this.text(start) };
   }
 }
 
