@@ -36,10 +36,11 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   const view = useEngine(session.events, engine);
   const size = useScreenSize(fixedSize);
   const [phase, setPhase] = useState<Phase>('starting');
+  /** Why the intercept ended when it was not the user here (a `leave` from elsewhere). */
+  const [endedBy, setEndedBy] = useState<string | undefined>(undefined);
   const exitCode = useRef(0);
   const exitMessage = useRef<string | undefined>(undefined);
   const info = useRef<InterceptInfo | undefined>(undefined);
-  const started = useRef<Promise<unknown> | undefined>(undefined);
   const leaving = useRef(false);
   const { dispatch } = view;
 
@@ -55,17 +56,17 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   );
 
   const leave = useCallback(
-    (code: number) => {
+    (code: number, reason?: string) => {
       if (leaving.current) return;
       leaving.current = true;
       exitCode.current = code;
+      setEndedBy(reason);
       setPhase('leaving');
-      // Leaving while starting: let the start finish or fail first, then undo it (like the CLI).
-      void (started.current ?? Promise.resolve())
-        .catch(() => undefined)
-        .then(() => session.leave())
+      // Leaving while starting: the session stops the start's waiting, then undoes it (like the CLI).
+      void session
+        .leave()
         .then(
-          () => onExit(exitCode.current, info.current ? `left intercept ${info.current.name}\n` : undefined),
+          () => onExit(exitCode.current, info.current ? `${reason ? `${reason}; ` : ''}left intercept ${info.current.name}\n` : undefined),
           (err: unknown) => fail(err),
         );
     },
@@ -74,7 +75,7 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
 
   useEffect(() => {
     let live = true;
-    started.current = session.start().then(
+    void session.start().then(
       (i) => {
         info.current = i;
         if (live && !leaving.current) setPhase('holding');
@@ -83,8 +84,8 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
         if (live && !leaving.current) fail(err);
       },
     );
-    void session.lost().then(() => {
-      if (live) leave(0);
+    void session.lost().then((reason) => {
+      if (live) leave(0, reason);
     });
     return () => {
       live = false;
@@ -109,6 +110,6 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   const common = { header, size, inputActive };
   if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
-  if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title="Leaving: restoring the workload…" quitLabel="(wait)" onQuit={() => undefined} />;
+  if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;
 }

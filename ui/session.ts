@@ -6,6 +6,7 @@ import type { EngineEvent, InterceptInfo } from '../plugin/engine/events.js';
 export interface TuiSession {
   readonly events: EventHub<EngineEvent>;
   start(): Promise<InterceptInfo>;
+  /** Ends the intercept; called while start() runs, it cuts the start short and undoes it. */
   leave(): Promise<void>;
   env(): Promise<Record<string, string>>;
   /** Resolves with the reason when the intercept is ended from elsewhere. */

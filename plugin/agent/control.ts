@@ -9,7 +9,7 @@ import { log } from './log.js';
 import {
   encodeLine, encodeMeta, lineReader, META_HEADER, PROTOCOL_VERSION, SESSION_WINDOW, STREAM_WINDOW, streamPaths,
   type AgentMessage, type ClientMessage, type PortCounts, type RequestMeta,
-} from './protocol.js';
+} from '../protocol/wire.js';
 import type { ClientHandle, Registry } from './registry.js';
 
 export interface ControlDeps {

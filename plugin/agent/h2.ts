@@ -7,8 +7,8 @@ import http2, {
 import type { Duplex } from 'node:stream';
 import type { PortMapping } from './config.js';
 import { log } from './log.js';
-import { rawHeaderLookup } from './matcher.js';
-import { decodeMeta, encodeMeta, META_HEADER, STREAM_WINDOW, streamPaths, TRAILERS_HEADER, type ResponseMeta } from './protocol.js';
+import { rawHeaderLookup } from '../protocol/matcher.js';
+import { decodeMeta, encodeMeta, META_HEADER, STREAM_WINDOW, streamPaths, TRAILERS_HEADER, type ResponseMeta } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import type { PortStats } from './stats.js';
 

@@ -6,9 +6,9 @@ import net from 'node:net';
 import type { ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import type { PortMapping } from './config.js';
 import { log } from './log.js';
-import { rawHeaderLookup } from './matcher.js';
+import { rawHeaderLookup } from '../protocol/matcher.js';
 import { pipeBoth } from './passthrough.js';
-import { decodeMeta, encodeMeta, META_HEADER, streamPaths, TRAILERS_HEADER, type ResponseMeta } from './protocol.js';
+import { decodeMeta, encodeMeta, META_HEADER, streamPaths, TRAILERS_HEADER, type ResponseMeta } from '../protocol/wire.js';
 import type { Registry, Route } from './registry.js';
 import type { PortStats } from './stats.js';
 

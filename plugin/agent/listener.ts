@@ -6,7 +6,7 @@ import { createH2Router } from './h2.js';
 import { createHttp1Router } from './http1.js';
 import { log } from './log.js';
 import { passThrough, pipeBoth, withPrefix } from './passthrough.js';
-import { streamPaths } from './protocol.js';
+import { streamPaths } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import { sniff, type SniffResult } from './sniff.js';
 import type { PortStats } from './stats.js';

@@ -1,8 +1,8 @@
 // Who intercepts what: registrations of all connected clients, conflict rules, and routing lookups.
 import type { ClientHttp2Stream } from 'node:http2';
 import type { PortMapping } from './config.js';
-import { canonicalKey, compileMatch, describeMatch, validateMatch, type CompiledMatch, type HeaderLookup } from './matcher.js';
-import type { Registration, RequestMeta } from './protocol.js';
+import { canonicalKey, compileMatch, describeMatch, validateMatch, type CompiledMatch, type HeaderLookup } from '../protocol/matcher.js';
+import type { Registration, RequestMeta } from '../protocol/wire.js';
 
 /** A connected, authenticated client, as the routers see it. */
 export interface ClientHandle {

@@ -1,6 +1,6 @@
 // Per-port counters reported over the tunnel (pass-through connections and requests, intercepted).
 import type { PortMapping } from './config.js';
-import type { PortCounts } from './protocol.js';
+import type { PortCounts } from '../protocol/wire.js';
 
 export interface PortStats {
   passthroughConnections: number;

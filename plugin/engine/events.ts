@@ -1,7 +1,7 @@
 // The engine's one event stream (DESIGN.md decision 7): progress of each step, the intercept's
 // state, each tunnel's state, traffic records from the tunnels (tagged with their pod) and
 // warnings. Front-ends (line printer, JSON lines, TUI) only ever read these.
-import type { Match } from '../agent/matcher.js';
+import type { Match } from '../protocol/matcher.js';
 import type { TrafficEvent, TrafficStartEvent, TunnelState } from '../tunnel/types.js';
 import type { WorkloadKind } from './refs.js';
 

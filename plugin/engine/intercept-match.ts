@@ -2,7 +2,7 @@
 //   --http-header NAME=VALUE (exact) | NAME=~REGEX   several are ANDed
 //   --http-path-equal P | --http-path-prefix P | --http-path-regex R   ANDed with the headers
 //   --http-match NAME=VALUE | all   the older spelling, still accepted with a note
-import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match } from '../agent/matcher.js';
+import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match } from '../protocol/matcher.js';
 import { userError } from '../errors.js';
 
 export interface MatchFlags {

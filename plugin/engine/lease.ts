@@ -2,7 +2,7 @@
 // every few seconds. It is how `status` sees everyone's intercepts, how `leave` from anywhere
 // stops one, and how the last leaver knows to restore the workload. An expired Lease is an orphan
 // of a crashed client and counts as nobody's.
-import { CoordinationV1Api, Watch, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime, Watch, type V1Lease } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
@@ -33,6 +33,15 @@ export function managedSelector(): string {
   return Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
+/**
+ * acquireTime and renewTime are metav1.MicroTime: the API server parses them with the layout
+ * 2006-01-02T15:04:05.000000Z07:00 (apimachinery pkg/apis/meta/v1/micro_time.go, RFC3339Micro)
+ * and refuses a Lease with milliseconds or whole seconds. V1MicroTime prints six digits.
+ */
+export function microTime(at: Date | number = Date.now()): V1MicroTime {
+  return new V1MicroTime(typeof at === 'number' ? at : at.getTime());
+}
+
 export function leaseBody(info: InterceptInfo, now: Date): V1Lease {
   return {
     apiVersion: 'coordination.k8s.io/v1',
@@ -43,7 +52,7 @@ export function leaseBody(info: InterceptInfo, now: Date): V1Lease {
       labels: { ...MANAGED_BY, [KIND_LABEL]: info.kind.toLowerCase(), [NAME_LABEL]: info.workload },
       annotations: { [INTERCEPT_ANNOTATION]: JSON.stringify(info) },
     },
-    spec: { holderIdentity: info.holder, leaseDurationSeconds: LEASE_DURATION_S, acquireTime: now, renewTime: now },
+    spec: { holderIdentity: info.holder, leaseDurationSeconds: LEASE_DURATION_S, acquireTime: microTime(now), renewTime: microTime(now) },
   };
 }
 
@@ -119,7 +128,7 @@ export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespac
     try {
       const lease = await coord.readNamespacedLease({ name, namespace });
       if (lease.metadata?.deletionTimestamp) return end(deleted);
-      lease.spec = { ...lease.spec, renewTime: new Date() };
+      lease.spec = { ...lease.spec, renewTime: microTime() };
       await coord.replaceNamespacedLease({ name, namespace, body: lease });
       lastRenewed = Date.now();
     } catch (err) {

@@ -4,6 +4,7 @@
 // progress deadline, or our own timeout.
 import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { clusterError } from '../errors.js';
+import { pause } from './abortable.js';
 import { describeWorkload, isNotFound, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
 import { hasAgentContainer } from './takeover.js';
 
@@ -20,8 +21,12 @@ export interface RolloutClients {
 
 const STUCK_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError']);
 
-/** Where the rollout stands: done, still going (with counts), or failed (with why). */
-export function rolloutState(kind: WorkloadId['kind'], w: Workload): { done: boolean; progress: RolloutProgress; failure?: string } {
+/**
+ * Where the rollout stands: done, still going (with counts), or failed (with why). `updatedReady`
+ * is how many pods of the new template are available (Deployment) or ready (StatefulSet): the
+ * workload's status cannot say it, since its available and ready counts include the old pods.
+ */
+export function rolloutState(kind: WorkloadId['kind'], w: Workload, updatedReady = 0): { done: boolean; progress: RolloutProgress; failure?: string } {
   const total = w.spec?.replicas ?? 1;
   const name = describeWorkload({ kind, name: w.metadata?.name ?? '' });
   const observed = (w.status?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
@@ -35,7 +40,7 @@ export function rolloutState(kind: WorkloadId['kind'], w: Workload): { done: boo
     const updated = s.updatedReplicas ?? 0;
     const available = s.availableReplicas ?? 0;
     const done = observed && updated >= total && (s.replicas ?? 0) <= total && available >= total;
-    const ready = Math.min(updated, available);
+    const ready = Math.min(updatedReady, updated);
     const failure = replicaFailure ? `${replicaFailure.reason ?? 'ReplicaFailure'}: ${replicaFailure.message ?? ''}` : deadline ? deadline.message ?? `${name} exceeded its progress deadline` : undefined;
     return { done, progress: { ready, total, message: `${name}: ${ready} of ${total} updated replicas available` }, ...(failure && !done ? { failure } : {}) };
   }
@@ -44,7 +49,8 @@ export function rolloutState(kind: WorkloadId['kind'], w: Workload): { done: boo
     const updated = s.updatedReplicas ?? 0;
     const readyReplicas = s.readyReplicas ?? 0;
     const done = observed && updated >= total && readyReplicas >= total && (!s.updateRevision || s.currentRevision === s.updateRevision);
-    return { done, progress: { ready: Math.min(updated, readyReplicas), total, message: `${name}: ${Math.min(updated, readyReplicas)} of ${total} updated pods ready` } };
+    const ready = Math.min(updatedReady, updated);
+    return { done, progress: { ready, total, message: `${name}: ${ready} of ${total} updated pods ready` } };
   }
   const readyReplicas = w.status?.readyReplicas ?? 0;
   return { done: observed && readyReplicas >= total, progress: { ready: readyReplicas, total, message: `${name}: ${readyReplicas} of ${total} pods ready` } };
@@ -63,6 +69,28 @@ async function stuckPod(core: CoreV1Api, namespace: string, selector: string): P
     }
   }
   return undefined;
+}
+
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+const STS_REVISION_LABEL = 'controller-revision-hash';
+
+/**
+ * Pods of the new template that count: the new ReplicaSet's available replicas for a Deployment
+ * (the ReplicaSet of the Deployment's revision, as the deployment controller annotates both), the
+ * ready pods labelled with the update revision for a StatefulSet.
+ */
+async function updatedReadyCount(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<number> {
+  if (id.kind === 'Deployment') {
+    const revision = w.metadata?.annotations?.[REVISION_ANNOTATION];
+    if (!revision) return 0;
+    const sets = await clients.apps.listNamespacedReplicaSet({ namespace: id.namespace, labelSelector: podSelector(w) });
+    const current = sets.items.find((rs) => rs.metadata?.annotations?.[REVISION_ANNOTATION] === revision && (rs.metadata?.ownerReferences ?? []).some((o) => o.controller && o.uid === w.metadata?.uid));
+    return current?.status?.availableReplicas ?? 0;
+  }
+  const revision = (w as V1StatefulSet).status?.updateRevision;
+  if (!revision) return 0;
+  const pods = await clients.core.listNamespacedPod({ namespace: id.namespace, labelSelector: podSelector(w) });
+  return pods.items.filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.labels?.[STS_REVISION_LABEL] === revision && podReady(p)).length;
 }
 
 const podReady = (p: V1Pod) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
@@ -93,14 +121,22 @@ async function rollReplicaSet(clients: RolloutClients, id: WorkloadId, w: Worklo
 export async function waitForRollout(
   clients: RolloutClients,
   id: WorkloadId,
-  options: { timeoutMs: number; onProgress: (p: RolloutProgress) => void; signal?: AbortSignal; pollMs?: number; /** false: wait out stuck pods (a rollback replaces them). */ failFast?: boolean },
+  options: {
+    timeoutMs: number;
+    onProgress: (p: RolloutProgress) => void;
+    /** Ends the wait at once (Ctrl-C while starting), throwing its reason. */
+    signal?: AbortSignal;
+    pollMs?: number;
+    /** false: wait out stuck pods (a rollback replaces them). */
+    failFast?: boolean;
+  },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let last = '';
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason;
     const w = await readWorkload(clients.apps, id);
-    const state = id.kind === 'ReplicaSet' ? await rollReplicaSet(clients, id, w) : rolloutState(id.kind, w);
+    const state = id.kind === 'ReplicaSet' ? await rollReplicaSet(clients, id, w) : rolloutState(id.kind, w, await updatedReadyCount(clients, id, w));
     if (state.progress.message !== last) {
       last = state.progress.message;
       options.onProgress(state.progress);
@@ -111,6 +147,6 @@ export async function waitForRollout(
     if (Date.now() > deadline) {
       throw clusterError(`the rollout of ${describeWorkload(id)} did not finish in ${Math.round(options.timeoutMs / 1000)} s (${last})`, 'see `kubectl describe` of the workload and its pods; raise --timeout if the cluster is just slow');
     }
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 300));
+    await pause(options.pollMs ?? 300, options.signal);
   }
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { Match } from '../agent/matcher.js';
+import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
 import { kubeError } from '../kube/api.js';
@@ -62,9 +62,15 @@ export class InterceptSession {
   private target: ResolvedTarget | undefined;
   private tunnels: PodTunnels | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private resolveLost!: (reason: string) => void;
+  /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
+  private readonly lostPromise = new Promise<string>((r) => (this.resolveLost = r));
   private readonly clients: LeaveClients;
   private readonly rolloutTimeoutMs: number;
   private ending: Promise<void> | undefined;
+  private starting: Promise<unknown> | undefined;
+  /** Aborted by a leave while starting: every wait of the start ends at once. */
+  private readonly startAbort = new AbortController();
 
   constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
     this.clients = leaveClients(req.access);
@@ -73,8 +79,17 @@ export class InterceptSession {
 
   private emit = (e: EngineEvent): void => this.events.emit(e);
 
-  /** Resolves when the intercept is active; on failure cleans up what it did and throws. */
-  async start(): Promise<InterceptInfo> {
+  /**
+   * Resolves when the intercept is active; on failure cleans up what it did and throws. A leave
+   * while it runs cuts it short: it then throws and leaves the undoing to that leave.
+   */
+  start(): Promise<InterceptInfo> {
+    const started = this.doStart();
+    this.starting = started.catch(() => undefined);
+    return started;
+  }
+
+  private async doStart(): Promise<InterceptInfo> {
     const { req } = this;
     const what = req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name;
     const doing = `intercepting ${what}`;
@@ -97,6 +112,7 @@ export class InterceptSession {
       holder,
       since: new Date().toISOString(),
     });
+    this.startAbort.signal.throwIfAborted();
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
@@ -105,11 +121,13 @@ export class InterceptSession {
       throw kubeError(err, req.access, doing);
     }
     this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
+    void this.lease.lost.then(this.resolveLost);
     try {
       await this.install(target, info);
       this.emit({ type: 'intercept', state: 'active', info });
       return info;
     } catch (err) {
+      if (this.startAbort.signal.aborted) throw err;
       const failure = kubeError(err, req.access, doing);
       this.emit({ type: 'intercept', state: 'failed', info, reason: failure.message });
       try {
@@ -132,8 +150,10 @@ export class InterceptSession {
     const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY };
     const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
+    const signal = this.startAbort.signal;
     await waitForRollout({ apps, core }, id, {
       timeoutMs: this.rolloutTimeoutMs,
+      signal,
       onProgress: (p) => this.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
     if (await retargetService(core, id.namespace, target.port.service, installed)) {
@@ -157,7 +177,7 @@ export class InterceptSession {
       watchPods: (onChange) => watchPods(this.req.access, id.namespace, podSelector(w), onChange),
       ...(this.req.reconnectTimeoutMs ? { reconnect: { giveUpAfterMs: this.req.reconnectTimeoutMs } } : {}),
     });
-    await this.tunnels.start(60_000);
+    await this.tunnels.start(60_000, signal);
     await this.writeEnv();
   }
 
@@ -176,12 +196,19 @@ export class InterceptSession {
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */
   lost(): Promise<string> {
-    return this.lease?.lost ?? new Promise(() => {});
+    return this.lostPromise;
   }
 
-  /** Ends the intercept: tunnels, Lease, then the workload if no one else uses it. Idempotent. */
+  /**
+   * Ends the intercept: tunnels, Lease, then the workload if no one else uses it. Idempotent.
+   * While starting, it stops the start's waiting (a rollout that cannot progress, say) first.
+   */
   leave(): Promise<void> {
-    return (this.ending ??= this.doLeave());
+    if (!this.ending) {
+      this.startAbort.abort(new InterceptError('user', 'the intercept was interrupted while starting'));
+      this.ending = (this.starting ?? Promise.resolve()).then(() => this.doLeave());
+    }
+    return this.ending;
   }
 
   private async doLeave(): Promise<void> {

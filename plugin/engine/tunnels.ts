@@ -3,6 +3,7 @@
 // tunnel's events, tagged with the pod, into the engine's stream.
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { InterceptError } from '../errors.js';
+import { pause } from './abortable.js';
 import type { PodDialer } from '../kube/port-forward.js';
 import { openTunnel } from '../tunnel/tunnel.js';
 import type { LocalTarget, ReconnectPolicy, Registration, TunnelEvent, TunnelSession } from '../tunnel/types.js';
@@ -57,16 +58,17 @@ export class PodTunnels {
 
   constructor(private readonly opts: PodTunnelsOptions) {}
 
-  /** Follows the pods; resolves once one tunnel is up and registered, rejects on a refusal. */
-  async start(timeoutMs: number): Promise<void> {
+  /** Follows the pods; resolves once one tunnel is up and registered, rejects on a refusal or an abort. */
+  async start(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (signal?.aborted) throw signal.reason;
       await this.sync();
       await Promise.all(this.sessions.values());
       if (this.activeOnce) break;
       if (this.firstError) throw this.firstError;
       if (Date.now() > deadline) throw new InterceptError('cluster', `no pod of the workload had a ready agent to tunnel to within ${Math.round(timeoutMs / 1000)} s`, 'check the pods with kubectl get pods');
-      await new Promise((r) => setTimeout(r, this.opts.pollMs ?? 1000));
+      await pause(this.opts.pollMs ?? 1000, signal);
     }
     const follow = () => {
       if (this.closed) return;

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import {
   decodeMeta, encodeLine, lineReader, META_HEADER, PROTOCOL_VERSION, SESSION_WINDOW, STREAM_WINDOW, streamPaths,
   type AgentMessage, type ClientMessage, type RequestMeta,
-} from '../agent/protocol.js';
+} from '../protocol/wire.js';
 import { forwardH2, forwardHttp1, type ForwardContext } from './forward-http.js';
 import { forwardTcp, forwardUpgrade } from './forward-raw.js';
 import { TrafficRecord } from './traffic.js';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { ServerHttp2Stream } from 'node:http2';
 import { pipeBoth } from '../agent/passthrough.js';
-import { encodeMeta, META_HEADER, type RequestMeta, type ResponseMeta } from '../agent/protocol.js';
+import { encodeMeta, META_HEADER, type RequestMeta, type ResponseMeta } from '../protocol/wire.js';
 import type { ForwardContext } from './forward-http.js';
 import { unreachableBody } from './forward-http.js';
 

@@ -4,7 +4,7 @@
 //   --path /api (prefix) · --path-equal /health · --path-regex '^/v[0-9]+/orders$'
 // Several headers are ANDed, and ANDed with the path. No flag at all: a global intercept.
 import { userError } from '../errors.js';
-import { validateMatch, type HeaderMatch, type Match, type PathMatch } from '../agent/matcher.js';
+import { validateMatch, type HeaderMatch, type Match, type PathMatch } from '../protocol/matcher.js';
 
 export interface MatchFlags {
   httpHeader?: string[];

@@ -1,6 +1,6 @@
 // Builds traffic events: masks credentials in headers and keeps a bounded preview of text bodies.
 import { randomUUID } from 'node:crypto';
-import type { RequestMeta } from '../agent/protocol.js';
+import type { RequestMeta } from '../protocol/wire.js';
 import type { TrafficEvent, TrafficStartEvent, TunnelEvent } from './types.js';
 
 export const MASKED = '[masked]';

@@ -1,10 +1,10 @@
 // The tunnel's public types: options for openTunnel, the session it returns, and the events it
 // emits (a union discriminated on `type`, so the engine and UIs can switch on it).
 import type { Duplex } from 'node:stream';
-import type { PortCounts, Protocol, Registration } from '../agent/protocol.js';
+import type { PortCounts, Protocol, Registration } from '../protocol/wire.js';
 
 export type { PortCounts, Protocol, Registration };
-export type { Match, HeaderMatch, PathMatch } from '../agent/matcher.js';
+export type { Match, HeaderMatch, PathMatch } from '../protocol/matcher.js';
 
 /** Where intercepted traffic goes on this machine (`--port`; host defaults to 127.0.0.1). */
 export interface LocalTarget {

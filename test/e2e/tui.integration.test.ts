@@ -4,7 +4,7 @@
 // restored and tmux shows the terminal given back (alternate screen off).
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BIN } from '../helpers/cli.js';
+import { BIN, runInterceptOk } from '../helpers/cli.js';
 import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
 import { get, startLocalApp, type LocalApp } from './harness.js';
 
@@ -120,7 +120,11 @@ describe('kubectl intercept in a terminal', () => {
     await until('● healthy', 60_000);
     const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
     expect(await get(ip, 8080, '/orders/5', { 'x-dev': 'flags' })).toEqual({ status: 200, body: 'local:tui /orders/5' });
-    await type(['q']);
-    expect(await until('EXIT=', 60_000)).toContain('EXIT=0');
+    // Ended from another terminal: the UI notices at once (its Lease is watched), says why and exits.
+    const name = JSON.parse(await pg.kubectlOk(['get', 'leases', '-l', 'kubectl-intercept.io/workload-name=orders', '-o', 'json'])).items[0].metadata.name.replace(/^intercept-/, '');
+    await runInterceptOk(['leave', name, '--kubeconfig', pg.kubeconfigPath]);
+    const ended = await until('EXIT=', 30_000);
+    expect(ended.replace(/\n/g, '')).toContain(`the intercept was ended elsewhere (its Lease was deleted); left intercept ${name}`); // the pane wraps at 100
+    expect(ended).toContain('EXIT=0');
   }, 150_000);
 });

@@ -13,8 +13,13 @@ describe('rolloutState (Deployment)', () => {
     expect(s).toMatchObject({ done: false, progress: { message: 'deployment/web: waiting for the controller to see the change' } });
   });
   it('counts updated available replicas', () => {
-    const s = rolloutState('Deployment', deploy(3, { observedGeneration: 3, updatedReplicas: 2, replicas: 3, availableReplicas: 1 }));
-    expect(s).toMatchObject({ done: false, progress: { ready: 1, total: 2 } });
+    const s = rolloutState('Deployment', deploy(3, { observedGeneration: 3, updatedReplicas: 2, replicas: 3, availableReplicas: 1 }), 1);
+    expect(s).toMatchObject({ done: false, progress: { ready: 1, total: 2, message: 'deployment/web: 1 of 2 updated replicas available' } });
+  });
+  it('does not count old pods as updated ones (the status\'s available count includes them)', () => {
+    // Mid-rollout: both old pods still available, one new pod created, none of the new ones available.
+    const s = rolloutState('Deployment', deploy(3, { observedGeneration: 3, updatedReplicas: 1, replicas: 3, availableReplicas: 2 }), 0);
+    expect(s.progress).toMatchObject({ ready: 0, total: 2, message: 'deployment/web: 0 of 2 updated replicas available' });
   });
   it('is done when all replicas are updated and available and old ones are gone', () => {
     expect(rolloutState('Deployment', deploy(3, { observedGeneration: 3, updatedReplicas: 2, replicas: 2, availableReplicas: 2 })).done).toBe(true);

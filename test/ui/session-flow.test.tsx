@@ -68,27 +68,29 @@ describe('App', () => {
     expect(session.left).toBe(0);
   });
 
-  it('Ctrl-C while starting waits for the start, then leaves, and exits 130', async () => {
-    let finishStart!: () => void;
-    const session = new FakeSession({ holdStart: new Promise<void>((r) => (finishStart = r)) });
+  it('Ctrl-C while starting leaves at once (the session cuts its start short) and exits 130', async () => {
+    let finishLeave!: () => void;
+    // A start that would never finish on its own: a rollout that cannot progress, say.
+    const session = new FakeSession({ holdStart: new Promise<void>(() => undefined), holdLeave: new Promise<void>((r) => (finishLeave = r)) });
     const { r, onExit } = mount(session);
     await waitForScreen(r, 'Starting the intercept');
     await press(r, KEY.ctrlC);
     await waitForScreen(r, 'Leaving');
-    expect(session.left).toBe(0);
-    finishStart();
+    expect(session.left).toBe(1);
+    expect(onExit).not.toHaveBeenCalled();
+    finishLeave();
     await waitUntil(() => onExit.mock.calls.length === 1, 'the exit');
     expect(onExit.mock.calls[0][0]).toBe(130);
-    expect(session.left).toBe(1);
   });
 
   it('leaves when the intercept is ended elsewhere, or on a signal', async () => {
     const ended = new FakeSession();
     const a = mount(ended);
     await waitForScreen(a.r, '● healthy');
-    ended.endElsewhere('its Lease was deleted');
+    ended.endElsewhere('the intercept was ended elsewhere (its Lease was deleted)');
     await waitUntil(() => a.onExit.mock.calls.length === 1, 'the exit');
     expect(ended.left).toBe(1);
+    expect(a.onExit).toHaveBeenCalledWith(0, 'the intercept was ended elsewhere (its Lease was deleted); left intercept orders-alice\n');
     cleanup();
 
     const signalled = new FakeSession();

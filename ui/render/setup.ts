@@ -1,6 +1,6 @@
 // Pure text for the setup screens: workload rows for the picker, Service port labels, the match
 // form parsed into a Match (with the agent's own validation), and the plan of cluster changes.
-import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match, type PathMatch } from '../../plugin/agent/matcher.js';
+import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match, type PathMatch } from '../../plugin/protocol/matcher.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
 
 const KIND_SHORT = { Deployment: 'deploy', StatefulSet: 'sts', ReplicaSet: 'rs' } as const;

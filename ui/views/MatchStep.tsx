@@ -2,7 +2,7 @@
 // with the agent's own rules, a one-line summary, and an optional env file path.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import type { Match, PathMatch } from '../../plugin/agent/matcher.js';
+import type { Match, PathMatch } from '../../plugin/protocol/matcher.js';
 import { Footer } from '../components/Footer.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { truncate } from '../render/format.js';

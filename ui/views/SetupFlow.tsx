@@ -4,7 +4,7 @@
 // (`kubectl intercept orders --http-header x-dev=me` comes straight to the plan).
 import { Box } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import type { Match } from '../../plugin/agent/matcher.js';
+import type { Match } from '../../plugin/protocol/matcher.js';
 import type { WorkloadRef } from '../../plugin/engine/refs.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
 import { describeError } from '../../plugin/errors.js';

@@ -2,7 +2,7 @@
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
 import { spawn } from 'node:child_process';
-import type { Match } from '../../agent/matcher.js';
+import type { Match } from '../../protocol/matcher.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
@@ -161,8 +161,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
     if (first !== 'started') {
-      // Ctrl-C while starting: let the start finish or fail, then undo it.
-      await started.catch(() => undefined);
+      // Ctrl-C while starting: the leave stops the start's waiting, then undoes what it did.
       await session.leave();
       throw new CommandExit(130);
     }

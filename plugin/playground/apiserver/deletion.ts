@@ -7,6 +7,7 @@ import type { ResourceInfo } from './resources.js';
 import type { Registry, RequestContext } from './registry.js';
 import { grKey, nowTimestamp } from './registry.js';
 import { badRequest, conflict, invalid, notFound } from './status.js';
+import { invalid as fieldInvalid, notSupported, type FieldError } from './validation/field-error.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -68,21 +69,21 @@ function optionsFromQuery(query: URLSearchParams): RawOptions {
   return opts;
 }
 
-// k8s.io/apimachinery/pkg/apis/meta/v1/validation ValidateDeleteOptions.
+// k8s.io/apimachinery/pkg/apis/meta/v1/validation ValidateDeleteOptions (ValidateDryRun reports
+// the whole dryRun list).
 function validateDeleteOptions(opts: RawOptions): void {
-  const errors: { type: string; field: string; message: string }[] = [];
+  const errors: FieldError[] = [];
   const policy = opts.propagationPolicy;
   if (opts.orphanDependents !== undefined && policy !== undefined) {
-    errors.push({ type: 'FieldValueInvalid', field: 'propagationPolicy', message: `propagationPolicy: Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set` });
+    errors.push(fieldInvalid('propagationPolicy', policy, 'orphanDependents and deletionPropagation cannot be both set'));
   }
   if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-    errors.push({ type: 'FieldValueNotSupported', field: 'propagationPolicy', message: `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` });
+    errors.push(notSupported('propagationPolicy', policy, ['Foreground', 'Background', 'Orphan', 'nil']));
   }
-  for (const value of opts.dryRunValues ?? []) {
-    if (value !== 'All') errors.push({ type: 'FieldValueNotSupported', field: 'dryRun', message: `dryRun: Unsupported value: "${value}": supported values: "All"` });
-  }
+  const dryRun = opts.dryRunValues ?? [];
+  if (dryRun.some((v) => v !== 'All')) errors.push(notSupported('dryRun', dryRun, ['All']));
   if (errors.length > 0) throw invalid(deleteOptionsInfo, '', errors);
-  opts.dryRun = (opts.dryRunValues ?? []).length > 0;
+  opts.dryRun = dryRun.length > 0;
   delete opts.dryRunValues;
 }
 

@@ -15,6 +15,7 @@ import { ClusterIpAllocator, IpNotAvailable, NodePortAllocator } from './ipalloc
 import { admitCreate, admitUpdate } from './admission.js';
 import { generateSuffix } from './names.js';
 import type { RbacGuard } from './rbac-escalation.js';
+import type { FieldValidation } from './decode/options.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,6 +26,8 @@ export interface RequestContext {
   user: string;
   /** RBAC's escalation check on writes of roles and bindings; absent for system:masters. */
   guardRbac?: RbacGuard;
+  /** What unknown and duplicate fields in the body do (the fieldValidation parameter; Warn by default). */
+  fieldValidation?: FieldValidation;
 }
 
 export function grKey(info: ResourceInfo): string {

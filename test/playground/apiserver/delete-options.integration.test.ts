@@ -87,7 +87,7 @@ describe('DeleteOptions from the body or the query', () => {
     expect(JSON.parse(both.text).message).toBe('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Background": orphanDependents and deletionPropagation cannot be both set');
     const dry = await deleteWith('invalid-options', '', { dryRun: ['Some'] });
     expect(dry.status).toBe(422);
-    expect(JSON.parse(dry.text).message).toBe('DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: "Some": supported values: "All"');
+    expect(JSON.parse(dry.text).message).toBe('DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
     expect((await readPod('invalid-options'))?.metadata?.deletionTimestamp).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-// The tunnel's wire protocol, shared by the agent and the CLI's client side (docs/dataplane.md).
-// Node standard library only: this file is bundled into the agent.
+// The tunnel's wire protocol between the agent and the CLI's client side (docs/dataplane.md).
+// Node standard library only: the agent bundles this file; the tunnel, engine and UI import it.
 
 import type { Match } from './matcher.js';
 

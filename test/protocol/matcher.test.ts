@@ -1,7 +1,7 @@
 // Match semantics, table-driven: header names case-insensitive, exact values unless regex, every
 // value of a repeated header, headers ANDed, path equal/prefix/regex on the path without query.
 import { describe, expect, it } from '@jest/globals';
-import { canonicalKey, compileMatch, describeMatch, rawHeaderLookup, validateMatch, type Match } from '../../plugin/agent/matcher.js';
+import { canonicalKey, compileMatch, describeMatch, rawHeaderLookup, validateMatch, type Match } from '../../plugin/protocol/matcher.js';
 
 const cases: { name: string; match: Match; headers: string[]; path: string; want: boolean }[] = [
   { name: 'global matches anything', match: {}, headers: [], path: '/x', want: true },
