@@ -1,11 +1,13 @@
 // The admission chain of a write: defaulting, RBAC's escalation check for roles and bindings,
-// field validation (422) and PodSecurity (403 for pods, warnings for pod templates), using the
-// defaulting/validation module of the playground.
+// the ServiceAccount plugin for pods (mutating, so before validation), field validation (422) and
+// PodSecurity (403 for pods, warnings for pod templates), using the defaulting/validation module.
 import type { ResourceInfo } from './resources.js';
 import type { RequestContext } from './registry.js';
 import { ApiError, invalid } from './status.js';
 import { qualifiedResource } from './resources.js';
 import * as validation from './validation/index.js';
+import type { Store } from './store.js';
+import { admitPodServiceAccount } from './serviceaccount-admission.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,9 +28,10 @@ function failOnErrors(info: ResourceInfo, obj: Obj, errors: validation.FieldErro
   if (errors.length > 0) throw invalid(info, obj.metadata?.name ?? '', errors);
 }
 
-export function admitCreate(info: ResourceInfo, obj: Obj, nsLabels: Record<string, string>, ctx: RequestContext): void {
+export function admitCreate(info: ResourceInfo, obj: Obj, nsLabels: Record<string, string>, ctx: RequestContext, store: Store): void {
   validation.defaultObject(info.kind, obj);
   ctx.guardRbac?.(info, obj, undefined);
+  if (info.kind === 'Pod') admitPodServiceAccount(info, obj, store);
   failOnErrors(info, obj, validation.validateCreate(info.kind, obj));
   podSecurity(info, obj, nsLabels, ctx);
 }

@@ -6,7 +6,8 @@
 import type { ResourceInfo } from './resources.js';
 import type { Registry, RequestContext } from './registry.js';
 import { grKey, nowTimestamp } from './registry.js';
-import { ApiError, badRequest, conflict, notFound } from './status.js';
+import { badRequest, conflict, invalid, notFound } from './status.js';
+import { invalid as fieldInvalid, notSupported, type FieldError } from './validation/field-error.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -14,6 +15,8 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: string;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** dryRun=All from the options in force (the body's, else the query's). */
+  dryRun?: boolean;
 }
 
 export interface DeleteResult {
@@ -22,15 +25,37 @@ export interface DeleteResult {
   deleted: boolean;
 }
 
-/** DeleteOptions from the body and the query (the query wins, as in the delete handler). */
+const deleteOptionsInfo = { group: 'meta.k8s.io', resource: 'DeleteOptions', kind: 'DeleteOptions' } as ResourceInfo;
+
+/**
+ * The DeleteOptions of a request. The handler (k8s.io/apiserver/pkg/endpoints/handlers/delete.go
+ * DeleteResource and DeleteCollection) decodes a non-empty body as the options and then reads
+ * nothing from the query; only a request without a body has its options taken from the query. So
+ * `DELETE ?gracePeriodSeconds=0` with a body that sets no grace period gets the pod's own.
+ */
 export function deleteOptions(body: Obj | undefined, query: URLSearchParams): DeleteOptions {
-  const opts: DeleteOptions = {};
-  if (body && typeof body === 'object') {
-    if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
-    if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy;
-    if (body.orphanDependents === true) opts.propagationPolicy = opts.propagationPolicy ?? 'Orphan';
-    if (body.preconditions && typeof body.preconditions === 'object') opts.preconditions = body.preconditions;
-  }
+  const source = body !== undefined ? optionsFromBody(body) : optionsFromQuery(query);
+  validateDeleteOptions(source);
+  const { orphanDependents, ...opts } = source;
+  if (orphanDependents === true) opts.propagationPolicy = 'Orphan';
+  return opts;
+}
+
+type RawOptions = DeleteOptions & { orphanDependents?: boolean; dryRunValues?: string[] };
+
+function optionsFromBody(body: Obj): RawOptions {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('decoded object cannot be converted to DeleteOptions');
+  const opts: RawOptions = {};
+  if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
+  if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy;
+  if (typeof body.orphanDependents === 'boolean') opts.orphanDependents = body.orphanDependents;
+  if (body.preconditions && typeof body.preconditions === 'object') opts.preconditions = body.preconditions;
+  opts.dryRunValues = Array.isArray(body.dryRun) ? body.dryRun.map(String) : [];
+  return opts;
+}
+
+function optionsFromQuery(query: URLSearchParams): RawOptions {
+  const opts: RawOptions = {};
   const grace = query.get('gracePeriodSeconds');
   if (grace !== null) {
     if (!/^-?\d+$/.test(grace)) throw badRequest(`invalid gracePeriodSeconds: ${grace}`);
@@ -38,10 +63,28 @@ export function deleteOptions(body: Obj | undefined, query: URLSearchParams): De
   }
   const policy = query.get('propagationPolicy');
   if (policy !== null) opts.propagationPolicy = policy;
-  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
-    throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-  }
+  const orphan = query.get('orphanDependents');
+  if (orphan !== null) opts.orphanDependents = orphan === 'true';
+  opts.dryRunValues = query.getAll('dryRun');
   return opts;
+}
+
+// k8s.io/apimachinery/pkg/apis/meta/v1/validation ValidateDeleteOptions (ValidateDryRun reports
+// the whole dryRun list).
+function validateDeleteOptions(opts: RawOptions): void {
+  const errors: FieldError[] = [];
+  const policy = opts.propagationPolicy;
+  if (opts.orphanDependents !== undefined && policy !== undefined) {
+    errors.push(fieldInvalid('propagationPolicy', policy, 'orphanDependents and deletionPropagation cannot be both set'));
+  }
+  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    errors.push(notSupported('propagationPolicy', policy, ['Foreground', 'Background', 'Orphan', 'nil']));
+  }
+  const dryRun = opts.dryRunValues ?? [];
+  if (dryRun.some((v) => v !== 'All')) errors.push(notSupported('dryRun', dryRun, ['All']));
+  if (errors.length > 0) throw invalid(deleteOptionsInfo, '', errors);
+  opts.dryRun = dryRun.length > 0;
+  delete opts.dryRunValues;
 }
 
 function checkPreconditions(info: ResourceInfo, obj: Obj, pre: DeleteOptions['preconditions']): void {
@@ -73,7 +116,8 @@ function withFinalizer(meta: Obj, name: string, present: boolean): void {
   else delete meta.finalizers;
 }
 
-export function deleteObject(reg: Registry, info: ResourceInfo, ns: string, name: string, opts: DeleteOptions, ctx: RequestContext): DeleteResult {
+export function deleteObject(reg: Registry, info: ResourceInfo, ns: string, name: string, opts: DeleteOptions, requestCtx: RequestContext): DeleteResult {
+  const ctx = opts.dryRun === undefined ? requestCtx : { ...requestCtx, dryRun: opts.dryRun };
   const current = reg.store.get(grKey(info), info.namespaced ? ns : '', name);
   if (!current) throw notFound(info, name);
   checkPreconditions(info, current, opts.preconditions);
@@ -102,11 +146,12 @@ export function deleteObject(reg: Registry, info: ResourceInfo, ns: string, name
     return { object: reg.store.remove(grKey(info), meta.namespace ?? '', name) ?? obj, deleted: true };
   }
   if (meta.deletionTimestamp) {
-    // Already being deleted: a shorter grace period may still cut the wait short.
+    // Already being deleted: a shorter grace period may still cut the wait short, counted from
+    // when the deletion began (k8s.io/apiserver/pkg/registry/rest/delete.go BeforeDelete).
     const currentGrace = meta.deletionGracePeriodSeconds ?? 0;
     if (grace < currentGrace) {
       meta.deletionGracePeriodSeconds = grace;
-      meta.deletionTimestamp = nowTimestamp(grace);
+      meta.deletionTimestamp = new Date(Date.parse(meta.deletionTimestamp) + (grace - currentGrace) * 1000).toISOString().replace('.000Z', 'Z');
     }
   } else {
     meta.deletionTimestamp = nowTimestamp(grace);

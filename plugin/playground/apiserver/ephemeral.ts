@@ -1,5 +1,6 @@
 // pods/ephemeralcontainers updates: only spec.ephemeralContainers is taken from the body; the
-// validation module applies ValidatePodEphemeralContainersUpdate, PodSecurity is enforced.
+// validation module applies ValidatePodEphemeralContainersUpdate, then the ServiceAccount plugin's
+// Validate and PodSecurity.
 import type { Registry, RequestContext } from './registry.js';
 import { grKey } from './registry.js';
 import { findResource } from './resources.js';
@@ -7,6 +8,7 @@ import { conflict, invalid, notFoundPath } from './status.js';
 import { deepEqual } from './strategy.js';
 import * as validation from './validation/index.js';
 import { ApiError } from './status.js';
+import { validateEphemeralServiceAccount } from './serviceaccount-admission.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,6 +26,7 @@ export function updateEphemeralContainers(reg: Registry, ns: string, name: strin
   validation.defaultObject('Pod', next);
   const errs = validation.validateEphemeralContainersUpdate(next, current);
   if (errs.length > 0) throw invalid(pods, name, errs);
+  validateEphemeralServiceAccount(pods, next, reg.store);
   const verdict = validation.checkPodSecurity(reg.namespace(ns)?.metadata?.labels ?? {}, 'Pod', next);
   ctx.warnings.push(...verdict.warnings);
   if (verdict.forbidden) {

@@ -1,11 +1,14 @@
 // PATCH: picks the patch engine by Content-Type (k8s.io/apiserver/pkg/endpoints/handlers/patch.go),
-// applies it to the stored object and saves the result through the normal update path, so
-// resourceVersion preconditions, status rules, validation and no-op detection are the same.
+// applies it to the stored object, decodes the result into the kind's Go type as the server does,
+// and saves it through the normal update path, so resourceVersion preconditions, status rules,
+// validation and no-op detection are the same.
 import type { ResourceInfo } from './resources.js';
 import type { Registry, RequestContext } from './registry.js';
 import { ApiError, badRequest } from './status.js';
 import { parseJson } from './routing.js';
 import { PatchError, applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch/index.js';
+import { decodePatched } from './decode/request.js';
+import type { Gvk, PatchKind } from './decode/request.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,20 +27,29 @@ function unsupported(): ApiError {
     `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(', ')}`);
 }
 
-/** Applies the patch in `body` to `current` according to the Content-Type. */
-export function applyPatch(kind: string, current: Obj, contentType: string | undefined, body: Buffer): Obj {
+const patchKinds: Record<string, PatchKind> = {
+  'application/json-patch+json': 'json', 'application/merge-patch+json': 'merge', 'application/strategic-merge-patch+json': 'strategic',
+};
+
+/** Applies the patch in `body` to `current` according to the Content-Type and decodes the result as `target`. */
+export function applyPatch(target: Gvk, current: Obj, contentType: string | undefined, body: Buffer, ctx: RequestContext): Obj {
   const type = mediaType(contentType);
   if (!patchTypes.includes(type)) throw unsupported();
   const patch = parseJson(body);
   if (patch === undefined) throw badRequest('the body of the request was empty');
+  let patched: Obj;
   try {
-    if (type === 'application/json-patch+json') return applyJsonPatch(current, patch) as Obj;
-    if (type === 'application/merge-patch+json') return applyMergePatch(current, patch) as Obj;
-    return applyStrategicMergePatch(current, patch, kind) as Obj;
+    if (type === 'application/json-patch+json') patched = applyJsonPatch(current, patch) as Obj;
+    else if (type === 'application/merge-patch+json') patched = applyMergePatch(current, patch) as Obj;
+    else patched = applyStrategicMergePatch(current, patch, target.kind) as Obj;
   } catch (err) {
     if (err instanceof PatchError) throw new ApiError(err.code, err.reason, err.message);
     throw err;
   }
+  if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
+    throw badRequest('the patched object is not a JSON object');
+  }
+  return decodePatched(target, patched, patchKinds[type], body, { fieldValidation: ctx.fieldValidation ?? 'Warn', warnings: ctx.warnings });
 }
 
 export function patchObject(
@@ -45,10 +57,7 @@ export function patchObject(
   contentType: string | undefined, body: Buffer, ctx: RequestContext,
 ): Obj {
   const current = reg.get(info, ns, name);
-  const patched = applyPatch(info.kind, current, contentType, body);
-  if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
-    throw badRequest('the patched object is not a JSON object');
-  }
+  const patched = applyPatch(info, current, contentType, body, ctx);
   patched.metadata = patched.metadata ?? {};
   // A patch without resourceVersion is unconditional; one that carries a different value is
   // checked against the stored object, as the patcher does.

@@ -13,7 +13,9 @@ import {
 } from './strategy.js';
 import { ClusterIpAllocator, IpNotAvailable, NodePortAllocator } from './ipalloc.js';
 import { admitCreate, admitUpdate } from './admission.js';
+import { generateSuffix } from './names.js';
 import type { RbacGuard } from './rbac-escalation.js';
+import type { FieldValidation } from './decode/options.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,6 +26,8 @@ export interface RequestContext {
   user: string;
   /** RBAC's escalation check on writes of roles and bindings; absent for system:masters. */
   guardRbac?: RbacGuard;
+  /** What unknown and duplicate fields in the body do (the fieldValidation parameter; Warn by default). */
+  fieldValidation?: FieldValidation;
 }
 
 export function grKey(info: ResourceInfo): string {
@@ -32,14 +36,6 @@ export function grKey(info: ResourceInfo): string {
 
 export function nowTimestamp(offsetSeconds = 0): string {
   return new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-// names.SimpleNameGenerator: 5 characters from an alphabet without vowels and confusable digits.
-const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
-function generateSuffix(): string {
-  let out = '';
-  for (let i = 0; i < 5; i++) out += nameAlphabet[Math.floor(Math.random() * nameAlphabet.length)];
-  return out;
 }
 
 export class Registry {
@@ -97,7 +93,7 @@ export class Registry {
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     prepareForCreate(info, obj);
-    admitCreate(info, obj, this.namespace(ns)?.metadata?.labels ?? {}, ctx);
+    admitCreate(info, obj, this.namespace(ns)?.metadata?.labels ?? {}, ctx, this.store);
     if (this.store.get(grKey(info), info.namespaced ? ns : '', meta.name)) throw alreadyExists(info, meta.name);
     if (info.kind === 'Service') this.allocateService(info, obj, ctx.dryRun);
     if (ctx.dryRun) return obj;

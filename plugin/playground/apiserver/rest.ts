@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry, RequestContext } from './registry.js';
 import { grKey } from './registry.js';
 import type { ResourceRoute } from './routing.js';
-import { decodeObject, readBody } from './routing.js';
-import { badRequest, methodNotAllowed, sendJson } from './status.js';
+import { decodeObject, decodedBody, readBody } from './routing.js';
+import { methodNotAllowed, sendJson } from './status.js';
 import { listBody, listObjects } from './list.js';
 import { serveWatch } from './watch.js';
 import { deleteObject, deleteOptions, deleteSuccessStatus } from './deletion.js';
@@ -18,6 +18,8 @@ import type { UserInfo } from './authn.js';
 import { isWatch } from './request-info.js';
 import { answerReview } from './access-review.js';
 import { rbacGuard } from './rbac-escalation.js';
+import { awaitDefaultServiceAccount } from './serviceaccount-admission.js';
+import { writeOptions } from './decode/options.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -45,17 +47,8 @@ function respond(r: RestRequest, ctx: RequestContext, code: number, body: unknow
 }
 
 function contextFor(r: RestRequest, reg: Registry, deps: ServerDeps): RequestContext {
-  const dryRun = r.query.getAll('dryRun');
-  for (const value of dryRun) {
-    if (value !== 'All') throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
-  }
-  return { dryRun: dryRun.length > 0, warnings: [], user: r.user.name, guardRbac: rbacGuard(r.user, deps.authorizer, reg.store) };
-}
-
-async function bodyOf(req: IncomingMessage): Promise<Obj> {
-  const parsed = decodeObject(req.headers['content-type'], await readBody(req));
-  if (parsed === undefined || parsed === null || typeof parsed !== 'object') throw badRequest('the body of the request was empty');
-  return parsed as Obj;
+  const { dryRun, fieldValidation } = writeOptions(r.req.method ?? 'GET', r.query);
+  return { dryRun, fieldValidation, warnings: [], user: r.user.name, guardRbac: rbacGuard(r.user, deps.authorizer, reg.store) };
 }
 
 export async function handleResource(reg: Registry, r: RestRequest, deps: ServerDeps): Promise<void> {
@@ -72,7 +65,7 @@ export async function handleResource(reg: Registry, r: RestRequest, deps: Server
   if (info.review) {
     // Reviews are answered, not stored: create is their only verb.
     if (method !== 'POST' || name !== '') throw methodNotAllowed(method);
-    respond(r, ctx, 201, answerReview(info, await bodyOf(req), r.user, deps.authorizer));
+    respond(r, ctx, 201, answerReview(info, await decodedBody(req, ctx, info), r.user, deps.authorizer));
     return;
   }
   if (name === '') {
@@ -90,7 +83,9 @@ export async function handleResource(reg: Registry, r: RestRequest, deps: Server
       }
       case 'POST': {
         if (info.namespaced && ns === '') throw methodNotAllowed(method);
-        const created = reg.create(info, ns, await bodyOf(req), ctx);
+        const body = await decodedBody(req, ctx, info);
+        await awaitDefaultServiceAccount(info, reg.store, ns, body);
+        const created = reg.create(info, ns, body, ctx);
         respond(r, ctx, 201, created, table);
         return;
       }
@@ -116,7 +111,7 @@ export async function handleResource(reg: Registry, r: RestRequest, deps: Server
       return;
     case 'PUT': {
       const existed = reg.store.get(grKey(info), info.namespaced ? ns : '', name) !== undefined;
-      const updated = reg.update(info, ns, name, await bodyOf(req), ctx);
+      const updated = reg.update(info, ns, name, await decodedBody(req, ctx, info), ctx);
       respond(r, ctx, existed ? 200 : 201, updated, table);
       return;
     }

@@ -6,6 +6,9 @@ import { findResource } from './resources.js';
 import yaml from 'js-yaml';
 import { ApiError, badRequest, notFoundPath } from './status.js';
 import { decodeProtobufObject, protobufContentType } from './protobuf.js';
+import type { RequestContext } from './registry.js';
+import { decodeWrite } from './decode/request.js';
+import type { Gvk } from './decode/request.js';
 
 export interface ResourceRoute {
   info: ResourceInfo;
@@ -75,8 +78,14 @@ export function parseJson(body: Buffer): unknown {
   }
 }
 
+/** The body of a create or update, decoded into `target`'s Go type as kube-apiserver decodes it. */
+export async function decodedBody(req: IncomingMessage, ctx: RequestContext, target: Gvk): Promise<Record<string, unknown>> {
+  const body = await readBody(req);
+  return decodeWrite(target, req.headers['content-type'], body, { fieldValidation: ctx.fieldValidation ?? 'Warn', warnings: ctx.warnings });
+}
+
 /**
- * Decodes a write's body by its Content-Type, as the API server's negotiated serializers do:
+ * Decodes a DELETE's DeleteOptions body by its Content-Type, as the API server's negotiated serializers do:
  * JSON (also when no type is given), YAML, or Kubernetes protobuf.
  */
 export function decodeObject(contentType: string | undefined, body: Buffer): unknown {

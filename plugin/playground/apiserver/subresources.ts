@@ -3,7 +3,7 @@
 // 400 for a pods/portforward request that is not an upgrade.
 import type { RestRequest } from './rest.js';
 import type { Registry, RequestContext } from './registry.js';
-import { decodeObject, readBody } from './routing.js';
+import { decodedBody, readBody } from './routing.js';
 import { ApiError, badRequest, conflict, methodNotAllowed, notFoundPath, sendJson } from './status.js';
 import { patchObject, applyPatch } from './patching.js';
 import { proxyContainerLogs } from './kubelet-proxy.js';
@@ -11,7 +11,7 @@ import type { KubeletCredentials } from './kubelet-location.js';
 import { kubeletTarget, logContainer } from './kubelet-location.js';
 import { updateEphemeralContainers } from './ephemeral.js';
 import { grKey } from './registry.js';
-import { findResource } from './resources.js';
+import { findResource, subresourceKind } from './resources.js';
 import type { Authorizer } from './authz.js';
 import type { ServiceAccountTokenIssuer } from './service-account-jwt.js';
 import { createToken } from './token-request.js';
@@ -25,10 +25,9 @@ export interface ServerDeps {
   authorizer: Authorizer;
 }
 
-async function jsonBody(r: RestRequest): Promise<Obj> {
-  const parsed = decodeObject(r.req.headers['content-type'], await readBody(r.req));
-  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) throw badRequest('the body of the request was empty');
-  return parsed as Obj;
+/** The body of a write to the subresource, decoded as the kind the subresource takes (Scale, Binding, ...). */
+function jsonBody(r: RestRequest, ctx: RequestContext): Promise<Obj> {
+  return decodedBody(r.req, ctx, subresourceKind(r.route.info, r.route.subresource));
 }
 
 function send(r: RestRequest, ctx: RequestContext, code: number, body: unknown): void {
@@ -43,7 +42,7 @@ export async function handleSubresource(reg: Registry, r: RestRequest, ctx: Requ
   switch (subresource) {
     case 'status':
       if (method === 'GET') return send(r, ctx, 200, reg.get(info, ns, name));
-      if (method === 'PUT') return send(r, ctx, 200, reg.update(info, ns, name, await jsonBody(r), ctx, 'status'));
+      if (method === 'PUT') return send(r, ctx, 200, reg.update(info, ns, name, await jsonBody(r, ctx), ctx, 'status'));
       if (method === 'PATCH') {
         return send(r, ctx, 200, patchObject(reg, info, ns, name, 'status', r.req.headers['content-type'], await readBody(r.req), ctx));
       }
@@ -52,13 +51,13 @@ export async function handleSubresource(reg: Registry, r: RestRequest, ctx: Requ
       return scale(reg, r, ctx);
     case 'binding':
       if (method !== 'POST') throw methodNotAllowed(method);
-      return send(r, ctx, 201, bind(reg, ns, name, await jsonBody(r), ctx));
+      return send(r, ctx, 201, bind(reg, ns, name, await jsonBody(r, ctx), ctx));
     case 'ephemeralcontainers': {
       if (method === 'GET') return send(r, ctx, 200, reg.get(info, ns, name));
       if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
       const current = reg.get(info, ns, name);
-      const wanted = method === 'PUT' ? await jsonBody(r)
-        : applyPatch(info.kind, current, r.req.headers['content-type'], await readBody(r.req));
+      const wanted = method === 'PUT' ? await jsonBody(r, ctx)
+        : applyPatch(info, current, r.req.headers['content-type'], await readBody(r.req), ctx);
       return send(r, ctx, 200, updateEphemeralContainers(reg, ns, name, wanted, ctx));
     }
     case 'log': {
@@ -73,10 +72,10 @@ export async function handleSubresource(reg: Registry, r: RestRequest, ctx: Requ
       throw badRequest('Upgrade request required');
     case 'token':
       if (method !== 'POST') throw methodNotAllowed(method);
-      return send(r, ctx, 201, createToken(reg, deps.issuer, ns, name, await jsonBody(r)));
+      return send(r, ctx, 201, createToken(reg, deps.issuer, ns, name, await jsonBody(r, ctx)));
     case 'finalize':
       if (method !== 'PUT') throw methodNotAllowed(method);
-      return send(r, ctx, 200, finalizeNamespace(reg, name, await jsonBody(r), ctx));
+      return send(r, ctx, 200, finalizeNamespace(reg, name, await jsonBody(r, ctx), ctx));
     default:
       throw notFoundPath();
   }
@@ -136,8 +135,8 @@ async function scale(reg: Registry, r: RestRequest, ctx: RequestContext): Promis
   const current = reg.get(info, ns, name);
   if (method === 'GET') return send(r, ctx, 200, toScale(current));
   let wanted: Obj;
-  if (method === 'PUT') wanted = await jsonBody(r);
-  else if (method === 'PATCH') wanted = applyPatch('Scale', toScale(current), r.req.headers['content-type'], await readBody(r.req));
+  if (method === 'PUT') wanted = await jsonBody(r, ctx);
+  else if (method === 'PATCH') wanted = applyPatch(subresourceKind(info, 'scale'), toScale(current), r.req.headers['content-type'], await readBody(r.req), ctx);
   else throw methodNotAllowed(method);
   const replicas = wanted.spec?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {

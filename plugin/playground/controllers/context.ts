@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES, type KubeClient } from './client.js';
 import type { EventRecorder } from './events.js';
 import { Informer } from './informer.js';
-import type { ClusterRole, Deployment, EndpointSlice, KubeObject, Namespace, Pod, ReplicaSet, Service, StatefulSet } from './types.js';
+import type { ClusterRole, ConfigMap, Deployment, EndpointSlice, KubeObject, Namespace, Pod, ReplicaSet, Service, StatefulSet } from './types.js';
 
 export interface Informers {
   pods: Informer<Pod>;
@@ -17,6 +17,7 @@ export interface Informers {
   nodes: Informer<KubeObject>;
   namespaces: Informer<Namespace>;
   serviceaccounts: Informer<KubeObject>;
+  configmaps: Informer<ConfigMap>;
   clusterroles: Informer<ClusterRole>;
 }
 
@@ -42,6 +43,7 @@ export function makeInformers(client: KubeClient, kc: KubeConfig, log: (msg: str
     nodes: mk<KubeObject>(RESOURCES.nodes),
     namespaces: mk<Namespace>(RESOURCES.namespaces),
     serviceaccounts: mk<KubeObject>(RESOURCES.serviceaccounts),
+    configmaps: mk<ConfigMap>(RESOURCES.configmaps),
     clusterroles: mk<ClusterRole>(RESOURCES.clusterroles),
   };
 }

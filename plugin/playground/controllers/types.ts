@@ -208,3 +208,8 @@ export interface ClusterRole extends KubeObject {
 export interface Namespace extends KubeObject {
   status?: { phase?: string };
 }
+
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+}

@@ -1,9 +1,11 @@
 // Events the kubelet reports about pods (Pulled, Created, Started, Killing, BackOff, Unhealthy,
 // Failed, FailedMount), as core/v1 Events with source kubelet/<node>, so `kubectl describe pod`
 // and `kubectl get events` tell the story. Repeats of the same event are folded into a count,
-// as client-go's event correlator does.
+// as client-go's event correlator does. firstTimestamp and lastTimestamp are metav1.Time (whole
+// seconds); eventTime stays unset, as client-go's legacy recorder leaves it (tools/record/event.go).
 import type { CoreV1Api, CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { MetaTime, metaTime } from './api-time.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -27,19 +29,21 @@ export function createEventRecorder(core: CoreV1Api, nodeName: string, log: (m: 
     const namespace = pod.metadata?.namespace ?? 'default';
     const podName = pod.metadata?.name ?? '';
     const key = [pod.metadata?.uid, fieldPath, type, reason, message].join('\0');
-    const now = new Date();
+    const now = new MetaTime();
+    const failed = (err: Error) => log(`recording event ${reason} for pod ${namespace}/${podName}: ${err.message}`);
     const previous = seen.get(key);
+    if (previous) {
+      // Counted now, not when the write runs, so repeats in one burst fold too.
+      const count = ++previous.count;
+      chain = chain.then(() => core.patchNamespacedEvent({ name: previous.name, namespace, body: { count, lastTimestamp: metaTime(now) } }, merge)).catch(failed);
+      return;
+    }
+    // client-go names events <object>.<unix nanos in hex>.
+    const name = `${podName}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(seen.size)).toString(16)}`;
+    seen.set(key, { name, count: 1, first: now });
+    // Bounded like the correlator's LRU cache: forget the oldest.
+    if (seen.size > maxRemembered) seen.delete(seen.keys().next().value as string);
     chain = chain.then(async () => {
-      if (previous) {
-        previous.count += 1;
-        await core.patchNamespacedEvent({ name: previous.name, namespace, body: { count: previous.count, lastTimestamp: now.toISOString() } }, merge);
-        return;
-      }
-      // client-go names events <object>.<unix nanos in hex>.
-      const name = `${podName}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(seen.size)).toString(16)}`;
-      seen.set(key, { name, count: 1, first: now });
-      // Bounded like the correlator's LRU cache: forget the oldest.
-      if (seen.size > maxRemembered) seen.delete(seen.keys().next().value as string);
       const body: CoreV1Event = {
         metadata: { name, namespace },
         involvedObject: { kind: 'Pod', apiVersion: 'v1', namespace, name: podName, uid: pod.metadata?.uid, fieldPath },
@@ -49,7 +53,7 @@ export function createEventRecorder(core: CoreV1Api, nodeName: string, log: (m: 
         reportingComponent: 'kubelet', reportingInstance: nodeName,
       };
       await core.createNamespacedEvent({ namespace, body });
-    }).catch((err: Error) => log(`recording event ${reason} for pod ${namespace}/${podName}: ${err.message}`));
+    }).catch(failed);
   };
 }
 

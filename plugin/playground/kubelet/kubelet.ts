@@ -5,16 +5,16 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CoordinationV1Api, CoreV1Api, ListWatch, PatchStrategy, setHeaderOptions, Watch,
-  type KubeConfig, type V1ConfigMap, type V1Pod, type V1Secret, type V1Service,
+  CoordinationV1Api, CoreV1Api, ListWatch, PatchStrategy, setHeaderOptions, Watch, type KubeConfig, type V1Pod,
 } from '@kubernetes/client-node';
 import type { AddressInfo } from 'node:net';
-import type { EnvSources } from './env.js';
+import { apiSources, hostEndpointsOf, requestToken } from './api-sources.js';
 import { createEventRecorder } from './events.js';
 import { PodIPAllocator } from './ipam.js';
 import { registerNode, startLeaseHeartbeat } from './node.js';
 import { PodWorker } from './pod-worker.js';
 import { createKubeletServer } from './server.js';
+import { TokenManager } from './token-manager.js';
 
 export interface KubeletOptions {
   kubeconfig: KubeConfig;
@@ -43,7 +43,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const coord = opts.kubeconfig.makeApiClient(CoordinationV1Api);
   const ipam = new PodIPAllocator(opts.podCIDR);
   const workers = new Map<string, PodWorker>();
-  const sources = apiSources(core);
+  const tokens = new TokenManager(requestToken(core), log);
+  const sources = apiSources(core, tokens);
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
   const server = createKubeletServer(opts.tls, {
@@ -78,12 +79,16 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     hostIP,
     ipam,
     sources,
+    tokens,
+    hostEndpoints: hostEndpointsOf(opts.kubeconfig),
     log,
     patchStatus: async (namespace: string, name: string, status: Record<string, unknown>) => {
       await core.patchNamespacedPodStatus({ name, namespace, body: { status } }, merge);
     },
+    // The final delete of pkg/kubelet/status/status_manager.go: DeleteOptions with
+    // gracePeriodSeconds 0 and a UID precondition, in the body (a body's options win over the query's).
     deletePod: async (namespace: string, name: string, uid: string) => {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { preconditions: { uid } } })
+      await core.deleteNamespacedPod({ name, namespace, body: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid } } })
         .catch((err: { code?: number }) => { if (err.code !== 404 && err.code !== 409) throw err; });
     },
   };
@@ -143,27 +148,4 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       await rm(path.join(opts.dataDir, 'pods'), { recursive: true, force: true });
     },
   };
-}
-
-function apiSources(core: CoreV1Api): EnvSources {
-  const notFoundAsUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
-    p.catch((err: { code?: number }) => {
-      if (err.code === 404) return undefined;
-      throw err;
-    });
-  return {
-    getConfigMap: (namespace, name): Promise<V1ConfigMap | undefined> => notFoundAsUndefined(core.readNamespacedConfigMap({ name, namespace })),
-    getSecret: (namespace, name): Promise<V1Secret | undefined> => notFoundAsUndefined(core.readNamespacedSecret({ name, namespace })),
-    listServices: async (namespace): Promise<V1Service[]> => {
-      const own = (await core.listNamespacedService({ namespace })).items.map((s) => withNamespace(s, namespace));
-      if (namespace === 'default') return own;
-      const master = await notFoundAsUndefined(core.readNamespacedService({ name: 'kubernetes', namespace: 'default' }));
-      return master ? [...own, withNamespace(master, 'default')] : own;
-    },
-  };
-}
-
-// List items may come without metadata.namespace filled in by some servers; the env code needs it.
-function withNamespace(s: V1Service, namespace: string): V1Service {
-  return { ...s, metadata: { ...s.metadata, namespace: s.metadata?.namespace ?? namespace } };
 }

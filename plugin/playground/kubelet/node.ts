@@ -1,8 +1,11 @@
 // Node registration and heartbeat, as a kubelet does it: create the Node with its status (or
 // patch it when it already exists), then renew a Lease in kube-node-lease every 10 s with
-// leaseDurationSeconds 40 (pkg/kubelet/nodelease, pkg/kubelet/kubelet_node_status.go).
+// leaseDurationSeconds 40 (pkg/kubelet/nodelease, pkg/kubelet/kubelet_node_status.go). The Lease
+// carries only holderIdentity, leaseDurationSeconds and a MicroTime renewTime, as the kubelet's
+// lease controller writes it (k8s.io/component-helpers/apimachinery/lease/controller.go newLease).
 import os from 'node:os';
 import { PatchStrategy, setHeaderOptions, type CoordinationV1Api, type CoreV1Api, type V1Lease, type V1Node } from '@kubernetes/client-node';
+import { MetaTime, microTime } from './api-time.js';
 import { nodeAllocatable } from './fieldpath.js';
 
 export const kubeletVersion = 'v1.32.4';
@@ -24,7 +27,7 @@ function goOS(): string {
   return process.platform === 'win32' ? 'windows' : process.platform;
 }
 
-export function nodeObject(id: NodeIdentity, now = new Date()): V1Node {
+export function nodeObject(id: NodeIdentity, now: Date = new MetaTime()): V1Node {
   const condition = (type: string, status: string, reason: string, message: string) => ({
     type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now,
   });
@@ -80,7 +83,7 @@ export function startLeaseHeartbeat(coord: CoordinationV1Api, nodeName: string, 
   let current: V1Lease | undefined;
   let stopped = false;
   const renew = async () => {
-    const spec = { holderIdentity: nodeName, leaseDurationSeconds, renewTime: new Date() };
+    const spec = { holderIdentity: nodeName, leaseDurationSeconds, renewTime: microTime() };
     try {
       if (current) {
         current = await coord.replaceNamespacedLease({ name: nodeName, namespace: leaseNamespace, body: { ...current, spec: { ...current.spec, ...spec } } });

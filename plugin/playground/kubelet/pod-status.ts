@@ -2,6 +2,7 @@
 // getPhase), conditions (pkg/kubelet/status/generate.go), container statuses and QoS class.
 // Pure: state in, status out, so it can be tested with tables of cases.
 import type { V1Container, V1ContainerState, V1Pod, V1PodCondition } from '@kubernetes/client-node';
+import { metaTime } from './api-time.js';
 
 export interface ContainerView {
   spec: V1Container;
@@ -84,8 +85,10 @@ export function qosClass(pod: V1Pod): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+// Every time in a pod status is a metav1.Time (k8s.io/api/core/v1/types.go: startedAt,
+// finishedAt, lastTransitionTime, startTime): whole seconds.
 function iso(d: Date | undefined): string | undefined {
-  return d ? new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+  return d ? metaTime(d) : undefined;
 }
 
 function stateJSON(state: V1ContainerState): StatusJSON {

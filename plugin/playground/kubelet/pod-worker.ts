@@ -1,26 +1,29 @@
 // One pod on this node, from first sight to removal: sandbox (pod IP, folder, network preload),
 // volumes, containers, status written through pods/status, and graceful termination ending in
-// the kubelet's own DELETE with gracePeriodSeconds=0, after which the IP and folder are freed.
+// the kubelet's own DELETE (grace period 0, UID precondition), after which the IP and folder are freed.
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { ContainerRunner, type PodRuntime } from './container.js';
-import type { EnvSources } from './env.js';
 import type { RecordEvent } from './events.js';
 import type { PodIPAllocator } from './ipam.js';
 import { buildPodStatus, type ContainerView, type StatusJSON } from './pod-status.js';
 import { writePreload } from './preload.js';
-import { containerMounts, materializeVolumes, type Mount } from './volumes.js';
+import type { TokenManager } from './token-manager.js';
+import { containerMounts, hasTokenProjection, materializeVolumes, type Mount, type VolumeSources } from './volumes.js';
 
 /** What a pod worker needs from the kubelet: the API calls it makes and shared state. */
 export interface PodWorkerDeps {
   dataDir: string;
   hostIP: string;
   ipam: PodIPAllocator;
-  sources: EnvSources;
+  sources: VolumeSources;
+  tokens: Pick<TokenManager, 'nextRefresh' | 'forget'>;
+  /** host:port pairs on loopback that stay the host's for the pod's processes (the API server). */
+  hostEndpoints: readonly string[];
   patchStatus(ns: string, name: string, status: StatusJSON): Promise<void>;
-  /** DELETE with gracePeriodSeconds=0 and a uid precondition. */
+  /** DELETE with DeleteOptions {gracePeriodSeconds: 0, preconditions: {uid}}. */
   deletePod(ns: string, name: string, uid: string): Promise<void>;
   log(message: string): void;
   /** Called once the pod is torn down and its IP and folder are free. */
@@ -29,7 +32,11 @@ export interface PodWorkerDeps {
 }
 
 const statusDebounceMs = 15;
-const volumeRetryMs = 2000;
+// Failed mounts are retried with the volume manager's backoff: 500 ms, doubling up to 2m2s
+// (pkg/util/goroutinemap/exponentialbackoff).
+const volumeRetryMs = { first: 500, max: 122_000 };
+// A token refresh that failed is tried again this much later (the kubelet's volume resync).
+const tokenRetryMs = 10_000;
 
 export class PodWorker {
   readonly uid: string;
@@ -53,6 +60,8 @@ export class PodWorker {
   private statusTimer: NodeJS.Timeout | undefined;
   private statusChain: Promise<void> = Promise.resolve();
   private volumeTimer: NodeJS.Timeout | undefined;
+  private volumeFailures = 0;
+  private tokenTimer: NodeJS.Timeout | undefined;
   private gone = false;
 
   constructor(pod: V1Pod, private readonly deps: PodWorkerDeps) {
@@ -79,7 +88,7 @@ export class PodWorker {
   private async setUp(): Promise<void> {
     this.podIP = this.deps.ipam.allocate(this.uid);
     await mkdir(this.podDir, { recursive: true });
-    const preload = await writePreload(this.podDir, this.podIP);
+    const preload = await writePreload(this.podDir, this.podIP, this.deps.hostEndpoints);
     this.sandboxReady = true;
     const rt: PodRuntime = this.runtime = {
       currentPod: () => this.pod,
@@ -104,16 +113,42 @@ export class PodWorker {
   private async setUpVolumesThenStart(): Promise<void> {
     if (this.terminating) return;
     try {
-      this.volumePaths = await materializeVolumes(this.pod, this.podDir, this.deps.sources, { podIPs: [this.podIP ?? ''], hostIP: this.deps.hostIP });
+      this.volumePaths = await materializeVolumes(this.pod, this.podDir, this.deps.sources, this.runtimeIPs());
       if (this.terminating) return;
     } catch (err) {
       // Containers stay ContainerCreating while a volume cannot be set up (FailedMount).
       this.deps.event(this.pod, undefined, 'Warning', 'FailedMount', (err as Error).message);
-      this.volumeTimer = setTimeout(() => void this.setUpVolumesThenStart(), volumeRetryMs);
+      const wait = Math.min(volumeRetryMs.max, volumeRetryMs.first * 2 ** this.volumeFailures++);
+      this.volumeTimer = setTimeout(() => void this.setUpVolumesThenStart(), wait);
       return;
     }
     this.volumesReady = true;
+    this.scheduleTokenRefresh();
     this.runInitContainer(0);
+  }
+
+  private runtimeIPs() {
+    return { podIPs: [this.podIP ?? ''], hostIP: this.deps.hostIP };
+  }
+
+  // The token files are written again when the token manager would hand out a new token, as the
+  // kubelet's volume manager remounts projected volumes.
+  private scheduleTokenRefresh(): void {
+    const due = this.deps.tokens.nextRefresh(this.uid);
+    if (due === undefined || this.terminating) return;
+    const wait = due > Date.now() ? due - Date.now() : tokenRetryMs;
+    this.tokenTimer = setTimeout(() => void this.refreshTokens(), wait);
+    this.tokenTimer.unref();
+  }
+
+  private async refreshTokens(): Promise<void> {
+    if (this.terminating) return;
+    try {
+      await materializeVolumes(this.pod, this.podDir, this.deps.sources, this.runtimeIPs(), hasTokenProjection);
+    } catch (err) {
+      this.deps.event(this.pod, undefined, 'Warning', 'FailedMount', (err as Error).message);
+    }
+    this.scheduleTokenRefresh();
   }
 
   // Init containers one after the other (the next once the previous completed, or once a sidecar
@@ -165,6 +200,7 @@ export class PodWorker {
       // Let a set-up in progress finish, so nothing it creates outlives the pod.
       await this.starting?.catch(() => undefined);
       if (this.volumeTimer) clearTimeout(this.volumeTimer);
+      if (this.tokenTimer) clearTimeout(this.tokenTimer);
       await Promise.all(this.allContainers().map((c) => c.stop(graceMs)));
       this.terminal = true;
       if (deleteFromApi && !this.gone) {
@@ -176,6 +212,7 @@ export class PodWorker {
       if (this.statusTimer) clearTimeout(this.statusTimer);
       await this.statusChain;
       this.deps.ipam.release(this.uid);
+      this.deps.tokens.forget(this.uid);
       await rm(this.podDir, { recursive: true, force: true });
       this.deps.forget(this.uid);
     })();

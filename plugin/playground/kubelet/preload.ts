@@ -2,14 +2,16 @@
 // a listen() on an unspecified or loopback address onto the pod IP, and connects to
 // localhost / 127.0.0.1 / ::1 onto the pod IP, so two replicas can both bind 0.0.0.0:8080 and
 // "localhost inside a pod" is the pod. The pod IP is written into the file itself (one file per
-// pod), so the container's environment stays exactly what the pod spec asks for.
+// pod), so the container's environment stays exactly what the pod spec asks for. Connects to the
+// host endpoints the kubelet names (the API server, which listens on this machine's loopback as a
+// control plane listens on its own address) are left alone, so an in-pod client can reach it.
 // It also ends the container when the kubelet's process is gone: on a real node containers outlive
 // a kubelet crash, but a playground killed outright would otherwise leave its pods running on the
 // developer's machine with nothing to ever stop them.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-function preloadSource(podIP: string, kubeletPid: number): string {
+function preloadSource(podIP: string, kubeletPid: number, hostEndpoints: readonly string[]): string {
   return `'use strict';
 // Written by the playground kubelet: maps this pod's loopback and wildcard addresses to its IP.
 const podIP = ${JSON.stringify(podIP)};
@@ -25,6 +27,8 @@ const net = require('node:net');
 const dgram = require('node:dgram');
 const local = new Set(['', '0.0.0.0', '::', '::0', 'localhost', '127.0.0.1', '::1', '0:0:0:0:0:0:0:0']);
 const mapHost = (host) => (host === undefined || host === null || local.has(String(host).toLowerCase()) ? podIP : host);
+const hostEndpoints = new Set(${JSON.stringify(hostEndpoints)});
+const mapPeer = (host, port) => (hostEndpoints.has(String(host) + ':' + String(port)) ? host : mapHost(host));
 // net treats any truthy path option as a pipe (http passes path: null for TCP).
 const isPort = (v) => typeof v === 'number' || (typeof v === 'string' && /^\\d+$/.test(v));
 
@@ -47,11 +51,11 @@ const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function podConnect(...args) {
   const first = args[0];
   if (Array.isArray(first) && first[0] !== null && typeof first[0] === 'object') {
-    if (!first[0].path) first[0] = Object.assign({}, first[0], { host: mapHost(first[0].host) });
+    if (!first[0].path) first[0] = Object.assign({}, first[0], { host: mapPeer(first[0].host, first[0].port) });
   } else if (first !== null && typeof first === 'object') {
-    if (!first.path) args[0] = Object.assign({}, first, { host: mapHost(first.host) });
+    if (!first.path) args[0] = Object.assign({}, first, { host: mapPeer(first.host, first.port) });
   } else if (isPort(first)) {
-    if (typeof args[1] === 'string' || args[1] === undefined) args[1] = mapHost(args[1]);
+    if (typeof args[1] === 'string' || args[1] === undefined) args[1] = mapPeer(args[1], first);
     else args.splice(1, 0, podIP);
   }
   return connect.apply(this, args);
@@ -72,9 +76,12 @@ dgram.Socket.prototype.bind = function podBind(...args) {
 `;
 }
 
-/** Writes the pod's preload file; returns its path (for `--require` and NODE_OPTIONS). */
-export async function writePreload(podDir: string, podIP: string): Promise<string> {
+/**
+ * Writes the pod's preload file; returns its path (for `--require` and NODE_OPTIONS).
+ * `hostEndpoints` are `host:port` pairs on this machine's loopback that stay the host's.
+ */
+export async function writePreload(podDir: string, podIP: string, hostEndpoints: readonly string[] = []): Promise<string> {
   const file = path.join(podDir, 'pod-network.cjs');
-  await writeFile(file, preloadSource(podIP, process.pid));
+  await writeFile(file, preloadSource(podIP, process.pid, hostEndpoints));
   return file;
 }

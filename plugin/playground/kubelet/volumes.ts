@@ -1,8 +1,10 @@
 // Volumes materialised as folders under the pod's directory: configMap, secret, downwardAPI,
-// projected (those three sources), emptyDir, and hostPath (used in place). Files are written once
-// at pod start; a real kubelet also refreshes configMap/secret volumes when the object changes
-// (and writes them through a `..data` symlink swap), which this does not.
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+// projected (those three sources and serviceAccountToken), emptyDir, and hostPath (used in place).
+// Files are replaced atomically (written aside, then renamed), so a reader never sees half a file;
+// token volumes are written again when their token is refreshed. A real kubelet also refreshes
+// configMap/secret volumes when the object changes (through a `..data` symlink swap); not done here.
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { V1ConfigMap, V1KeyToPath, V1Pod, V1Secret, V1Volume, V1DownwardAPIVolumeFile, V1Container } from '@kubernetes/client-node';
 import type { EnvSources } from './env.js';
@@ -21,10 +23,24 @@ interface FileToWrite {
 
 const defaultMode = 0o644;
 
-/** Writes every volume of the pod; returns volume name -> host folder. */
-export async function materializeVolumes(pod: V1Pod, podDir: string, sources: EnvSources, ips: RuntimeIPs): Promise<Map<string, string>> {
+/** Where volume contents come from: the API objects, and the kubelet's token manager. */
+export interface VolumeSources extends EnvSources {
+  /** A token for the pod's ServiceAccount, as a serviceAccountToken projection asks for it. */
+  serviceAccountToken(pod: V1Pod, audience: string | undefined, expirationSeconds: number): Promise<string>;
+}
+
+/** A volume with a serviceAccountToken projection, whose files change when the token is refreshed. */
+export function hasTokenProjection(volume: V1Volume): boolean {
+  return (volume.projected?.sources ?? []).some((s) => s.serviceAccountToken);
+}
+
+/**
+ * Writes the pod's volumes (or those `which` picks); returns volume name -> host folder.
+ */
+export async function materializeVolumes(pod: V1Pod, podDir: string, sources: VolumeSources, ips: RuntimeIPs,
+  which: (volume: V1Volume) => boolean = () => true): Promise<Map<string, string>> {
   const paths = new Map<string, string>();
-  for (const volume of pod.spec?.volumes ?? []) {
+  for (const volume of (pod.spec?.volumes ?? []).filter(which)) {
     if (volume.hostPath) {
       paths.set(volume.name, volume.hostPath.path);
       continue;
@@ -40,15 +56,17 @@ export async function materializeVolumes(pod: V1Pod, podDir: string, sources: En
     for (const file of files) {
       const target = path.join(dir, file.relPath);
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, file.content);
-      await chmod(target, file.mode);
+      const aside = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(aside, file.content);
+      await chmod(aside, file.mode);
+      await rename(aside, target);
     }
     paths.set(volume.name, dir);
   }
   return paths;
 }
 
-async function volumeFiles(volume: V1Volume, pod: V1Pod, sources: EnvSources, ips: RuntimeIPs): Promise<FileToWrite[]> {
+async function volumeFiles(volume: V1Volume, pod: V1Pod, sources: VolumeSources, ips: RuntimeIPs): Promise<FileToWrite[]> {
   const ns = pod.metadata?.namespace ?? 'default';
   if (volume.emptyDir) return [];
   if (volume.configMap) {
@@ -76,6 +94,11 @@ async function volumeFiles(volume: V1Volume, pod: V1Pod, sources: EnvSources, ip
         files.push(...keyedFiles('secret', source.secret.name ?? '', secret && secretData(secret), source.secret.items, mode, source.secret.optional === true));
       } else if (source.downwardAPI) {
         files.push(...downwardFiles(source.downwardAPI.items ?? [], mode, pod, ips));
+      } else if (source.serviceAccountToken) {
+        // pkg/volume/projected: a TokenRequest bound to the pod, audience and lifetime from the source.
+        const { audience, expirationSeconds = 3600, path: tokenPath } = source.serviceAccountToken;
+        const token = await sources.serviceAccountToken(pod, audience || undefined, expirationSeconds);
+        files.push({ relPath: tokenPath, content: Buffer.from(token, 'utf8'), mode });
       }
     }
     return files;

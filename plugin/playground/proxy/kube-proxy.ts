@@ -16,7 +16,7 @@ interface Listener {
 }
 
 export interface KubeProxy {
-  /** `ip:port` of every listener, for tests and diagnostics. */
+  /** `ip:port` of every listener that is bound, for tests and diagnostics. */
   listening(): string[];
   stop(): Promise<void>;
 }
@@ -70,7 +70,10 @@ export async function startKubeProxy(kc: KubeConfig, opts: { log?: (msg: string)
       if (listeners.has(key)) continue;
       const l: Listener = { server: net.createServer({ noDelay: true }), sockets: new Set(), rr: new RoundRobin() };
       l.server.on('connection', onConnection(w.ns, w.name, w.portName, l));
-      l.server.on('error', (err) => log(`kube-proxy: cannot listen on ${w.ip}:${w.port} for service ${w.ns}/${w.name}: ${err.message}`));
+      // A Service address this machine cannot bind (a cluster IP outside loopback, a port below
+      // 1024 without privileges) is said once; the entry stays, so it is not tried again until
+      // the Service changes, and listening() leaves it out.
+      l.server.once('error', (err) => log(`cannot listen on ${w.ip}:${w.port} for service ${w.ns}/${w.name}: ${err.message}`));
       l.server.listen(w.port, w.ip);
       listeners.set(key, l);
     }
@@ -80,7 +83,7 @@ export async function startKubeProxy(kc: KubeConfig, opts: { log?: (msg: string)
   reconcile();
 
   return {
-    listening: () => [...listeners.keys()].map((k) => k.split('|')[1]),
+    listening: () => [...listeners].filter(([, l]) => l.server.listening).map(([k]) => k.split('|')[1]),
     async stop() {
       stopped = true;
       services.stop();

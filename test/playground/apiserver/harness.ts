@@ -1,5 +1,6 @@
 // Starts a playground API server for a test, with a client-node KubeConfig, a kubeconfig file and
 // a runner for the real kubectl (own --cache-dir per server, as discovery is cached per host:port).
+// The service account controller runs beside it, as in every cluster: pods need their ServiceAccount.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createCA, issueCert } from '../../../plugin/playground/pki.js';
 import { startApiServer } from '../../../plugin/playground/apiserver/server.js';
+import { startControllers } from '../../../plugin/playground/controllers/index.js';
 import type { ApiServer, ApiServerOptions } from '../../../plugin/playground/apiserver/server.js';
 
 export interface TestApiServer {
@@ -62,7 +64,11 @@ export async function startTestApiServer(extra: Partial<ApiServerOptions> = {}):
       const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       const req = https.request(`${api.url}${path}`, {
         method, ca: ca.cert, agent: false,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(opts.headers ?? {}) },
+        // Content-Length always: Node sends a DELETE body with neither it nor chunked encoding.
+        headers: {
+          Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
+          ...(body === undefined ? {} : { 'Content-Length': Buffer.byteLength(body) }), ...(opts.headers ?? {}),
+        },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -79,9 +85,15 @@ export async function startTestApiServer(extra: Partial<ApiServerOptions> = {}):
     });
   }
 
+  const controllers = await startControllers(kc, { controllers: ['serviceaccount'] });
+  for (let i = 0; i < 100 && (await request('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   return {
     api, kc, token, ca: ca.cert, kubeconfigPath, kubectl, request,
     async stop() {
+      await controllers.stop();
       await api.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { PodIPAllocator } from '../../../plugin/playground/kubelet/ipam.js';
 import { PodWorker, type PodWorkerDeps } from '../../../plugin/playground/kubelet/pod-worker.js';
+import { TokenManager } from '../../../plugin/playground/kubelet/token-manager.js';
 import { until } from './fixtures.js';
 
 let dataDir: string;
@@ -17,7 +18,7 @@ afterAll(async () => { await rm(dataDir, { recursive: true, force: true }); });
 type ContainerStatusJSON = Record<string, unknown> & { ready?: boolean; state?: { running?: object; terminated?: object } };
 type Status = Record<string, unknown> & { ephemeralContainerStatuses?: ContainerStatusJSON[]; containerStatuses?: ContainerStatusJSON[] };
 
-function recorder() {
+function recorder(tokens = new TokenManager(async () => { throw new Error('no tokens here'); })) {
   const statuses: Status[] = [];
   const deleted: string[] = [];
   const forgotten: string[] = [];
@@ -25,7 +26,14 @@ function recorder() {
   const ipam = new PodIPAllocator('127.61.0.0/29');
   const deps: PodWorkerDeps = {
     dataDir, hostIP: '127.0.0.1', ipam,
-    sources: { getConfigMap: async () => undefined, getSecret: async () => undefined, listServices: async () => [] },
+    sources: {
+      getConfigMap: async () => undefined, getSecret: async () => undefined, listServices: async () => [],
+      serviceAccountToken: (p, audience, expirationSeconds) => tokens.token('default', 'default', {
+        audiences: audience ? [audience] : [], expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: p.metadata?.name ?? '', uid: p.metadata?.uid ?? '' },
+      }),
+    },
+    tokens,
+    hostEndpoints: [],
     patchStatus: async (_ns, _name, status) => { statuses.push(status as Status); },
     deletePod: async (_ns, name, uid) => { deleted.push(`${name}/${uid}`); },
     log: () => undefined,
@@ -85,5 +93,27 @@ describe('pod worker', () => {
     // All five addresses of the /29 can be handed out again, the pod's among them.
     const again = ['a', 'b', 'c', 'd', 'e'].map((o) => r.ipam.allocate(o));
     expect(again).toContain(ip);
+  });
+
+  it('writes the token of a serviceAccountToken projection and writes a new one at 80% of its lifetime', async () => {
+    const requests: { audiences: string[]; expirationSeconds: number; pod: string }[] = [];
+    // Tokens that live 2 s (a real API server insists on 10 minutes at least), so the refresh comes in 1.6 s.
+    const tokens = new TokenManager(async (_ns, _sa, spec) => {
+      requests.push({ audiences: spec.audiences, expirationSeconds: spec.expirationSeconds, pod: `${spec.boundObjectRef.name}/${spec.boundObjectRef.uid}` });
+      return { token: `token-${requests.length}`, expirationTimestamp: new Date(Date.now() + 2000), expirationSeconds: 2 };
+    }, () => undefined, Date.now, () => 0);
+    const r = recorder(tokens);
+    const withToken = pod('tok');
+    withToken.spec!.volumes = [{ name: 'kube-api-access-abcde', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 2 } }] } }];
+    const worker = new PodWorker(withToken, r.deps);
+    await worker.start();
+    const file = path.join(worker.podDir, 'volumes', 'kube-api-access-abcde', 'token');
+    expect(await readFile(file, 'utf8')).toBe('token-1');
+    const started = Date.now();
+    await until('the refreshed token', async () => (await readFile(file, 'utf8')) === 'token-2', 5000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+    expect(requests[0]).toEqual({ audiences: [], expirationSeconds: 2, pod: 'pod-tok/tok' });
+    await worker.terminate(1000, false);
+    expect(tokens.nextRefresh('tok')).toBeUndefined();
   });
 });

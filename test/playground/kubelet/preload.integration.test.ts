@@ -80,3 +80,33 @@ describe('pod network preload', () => {
     expect(await get('127.77.0.3', port)).toBe('pod-b');
   });
 });
+
+describe('host endpoints', () => {
+  it('leaves connects to a named host endpoint (the API server) on the host, and maps other loopback connects to the pod', async () => {
+    const host = http.createServer((_req, res) => res.end('host'));
+    const hostPort = await listen(host);
+    const podDir = path.join(dir, 'pod-c');
+    await mkdir(podDir, { recursive: true });
+    const preload = await writePreload(podDir, '127.77.0.4', [`127.0.0.1:${hostPort}`]);
+    const script = `
+const http = require('node:http');
+const get = (port) => new Promise((resolve) => http.get('http://127.0.0.1:' + port + '/', (res) => {
+  let b = ''; res.on('data', (d) => { b += d; }); res.on('end', () => resolve(b));
+}).on('error', (e) => resolve(e.code)));
+http.createServer((q, s) => s.end('pod')).listen(${hostPort + 1}, async () => {
+  console.log(JSON.stringify({ apiserver: await get(${hostPort}), self: await get(${hostPort + 1}) }));
+  process.exit(0);
+});`;
+    const child = spawn(process.execPath, ['--require', preload, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    try {
+      const out = await new Promise<string>((resolve) => {
+        let text = '';
+        child.stdout!.on('data', (d: Buffer) => { text += d.toString(); if (text.includes('\n')) resolve(text); });
+      });
+      expect(JSON.parse(out)).toEqual({ apiserver: 'host', self: 'pod' });
+    } finally {
+      await close(host);
+    }
+  });
+});

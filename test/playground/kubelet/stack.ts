@@ -1,4 +1,5 @@
-// A minimal control plane for kubelet tests: the playground API server and this kubelet, with
+// A minimal control plane for kubelet tests: the playground API server, the two controllers every
+// pod depends on (service accounts, the kube-root-ca.crt publisher) and this kubelet, with
 // certificates from one CA and tokens for an admin and the node. Pods are bound by setting
 // spec.nodeName (what the scheduler's pods/binding amounts to).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -6,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServer } from '../../../plugin/playground/apiserver/server.js';
+import { startControllers, type ControllerManager } from '../../../plugin/playground/controllers/index.js';
 import { startKubelet, type Kubelet } from '../../../plugin/playground/kubelet/kubelet.js';
 import { createCA, issueCert, type KeyPair } from '../../../plugin/playground/pki.js';
 
@@ -54,8 +56,11 @@ export async function startStack(): Promise<Stack> {
     kubeletClient,
   });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kubelet-test-'));
+  const admin = kubeConfigFor(api.url, ca.cert, tokens.admin, 'playground-admin');
   let kubelet: Kubelet;
+  let controllers: ControllerManager | undefined;
   try {
+    controllers = await startControllers(admin, { controllers: ['serviceaccount', 'root-ca-cert-publisher'] });
     kubelet = await startKubelet({
       kubeconfig: kubeConfigFor(api.url, ca.cert, tokens.node, 'system:node:playground'),
       nodeName: 'playground',
@@ -64,10 +69,10 @@ export async function startStack(): Promise<Stack> {
       tls: { cert: kubeletServing.cert, key: kubeletServing.key, ca: ca.cert },
     });
   } catch (err) {
+    await controllers?.stop();
     await api.stop();
     throw err;
   }
-  const admin = kubeConfigFor(api.url, ca.cert, tokens.admin, 'playground-admin');
   const kubeconfigFile = path.join(dataDir, 'kubeconfig');
   await writeFile(kubeconfigFile, `apiVersion: v1
 kind: Config
@@ -80,6 +85,7 @@ current-context: p
     api, kubelet, ca, admin, core: admin.makeApiClient(CoreV1Api), dataDir, podCIDR, kubeconfigFile,
     async stop() {
       await kubelet.stop();
+      await controllers?.stop();
       await api.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -3,11 +3,16 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { V1Pod, V1Volume } from '@kubernetes/client-node';
-import type { EnvSources } from '../../../plugin/playground/kubelet/env.js';
-import { containerMounts, mapContainerPath, materializeVolumes } from '../../../plugin/playground/kubelet/volumes.js';
+import { containerMounts, hasTokenProjection, mapContainerPath, materializeVolumes, type VolumeSources } from '../../../plugin/playground/kubelet/volumes.js';
 import { resolveLaunch, isNodeImage, normalizeImage } from '../../../plugin/playground/kubelet/image.js';
 
-const sources: EnvSources = {
+const tokenRequests: { pod: string; audience?: string; expirationSeconds: number }[] = [];
+const sources: VolumeSources = {
+  serviceAccountToken: async (p, audience, expirationSeconds) => {
+    if (audience === 'refused') throw new Error('failed to fetch token: serviceaccounts "gone" not found');
+    tokenRequests.push({ pod: p.metadata?.name ?? '', audience, expirationSeconds });
+    return `token-${tokenRequests.length}`;
+  },
   getConfigMap: async (_ns, name) => (name === 'code' ? { data: { 'server.js': 'console.log(1)', 'lib.js': 'x' }, binaryData: { 'logo.bin': Buffer.from([1, 2, 3]).toString('base64') } } : undefined),
   getSecret: async (_ns, name) => (name === 'creds' ? { data: { token: Buffer.from('t0k').toString('base64') } } : undefined),
   listServices: async () => [],
@@ -55,6 +60,35 @@ describe('volumes', () => {
     [{ name: 'v', configMap: { name: 'code', items: [{ key: 'nope', path: 'x' }] } }, 'MountVolume.SetUp failed for volume "v" : configmap references non-existent config key: nope'],
   ])('refuses %j with the FailedMount message', async (volume, message) => {
     await expect(materializeVolumes(pod([volume as V1Volume]), dir, sources, ips)).rejects.toThrow(message);
+  });
+
+  it('writes a serviceAccountToken projection from the token source, with its audience and lifetime, and rewrites only token volumes when asked', async () => {
+    const volumes: V1Volume[] = [
+      { name: 'kube-api-access-x2b4z', projected: { defaultMode: 0o640, sources: [
+        { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+        { serviceAccountToken: { path: 'vault/token', audience: 'vault', expirationSeconds: 600 } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ] } },
+      { name: 'code', configMap: { name: 'code' } },
+    ];
+    tokenRequests.length = 0;
+    const paths = await materializeVolumes(pod(volumes), dir, sources, ips);
+    const file = (rel: string) => path.join(paths.get('kube-api-access-x2b4z')!, rel);
+    expect(tokenRequests).toEqual([{ pod: 'web', audience: undefined, expirationSeconds: 3607 }, { pod: 'web', audience: 'vault', expirationSeconds: 600 }]);
+    expect(await readFile(file('token'), 'utf8')).toBe('token-1');
+    expect(await readFile(file('vault/token'), 'utf8')).toBe('token-2');
+    expect(await readFile(file('namespace'), 'utf8')).toBe('default');
+    expect(await mode(file('token'))).toBe(0o640);
+
+    const again = await materializeVolumes(pod(volumes), dir, sources, ips, hasTokenProjection);
+    expect([...again.keys()]).toEqual(['kube-api-access-x2b4z']);
+    expect(await readFile(file('token'), 'utf8')).toBe('token-3');
+    expect((await readdir(paths.get('kube-api-access-x2b4z')!)).sort()).toEqual(['namespace', 'token', 'vault']);
+  });
+
+  it('fails the mount when no token can be had', async () => {
+    const volume: V1Volume = { name: 'v', projected: { sources: [{ serviceAccountToken: { path: 'token', audience: 'refused' } }] } };
+    await expect(materializeVolumes(pod([volume]), dir, sources, ips)).rejects.toThrow('MountVolume.SetUp failed for volume "v" : failed to fetch token: serviceaccounts "gone" not found');
   });
 
   it('maps container paths of mounts (and subPath files) to the pod folders, longest mount first', () => {
