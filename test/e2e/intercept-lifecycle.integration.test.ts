@@ -96,6 +96,31 @@ describe('intercept lifecycle', () => {
     expect(await leftovers()).toEqual([]);
   }, 120_000);
 
+  it('stops waiting for a rollout that cannot progress on Ctrl-C, restores and exits 130 long before --timeout', async () => {
+    const before = await template('orders');
+    // The new pods stay Pending (unschedulable); the old ones keep serving.
+    await pg.kubectlOk(['cordon', 'playground']);
+    try {
+      const h = startHolder(['orders', '--port', '9000:http', '--http-header', 'x-dev=cordoned', '--timeout', '10m', '--kubeconfig', pg.kubeconfigPath]);
+      // The progress line counts new pods that are available: none, though both old pods are.
+      await waitFor(() => h.stderr().includes('deployment/orders: 0 of 2 updated replicas available'), { timeoutMs: 30_000, what: 'the rollout to be waiting' });
+      const pending = await pg.kubectlOk(['get', 'pods', '--field-selector=status.phase=Pending', '-o', 'name']);
+      expect(pending).toMatch(/pod\/orders-/);
+      const interrupted = Date.now();
+      h.child.kill('SIGINT');
+      expect(await h.exited).toBe(130);
+      const took = Date.now() - interrupted;
+      expect(h.stderr()).toContain('left intercept orders-');
+      expect(h.stderr()).not.toContain('did not finish');
+      // Waiting out the rollout would take its --timeout (10 minutes): it must not come near it.
+      expect(took).toBeLessThan(30_000);
+      expect(await template('orders')).toEqual(before);
+      expect(await leftovers()).toEqual([]);
+    } finally {
+      await pg.kubectlOk(['uncordon', 'playground']);
+    }
+  }, 120_000);
+
   it('passes PodSecurity "restricted": a namespace that enforces it accepts the agent', async () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'secure', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
     const labels = { app: 'web' };
