@@ -1,17 +1,12 @@
-// Builds traffic events: masks credentials in headers and keeps a bounded preview of text bodies.
+// Builds traffic events: masks credentials in headers and URLs (redact.ts) and keeps a bounded
+// preview of text bodies.
 import { randomUUID } from 'node:crypto';
 import type { RequestMeta } from '../protocol/wire.js';
+import { maskHeaders, maskUrl } from './redact.js';
 import type { TrafficEvent, TrafficStartEvent, TunnelEvent } from './types.js';
 
-export const MASKED = '[masked]';
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
+export { MASKED, maskHeaders } from './redact.js';
 export const MAX_PREVIEW = 4096;
-
-export function maskHeaders(raw: string[]): string[] {
-  const out = raw.slice();
-  for (let i = 0; i + 1 < out.length; i += 2) if (SECRET_HEADERS.has(out[i].toLowerCase())) out[i + 1] = MASKED;
-  return out;
-}
 
 function isText(contentType: string | undefined): boolean {
   if (!contentType) return false;
@@ -56,7 +51,7 @@ export class TrafficRecord {
     const limit = Math.max(0, Math.min(previewBytes, MAX_PREVIEW));
     this.event = {
       type: 'traffic', id: randomUUID(), pod, registration: meta.registration, protocol: meta.protocol,
-      start: Date.now(), durationMs: 0, method: meta.method, path: meta.path, bytesIn: 0, bytesOut: 0,
+      start: Date.now(), durationMs: 0, method: meta.method, path: meta.path === undefined ? undefined : maskUrl(meta.path), bytesIn: 0, bytesOut: 0,
       remote: meta.remote, requestHeaders: meta.rawHeaders ? maskHeaders(meta.rawHeaders) : undefined,
     };
     this.requestPreview = new Preview(limit);

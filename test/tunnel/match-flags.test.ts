@@ -26,7 +26,7 @@ describe('match flags', () => {
 describe('traffic masking and previews', () => {
   it('masks credentials whatever their case and keeps the rest', () => {
     expect(maskHeaders(['Authorization', 'Bearer x', 'COOKIE', 'a=b', 'Set-Cookie', 's', 'Proxy-Authorization', 'p', 'x-dev', 'alice']))
-      .toEqual(['Authorization', '[masked]', 'COOKIE', '[masked]', 'Set-Cookie', '[masked]', 'Proxy-Authorization', '[masked]', 'x-dev', 'alice']);
+      .toEqual(['Authorization', 'Bearer [masked]', 'COOKIE', 'a=[masked]', 'Set-Cookie', '[masked]', 'Proxy-Authorization', '[masked]', 'x-dev', 'alice']);
   });
   it('keeps a bounded preview of text bodies only', () => {
     const text = new Preview(5);
