@@ -209,8 +209,9 @@ describe('HTTP/1 intercepts', () => {
     const ev = await eventually(() => c.events.find((e): e is TrafficEvent => e.type === 'traffic'), 'a traffic event');
     expect(ev).toMatchObject({ pod: 'pod-a', protocol: 'http1', method: 'POST', path: '/ev', status: 200, bytesIn: 200, registration: 'r-tester' });
     expect(ev.bytesOut).toBeGreaterThan(0);
-    expect(ev.requestHeaders).toEqual(expect.arrayContaining(['authorization', '[masked]', 'cookie', '[masked]']));
-    expect(ev.responseHeaders).toEqual(expect.arrayContaining(['set-cookie', '[masked]']));
+    expect(ev.requestHeaders).toEqual(expect.arrayContaining(['authorization', 'Bearer [masked]', 'cookie', 'a=[masked]']));
+    expect(ev.responseHeaders).toEqual(expect.arrayContaining(['set-cookie', 'session=[masked]']));
+    expect(JSON.stringify(ev)).not.toContain('session=secret');
     expect(JSON.stringify(ev)).not.toContain('s3cret');
     expect(ev.requestPreview).toBe('x'.repeat(64));
     expect(c.events.some((e) => e.type === 'traffic-start' && e.id === ev.id)).toBe(true);
