@@ -33,7 +33,7 @@ function decodeContinue(token: string): ContinueToken {
 }
 
 export function listObjects(store: Store, info: ResourceInfo, namespace: string, query: URLSearchParams): ListResult {
-  const matches = objectFilter(info.kind, query);
+  const matches = objectFilter(info, query);
   let items = store.list(grKey(info), namespace).filter(matches);
   const cont = query.get('continue');
   const rv = cont ? decodeContinue(cont).rv : store.currentRv();

@@ -212,7 +212,8 @@ export class Registry {
   namespaceContent(ns: string): { info: ResourceInfo; obj: Obj }[] {
     const out: { info: ResourceInfo; obj: Obj }[] = [];
     for (const info of resources) {
-      if (!info.namespaced) continue;
+      // A view's objects are its storage's, listed once under their own resource.
+      if (!info.namespaced || info.storedAs) continue;
       for (const obj of this.store.list(grKey(info), ns)) out.push({ info, obj });
     }
     return out;

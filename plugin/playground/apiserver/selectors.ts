@@ -2,6 +2,7 @@
 // pkg/fields): labels support =, ==, !=, in, notin, exists and !key; fields support =, ==, != on
 // the fields each resource exposes (its registry's GetAttrs / field label conversion).
 import { badRequest } from './status.js';
+import { coreEventFieldLabel, eventToCore } from './event-versions.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -140,13 +141,25 @@ export function matchFields(reqs: FieldRequirement[], kind: string, obj: Obj): b
   return reqs.every((r) => (r.op === 'eq' ? fields[r.field] === r.value : fields[r.field] !== r.value));
 }
 
+/** events.k8s.io Events select on their core fields, under the events.k8s.io names. */
+function eventsV1Fields(reqs: FieldRequirement[]): FieldRequirement[] {
+  return reqs.map(function toCoreLabel(r) {
+    const field = coreEventFieldLabel(r.field);
+    if (field === undefined) throw badRequest(`field label not supported: ${r.field}`);
+    return { ...r, field };
+  });
+}
+
 /** A predicate over objects from the query's labelSelector and fieldSelector. */
-export function objectFilter(kind: string, query: URLSearchParams): (obj: Obj) => boolean {
+export function objectFilter(info: { group: string; kind: string }, query: URLSearchParams): (obj: Obj) => boolean {
+  const { kind } = info;
   const labels = parseLabelSelector(query.get('labelSelector'));
-  const fieldReqs = parseFieldSelector(query.get('fieldSelector'));
+  const eventsV1 = info.group === 'events.k8s.io';
+  let fieldReqs = parseFieldSelector(query.get('fieldSelector'));
+  if (eventsV1) fieldReqs = eventsV1Fields(fieldReqs);
   checkFieldSelector(kind, fieldReqs);
   if (labels.length === 0 && fieldReqs.length === 0) return () => true;
   return function selected(obj) {
-    return matchRequirements(labels, obj.metadata?.labels) && matchFields(fieldReqs, kind, obj);
+    return matchRequirements(labels, obj.metadata?.labels) && matchFields(fieldReqs, kind, eventsV1 ? eventToCore(obj) : obj);
   };
 }
