@@ -1,4 +1,4 @@
-// Printers for apps/v1 workloads, EndpointSlices and Leases, after
+// Printers for apps/v1 workloads, EndpointSlices, Leases and NetworkPolicies, after
 // kubernetes/pkg/printers/internalversion/printers.go.
 import type { Printer } from './printers-common.js';
 import { age, ageColumn, col, nameColumn } from './printers-common.js';
@@ -89,7 +89,14 @@ const leasePrinter: Printer = {
   cells: (l) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l.metadata.creationTimestamp)],
 };
 
+// printNetworkPolicy.
+const networkPolicyPrinter: Printer = {
+  columns: [nameColumn, col('Pod-Selector', 'string', 'podSelector selects the pods to which this NetworkPolicy object applies.'), ageColumn],
+  cells: (np) => [np.metadata.name, formatLabelSelector(np.spec?.podSelector ?? {}), age(np.metadata.creationTimestamp)],
+};
+
 export const workloadPrinters: Record<string, Printer> = {
+  NetworkPolicy: networkPolicyPrinter,
   Deployment: deploymentPrinter,
   ReplicaSet: replicaSetPrinter,
   StatefulSet: statefulSetPrinter,

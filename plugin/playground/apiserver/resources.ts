@@ -74,6 +74,8 @@ export const resources: ResourceInfo[] = [
   // pkg/registry/events/rest/storage_events.go serves the core events storage (pkg/registry/core/event).
   res('events.k8s.io', 'events', 'event', 'Event', true, { shortNames: ['ev'], createOnUpdate: true, storedAs: '/events' }),
   res('discovery.k8s.io', 'endpointslices', 'endpointslice', 'EndpointSlice', true, { generation: true }),
+  // Stored and validated; the playground has no network plugin to enforce them.
+  res('networking.k8s.io', 'networkpolicies', 'networkpolicy', 'NetworkPolicy', true, { shortNames: ['netpol'], generation: true }),
   res(rbacGroup, 'clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
   res(rbacGroup, 'clusterroles', 'clusterrole', 'ClusterRole', false),
   res(rbacGroup, 'rolebindings', 'rolebinding', 'RoleBinding', true),

@@ -1,0 +1,45 @@
+// networking.k8s.io/v1 NetworkPolicy through the real kubectl: discovered, stored with the v1
+// defaults, printed, and refused as pkg/apis/networking/validation refuses (never enforced).
+import { describe, expect, it } from '@jest/globals';
+import { useTestApiServer } from './harness.js';
+
+const server = useTestApiServer();
+
+const policy = (name: string, spec: string[]): string => [
+  'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: ${name}`, 'spec:', ...spec.map((l) => `  ${l}`), '',
+].join('\n');
+
+describe('NetworkPolicy', () => {
+  it('is in discovery with its short name', async () => {
+    const out = await server().ok(['api-resources', '--api-group=networking.k8s.io', '--no-headers']);
+    expect(out.split(/\s+/).filter(Boolean)).toEqual(['networkpolicies', 'netpol', 'networking.k8s.io/v1', 'true', 'NetworkPolicy']);
+  });
+
+  it('is stored with the v1 defaults and printed with its pod selector', async () => {
+    await server().ok(['apply', '-f', '-'], policy('orders-ingress', [
+      'podSelector: {matchLabels: {app: orders}}',
+      'ingress:', '- from:', '  - podSelector: {matchLabels: {app: users}}', '  ports:', '  - port: 8080',
+      'egress:', '- to:', '  - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}',
+    ]));
+    expect(await server().ok(['get', 'netpol', 'orders-ingress', '-o', 'jsonpath={.spec.policyTypes} {.spec.ingress[0].ports[0].protocol} {.metadata.generation}']))
+      .toBe('["Ingress","Egress"] TCP 1');
+    expect(await server().ok(['get', 'networkpolicies'])).toMatch(/^NAME\s+POD-SELECTOR\s+AGE\norders-ingress\s+app=orders\s+\d+s\n$/);
+  });
+
+  it('refuses what ValidateNetworkPolicy refuses, in its words', async () => {
+    const res = await server().kubectl(['create', '-f', '-'], policy('bad', [
+      'podSelector: {}', 'policyTypes: [Ingress, Sideways]',
+      'ingress:', '- from:', '  - {}', '  - ipBlock: {cidr: 10.0.0.0/8, except: [192.168.0.0/16]}', '    podSelector: {}',
+      '  ports:', '  - {protocol: ICMP, port: 0}', '  - {port: http, endPort: 90}',
+    ]));
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('The NetworkPolicy "bad" is invalid: \n'
+      + '* spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"\n'
+      + '* spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n'
+      + '* spec.ingress[0].ports[1].endPort: Invalid value: 90: may not be specified when `port` is non-numeric\n'
+      + '* spec.ingress[0].from[0]: Required value: must specify a peer\n'
+      + '* spec.ingress[0].from[1].ipBlock.except[0]: Invalid value: "192.168.0.0/16": must be a strict subset of `cidr`\n'
+      + '* spec.ingress[0].from[1]: Forbidden: may not specify both ipBlock and another peer\n'
+      + '* spec.policyTypes[1]: Unsupported value: "Sideways": supported values: "Ingress", "Egress"\n');
+  });
+});
