@@ -5,7 +5,7 @@ import type { RestRequest } from './rest.js';
 import type { Registry, RequestContext } from './registry.js';
 import { decodedBody, readBody } from './routing.js';
 import { ApiError, badRequest, conflict, methodNotAllowed, notFoundPath, sendJson } from './status.js';
-import { patchObject, applyPatch } from './patching.js';
+import { applyPatch, checkPatchType, patchObject } from './patching.js';
 import { proxyContainerLogs } from './kubelet-proxy.js';
 import type { KubeletCredentials } from './kubelet-location.js';
 import { kubeletTarget, logContainer } from './kubelet-location.js';
@@ -39,6 +39,7 @@ export async function handleSubresource(reg: Registry, r: RestRequest, ctx: Requ
   const { info, namespace: ns, name, subresource } = r.route;
   const method = r.req.method ?? 'GET';
   if (name === '') throw notFoundPath();
+  if (method === 'PATCH') checkPatchType(r.req.headers['content-type']);
   switch (subresource) {
     case 'status':
       if (method === 'GET') return send(r, ctx, 200, reg.get(info, ns, name));
