@@ -55,6 +55,7 @@ export const resources: ResourceInfo[] = [
     shortNames: ['po'], categories: ['all'],
     subresources: ['binding', 'ephemeralcontainers', 'log', 'portforward', 'status'],
   }),
+  res('', 'podtemplates', 'podtemplate', 'PodTemplate', true),
   res('', 'secrets', 'secret', 'Secret', true),
   res('', 'serviceaccounts', 'serviceaccount', 'ServiceAccount', true, { shortNames: ['sa'], subresources: ['token'] }),
   res('', 'services', 'service', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),

@@ -1,5 +1,6 @@
-// networking.k8s.io/v1 NetworkPolicy through the real kubectl: discovered, stored with the v1
-// defaults, printed, and refused as pkg/apis/networking/validation refuses (never enforced).
+// Kinds the playground stores and validates but no component acts on, through the real kubectl:
+// networking.k8s.io/v1 NetworkPolicy (v1 defaults, pkg/apis/networking/validation, never
+// enforced) and core PodTemplate.
 import { describe, expect, it } from '@jest/globals';
 import { useTestApiServer } from './harness.js';
 
@@ -41,5 +42,16 @@ describe('NetworkPolicy', () => {
       + '* spec.ingress[0].from[1].ipBlock.except[0]: Invalid value: "192.168.0.0/16": must be a strict subset of `cidr`\n'
       + '* spec.ingress[0].from[1]: Forbidden: may not specify both ipBlock and another peer\n'
       + '* spec.policyTypes[1]: Unsupported value: "Sideways": supported values: "Ingress", "Egress"\n');
+  });
+});
+
+describe('PodTemplate', () => {
+  it('is stored, validated and printed as the core printer does', async () => {
+    const template = ['apiVersion: v1', 'kind: PodTemplate', 'metadata: {name: web}', 'template:', '  metadata: {labels: {app: web}}',
+      '  spec: {containers: [{name: app, image: "node:22"}]}', ''].join('\n');
+    await server().ok(['create', '-f', '-'], template);
+    expect(await server().ok(['get', 'podtemplates'])).toMatch(/^NAME\s+CONTAINERS\s+IMAGES\s+POD LABELS\nweb\s+app\s+node:22\s+app=web\n$/);
+    const bad = await server().kubectl(['create', '-f', '-'], template.replace('name: web}', 'name: web2}').replace('image: "node:22"', 'image: ""'));
+    expect(bad.stderr).toBe('The PodTemplate "web2" is invalid: template.spec.containers[0].image: Required value\n');
   });
 });
