@@ -1,6 +1,6 @@
 // Kinds the playground stores and validates but no component acts on, through the real kubectl:
 // networking.k8s.io/v1 NetworkPolicy (v1 defaults, pkg/apis/networking/validation, never
-// enforced) and core PodTemplate.
+// enforced) and core PodTemplate; and the loopback endpoint addresses the playground must accept.
 import { describe, expect, it } from '@jest/globals';
 import { useTestApiServer } from './harness.js';
 
@@ -53,5 +53,18 @@ describe('PodTemplate', () => {
     expect(await server().ok(['get', 'podtemplates'])).toMatch(/^NAME\s+CONTAINERS\s+IMAGES\s+POD LABELS\nweb\s+app\s+node:22\s+app=web\n$/);
     const bad = await server().kubectl(['create', '-f', '-'], template.replace('name: web}', 'name: web2}').replace('image: "node:22"', 'image: ""'));
     expect(bad.stderr).toBe('The PodTemplate "web2" is invalid: template.spec.containers[0].image: Required value\n');
+  });
+});
+
+describe('endpoint addresses in 127/8 (a documented difference)', () => {
+  // A real server refuses them (ValidateEndpointIP: "may not be in the loopback range"); the
+  // playground's pods live in 127/8, so its endpoints must be accepted.
+  it('accepts Endpoints and EndpointSlices on loopback addresses', async () => {
+    await server().ok(['create', '-f', '-'], ['apiVersion: v1', 'kind: Endpoints', 'metadata: {name: lo}',
+      'subsets: [{addresses: [{ip: 127.42.0.7}], ports: [{port: 8080}]}]', ''].join('\n'));
+    await server().ok(['create', '-f', '-'], ['apiVersion: discovery.k8s.io/v1', 'kind: EndpointSlice', 'metadata: {name: lo-1}',
+      'addressType: IPv4', 'endpoints: [{addresses: [127.42.0.7]}]', 'ports: [{port: 8080}]', ''].join('\n'));
+    expect(await server().ok(['get', 'endpoints', 'lo', '-o', 'jsonpath={.subsets[0].addresses[0].ip}'])).toBe('127.42.0.7');
+    expect(await server().ok(['get', 'endpointslices', 'lo-1', '-o', 'jsonpath={.endpoints[0].addresses[0]}'])).toBe('127.42.0.7');
   });
 });
