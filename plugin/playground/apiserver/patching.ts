@@ -4,11 +4,15 @@
 // validation and no-op detection are the same.
 import type { ResourceInfo } from './resources.js';
 import type { Registry, RequestContext } from './registry.js';
-import { ApiError, badRequest } from './status.js';
-import { parseJson } from './routing.js';
+import { ApiError, badRequest, notFound } from './status.js';
+import { parseJson, readBody } from './routing.js';
 import { PatchError, applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch/index.js';
 import { decodePatched } from './decode/request.js';
 import type { Gvk, PatchKind } from './decode/request.js';
+import { applyPatchType, serverSideApply } from './apply.js';
+import { validatePatchOptions } from './decode/options.js';
+import { grKey } from './registry.js';
+import type { IncomingMessage } from 'node:http';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,14 +25,19 @@ function mediaType(contentType: string | undefined): string {
 /**
  * PatchResource refuses a patch type it does not take before it reads anything else, so the
  * object's existence is not asked (negotiation.NewUnsupportedMediaTypeError). Server-side apply
- * (application/apply-patch+yaml) is not implemented: the playground answers as a server
- * without it, which leaves it out of the list.
+ * is taken on the main resource and the status subresource only (`apply: false` elsewhere).
  */
-export function checkPatchType(contentType: string | undefined): void {
-  if (!patchTypes.includes(mediaType(contentType))) {
+export function checkPatchType(contentType: string | undefined, apply = true): void {
+  const accepted = apply ? [...patchTypes, applyPatchType] : patchTypes;
+  if (!accepted.includes(mediaType(contentType))) {
     throw new ApiError(415, 'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(', ')}`);
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
   }
+}
+
+/** True for a server-side apply. */
+export function isApply(contentType: string | undefined): boolean {
+  return mediaType(contentType) === applyPatchType;
 }
 
 const patchKinds: Record<string, PatchKind> = {
@@ -37,7 +46,7 @@ const patchKinds: Record<string, PatchKind> = {
 
 /** Applies the patch in `body` to `current` according to the Content-Type and decodes the result as `target`. */
 export function applyPatch(target: Gvk, current: Obj, contentType: string | undefined, body: Buffer, ctx: RequestContext): Obj {
-  checkPatchType(contentType);
+  checkPatchType(contentType, false);
   const type = mediaType(contentType);
   const patch = parseJson(body);
   if (patch === undefined) throw badRequest('the body of the request was empty');
@@ -60,7 +69,6 @@ export function patchObject(
   reg: Registry, info: ResourceInfo, ns: string, name: string, subresource: string,
   contentType: string | undefined, body: Buffer, ctx: RequestContext,
 ): Obj {
-  checkPatchType(contentType);
   const current = reg.get(info, ns, name);
   const patched = applyPatch(info, current, contentType, body, ctx);
   patched.metadata = patched.metadata ?? {};
@@ -71,4 +79,21 @@ export function patchObject(
     throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
   }
   return reg.update(info, ns, name, patched, ctx, subresource);
+}
+
+/** A PATCH of the resource or its status: server-side apply, or one of the three patch types. */
+export async function patchResource(
+  reg: Registry, info: ResourceInfo, ns: string, name: string, subresource: string,
+  req: IncomingMessage, query: URLSearchParams, ctx: RequestContext,
+): Promise<{ code: number; object: Obj }> {
+  const contentType = req.headers['content-type'];
+  checkPatchType(contentType);
+  const apply = isApply(contentType);
+  validatePatchOptions(query, apply);
+  const body = await readBody(req);
+  if (!apply) return { code: 200, object: patchObject(reg, info, ns, name, subresource, contentType, body, ctx) };
+  // Apply creates a missing object, but not through a subresource.
+  if (subresource !== '' && !reg.store.get(grKey(info), info.namespaced ? ns : '', name)) throw notFound(info, name);
+  const { created, object } = serverSideApply(reg, info, ns, name, subresource, body, ctx, query.get('force') === 'true');
+  return { code: created ? 201 : 200, object };
 }
