@@ -67,7 +67,7 @@ export type ClientMessage =
 export interface PortCounts {
   agentPort: number;
   appPort: number;
-  /** Connections passed through untouched (idle port or non-HTTP on a filtered port). */
+  /** Non-HTTP connections passed through untouched (their bytes are not parsed). */
   passthroughConnections: number;
   /** HTTP requests/streams that matched no registration and went to the app. */
   passthroughRequests: number;

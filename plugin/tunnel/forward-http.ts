@@ -3,7 +3,7 @@
 import http from 'node:http';
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { rawToHeaders } from '../agent/h2.js';
-import { pairs } from '../agent/http1.js';
+import { pairs } from '../agent/http1-answer.js';
 import { decodeMeta, encodeMeta, META_HEADER, TRAILERS_HEADER, type RequestMeta, type ResponseMeta } from '../protocol/wire.js';
 import type { TrafficRecord } from './traffic.js';
 import type { LocalTarget } from './types.js';
