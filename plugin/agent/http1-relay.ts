@@ -14,6 +14,7 @@ import {
 } from './http1-head.js';
 import { exchangeViaTunnel, type TunnelExchange } from './http1-tunnel.js';
 import { log } from './log.js';
+import { openMirrors, type MirrorCopies } from './mirror.js';
 import { pipeBoth } from './passthrough.js';
 import { rawHeaderLookup } from '../protocol/matcher.js';
 import { streamPaths } from '../protocol/wire.js';
@@ -47,6 +48,7 @@ interface Exchange {
   /** Bytes of the app's answer already given to the caller. */
   answered: boolean;
   tunnel?: TunnelExchange;
+  mirror?: MirrorCopies;
 }
 
 export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, preopened?: net.Socket): void {
@@ -104,10 +106,12 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     }
     // An app that answered early and closed gets no more of the body; it is read and dropped.
     const ok = x.toApp ? (raw.length === 0 || !app || app.write(raw)) : x.tunnel!.write(step.data);
+    x.mirror?.write(step.data);
     if (step.done) {
       requestBody = undefined;
       x.requestDone = true;
       x.tunnel?.end(step.trailers ?? []);
+      x.mirror?.end(step.trailers ?? []);
       finishIfDone();
     }
     if (!ok && !closed) {
@@ -124,7 +128,8 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       refuse(400, `kubectl-intercept agent: a malformed HTTP/1 request (${framing}).\n`);
       return false;
     }
-    const route = registry.route(mapping.agentPort, rawHeaderLookup(head.rawHeaders), head.target);
+    const lookup = rawHeaderLookup(head.rawHeaders);
+    const route = registry.route(mapping.agentPort, lookup, head.target, head.method);
     if (deps.logRequests) log('request', { port: mapping.appPort, method: head.method, path: head.target, to: route ? route.client.name : 'app' });
     const x: Exchange = {
       // An upgrade with a body is rare (h2c with a POST); it is taken as a plain request.
@@ -132,13 +137,21 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       requestDone: false, responseDone: false, answered: false,
     };
     current = x;
+    const remote = `${caller.remoteAddress}:${caller.remotePort}`;
+    if (!x.upgrade) {
+      const mirrors = registry.mirrors(mapping.agentPort, lookup, head.target, head.method);
+      if (mirrors.length > 0) {
+        x.mirror = openMirrors(mirrors, streamPaths.http1, {
+          port: mapping.appPort, protocol: 'http1', remote, method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
+        }, stats);
+      }
+    }
     if (route) {
       let stream: ClientHttp2Stream | undefined;
       try {
         stream = route.client.openStream(x.upgrade ? streamPaths.upgrade : streamPaths.http1, {
           registration: route.reg.id, port: mapping.appPort, protocol: x.upgrade ? 'ws' : 'http1',
-          remote: `${caller.remoteAddress}:${caller.remotePort}`,
-          method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
+          remote, method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
         }, !x.upgrade);
       } catch {
         stream = undefined; // the tunnel just closed: fail open to the app
@@ -171,6 +184,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       requestBody = undefined;
       x.requestDone = true;
       x.tunnel?.end([]);
+      x.mirror?.end([]);
     }
     return true;
   }
