@@ -18,6 +18,8 @@ import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, se
 import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
+import { leftBehind, type LeftBehind } from './left-behind.js';
+import { pause } from './abortable.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout.js';
@@ -71,9 +73,11 @@ export class InterceptSession {
   private starting: Promise<unknown> | undefined;
   /** Aborted by a leave while starting: every wait of the start ends at once. */
   private readonly startAbort = new AbortController();
+  /** Aborted by abandon(): every request of this session fails, those in flight too. */
+  private readonly cut = new AbortController();
 
   constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
-    this.clients = leaveClients(req.access);
+    this.clients = leaveClients(req.access, this.cut.signal);
     this.rolloutTimeoutMs = req.rolloutTimeoutMs ?? 120_000;
   }
 
@@ -209,6 +213,23 @@ export class InterceptSession {
       this.ending = (this.starting ?? Promise.resolve()).then(() => this.doLeave());
     }
     return this.ending;
+  }
+
+  /**
+   * Gives up on starting or leaving (the user insisted): stops every request and timer of the
+   * session, then reads back from the cluster what is left and how to clean it up.
+   */
+  async abandon(): Promise<LeftBehind> {
+    const reason = new InterceptError('user', 'the intercept was abandoned');
+    this.startAbort.abort(reason);
+    this.cut.abort(reason);
+    this.lease?.stop();
+    void this.tunnels?.close().catch(() => undefined);
+    this.ending?.catch(() => undefined);
+    // A request the server had already taken may still be applied: let it land before looking.
+    await pause(200);
+    if (!this.info) return { items: [] };
+    return leftBehind(this.req.access, this.info, this.target?.id);
   }
 
   private async doLeave(): Promise<void> {

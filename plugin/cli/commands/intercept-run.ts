@@ -7,9 +7,12 @@ import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.j
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { userError } from '../../errors.js';
+import type { InterceptInfo } from '../../engine/events.js';
+import { describeWorkload } from '../../engine/kube-objects.js';
+import type { LeftBehind } from '../../engine/left-behind.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import { podDialer } from '../../kube/port-forward.js';
-import type { CliDeps } from '../deps.js';
+import { STDOUT_CLOSED, type CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
@@ -161,22 +164,60 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
     if (first !== 'started') {
-      // Ctrl-C while starting: the leave stops the start's waiting, then undoes what it did.
-      await session.leave();
-      throw new CommandExit(130);
+      // Interrupted while starting: the leave stops the start's waiting, then undoes what it did.
+      deps.stderr.write(`${interruption(first)}; leaving\n`);
+      await leaveAttended(session, deps);
+      throw new CommandExit(first === STDOUT_CLOSED ? 141 : 130);
     }
     let command: ReturnType<typeof runCommand> | undefined;
     if (opts.command.length > 0) command = runCommand(opts.command, await session.env(), deps);
     const reason = await Promise.race([
-      interrupted.then((s) => `received ${s}`),
+      interrupted.then(interruption),
       session.lost(),
       command ? command.done.then((code) => `${opts.command[0]} exited with code ${code}`) : new Promise<string>(() => {}),
     ]);
     if (opts.output !== 'json') deps.stderr.write(`${reason}; leaving\n`);
     command?.stop();
-    await session.leave();
+    await leaveAttended(session, deps);
     if (command) throw new CommandExit(await command.done);
   } finally {
     unsubscribe();
   }
+}
+
+function interruption(what: string): string {
+  return what === STDOUT_CLOSED ? 'stdout was closed' : `received ${what}`;
+}
+
+/**
+ * Leaves, heeding further Ctrl-Cs: the second says the restore goes on, the third abandons it and
+ * says exactly what stays in the cluster and which command removes it.
+ */
+async function leaveAttended(session: InterceptSession, deps: CliDeps): Promise<void> {
+  let abandon!: () => void;
+  const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
+  const info = session.info;
+  const what = info ? describeWorkload({ kind: info.kind, name: info.workload }) : 'what the intercept changed';
+  deps.onInterruptAgain?.((count) => {
+    if (count === 2) deps.stderr.write(`restoring ${what}, Ctrl-C again to abandon (and leave it changed)\n`);
+    else abandon();
+  });
+  const leaving = session.leave();
+  try {
+    if ((await Promise.race([leaving, abandoned])) !== 'abandoned') return;
+  } finally {
+    deps.onInterruptAgain?.(undefined);
+  }
+  leaving.catch(() => undefined);
+  deps.stderr.write(abandonedText(await session.abandon().catch((err: unknown) => err as Error), info));
+  throw new CommandExit(130);
+}
+
+export function abandonedText(left: LeftBehind | Error, info: InterceptInfo | undefined): string {
+  if (left instanceof Error) {
+    const name = info?.name ?? 'NAME';
+    return `abandoned; could not read what is left in the cluster (${left.message})\n  run \`kubectl intercept leave ${name}\`, or \`kubectl intercept uninstall --all\` if that says there is no such intercept\n`;
+  }
+  if (left.items.length === 0) return 'abandoned; nothing of the intercept is left in the cluster\n';
+  return `abandoned; left in the cluster${info ? ` (namespace ${info.namespace})` : ''}:\n${left.items.map((i) => `  ${i}\n`).join('')}clean it up with: ${left.cleanup}\n`;
 }
