@@ -1,8 +1,10 @@
 // Ctrl-C pressed again while an intercept starts or restores: the second keeps restoring and says
 // so; the third abandons and prints what stays in the cluster and the command that removes it,
-// both checked against the cluster with the real kubectl.
+// both checked against the cluster with the real kubectl. A reader that closes stdout early
+// (`| head`) ends the intercept as cleanly.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runInterceptOk } from '../helpers/cli.js';
+import { BIN, runInterceptOk } from '../helpers/cli.js';
+import { runProcess } from '../helpers/process.js';
 import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
 import { startHolder, stopHolder, waitActive, type Holder } from './harness.js';
 
@@ -95,5 +97,22 @@ describe('Ctrl-C again', () => {
     await runInterceptOk([...left.cleanup.split(' ').slice(2), '--kubeconfig', pg.kubeconfigPath], { timeoutMs: 90_000 });
     expect(await template('orders')).toEqual(before);
     expect(await inCluster()).toEqual([]);
+  }, 180_000);
+});
+
+describe('a closed stdout', () => {
+  it('`-o json -- true | head -5` ends the intercept, restores and exits without a crash', async () => {
+    const before = await template('orders');
+    for (const header of ['pipe-1', 'pipe-2']) {
+      const line = `"${BIN}" orders --port 9000:http --http-header x-dev=${header} -o json --kubeconfig "${pg.kubeconfigPath}" -- true | head -5; echo "status=\${PIPESTATUS[0]}" >&2`;
+      const r = await runProcess('bash', ['-c', line], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: pg.cacheDir }, timeoutMs: 90_000 });
+      expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(5);
+      expect(r.stderr).not.toMatch(/EPIPE|Unhandled|internal error/);
+      // Closed while starting (the lines are progress): interrupted like SIGPIPE would, restored.
+      expect(r.stderr).toContain('stdout was closed; leaving\n');
+      expect(r.stderr).toMatch(/\nstatus=141\n$/);
+      expect(await template('orders')).toEqual(before);
+      expect(await inCluster()).toEqual([]);
+    }
   }, 180_000);
 });
