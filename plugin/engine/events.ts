@@ -4,6 +4,7 @@
 import type { Match } from '../protocol/matcher.js';
 import type { TrafficEvent, TrafficStartEvent, TunnelState } from '../tunnel/types.js';
 import type { WorkloadKind } from './refs.js';
+import type { EnvOverridesApplied } from './env-overrides.js';
 
 export type Step = 'resolve' | 'lease' | 'install' | 'rollout' | 'service' | 'tunnel' | 'env' | 'leave' | 'restore';
 
@@ -41,6 +42,8 @@ export interface InterceptStateEvent {
   state: InterceptState;
   info: InterceptInfo;
   reason?: string;
+  /** On 'active', when --env was given: which of its variables won over the pod's. */
+  env?: EnvOverridesApplied;
 }
 
 export interface TunnelStateEvent {

@@ -20,6 +20,7 @@ import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { leftBehind, type LeftBehind } from './left-behind.js';
 import { pause } from './abortable.js';
+import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout.js';
@@ -38,6 +39,8 @@ export interface InterceptRequest {
   agentImage?: string;
   envFile?: string;
   envJson?: string;
+  /** `--env`: variables that win over the app container's in env() and the env files. */
+  envOverrides?: Record<string, string>;
   rolloutTimeoutMs?: number;
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
@@ -128,7 +131,9 @@ export class InterceptSession {
     void this.lease.lost.then(this.resolveLost);
     try {
       await this.install(target, info);
-      this.emit({ type: 'intercept', state: 'active', info });
+      const overrides = this.req.envOverrides ?? {};
+      const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
+      this.emit({ type: 'intercept', state: 'active', info, ...(env ? { env } : {}) });
       return info;
     } catch (err) {
       if (this.startAbort.signal.aborted) throw err;
@@ -193,9 +198,9 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'env', message: `wrote the environment of container ${this.info!.container} (${Object.keys(env).length} variables) to ${[this.req.envFile, this.req.envJson].filter(Boolean).join(' and ')}` });
   }
 
-  /** The app container's environment, as the agent reported it. */
+  /** The app container's environment, as the agent reported it, with the --env overrides. */
   async env(): Promise<Record<string, string>> {
-    return (await this.tunnels?.env()) ?? {};
+    return applyEnvOverrides((await this.tunnels?.env()) ?? {}, this.req.envOverrides ?? {}).env;
   }
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */

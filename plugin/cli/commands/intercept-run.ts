@@ -3,7 +3,9 @@
 // or the end of `-- COMMAND`, then leaves and restores.
 import { spawn } from 'node:child_process';
 import type { Match } from '../../protocol/matcher.js';
+import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
+import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { userError } from '../../errors.js';
@@ -30,6 +32,8 @@ export interface InterceptFlags {
   container?: string;
   envFile?: string;
   envJson?: string;
+  /** --env: wins over the pod's variables of the same names. */
+  envOverrides: Record<string, string>;
   agentImage?: string;
   name?: string;
   output: 'lines' | 'json';
@@ -71,6 +75,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     container: str(argv.container),
     envFile: str(argv['env-file']),
     envJson: str(argv['env-json']),
+    envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
@@ -142,7 +147,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
   };
@@ -160,6 +165,9 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
     if (out.stderr) deps.stderr.write(out.stderr);
   });
   const interrupted = deps.interrupted();
+  // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up.
+  const { localHost, localPort } = opts.port;
+  if (opts.command.length === 0 && !(await probeLocalPort(localPort, localHost))) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
   const started = session.start();
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
