@@ -7,7 +7,7 @@ import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { describeWorkload, isNotFound, type WorkloadId } from './kube-objects.js';
 import { secretNameFor } from './install.js';
-import { allLeases, deleteLease, interceptOf, isExpired, leaseName, workloadLeases } from './lease.js';
+import { allLeases, deleteLease, interceptOf, isOrphaned, leaseName, workloadLeases } from './lease.js';
 import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
 
@@ -25,7 +25,7 @@ export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClient
 export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
   const leases = await workloadLeases(clients.coord, id);
   const others = leases.filter((l) => l.metadata?.name !== options.except);
-  const live = others.filter((l) => !isExpired(l));
+  const live = others.filter((l) => !isOrphaned(l));
   if (live.length > 0) {
     emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
     return false;

@@ -4,7 +4,7 @@ import type { V1ConfigMap, V1Lease, V1Secret } from '@kubernetes/client-node';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import { installedAgent, MANAGED_BY, secretNameFor } from './install.js';
 import { describeWorkload, hasController, isNotFound, type Workload, type WorkloadId } from './kube-objects.js';
-import { isExpired, leaseName, workloadLeases } from './lease.js';
+import { isOrphaned, leaseName, workloadLeases } from './lease.js';
 import { leaveClients } from './leave.js';
 import { AGENT_VOLUME, SERVICE_ANNOTATION } from './takeover.js';
 import { selects } from './workloads.js';
@@ -26,7 +26,7 @@ export async function leftBehind(access: KubeAccess, intercept: { name: string; 
   const lease: V1Lease | null = await orNull(coord.readNamespacedLease({ name: leaseName(intercept.name), namespace: ns }));
   if (lease) items.push(`Lease ${leaseName(intercept.name)}`);
   if (id) {
-    const others = (await workloadLeases(coord, id)).filter((l) => l.metadata?.name !== leaseName(intercept.name) && !isExpired(l));
+    const others = (await workloadLeases(coord, id)).filter((l) => l.metadata?.name !== leaseName(intercept.name) && !isOrphaned(l));
     // Another live intercept holds the agent: the rest is theirs, not left behind by us.
     if (others.length === 0) items.push(...(await agentObjects(apps, core, id)));
   }

@@ -20,6 +20,7 @@ import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { leftBehind, type LeftBehind } from './left-behind.js';
 import { pause } from './abortable.js';
+import { thisProcess } from './holder-process.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
@@ -104,7 +105,8 @@ export class InterceptSession {
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
-    const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
+    const host = this.deps.hostname ?? hostname();
+    const holder = `${req.access.userName}@${host}`;
     const info: InterceptInfo = (this.info = {
       name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,
       namespace: req.namespace,
@@ -117,13 +119,15 @@ export class InterceptSession {
       match: req.match,
       localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
+      process: thisProcess(host),
       since: new Date().toISOString(),
     });
     this.startAbort.signal.throwIfAborted();
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      await acquireLease(this.clients.coord, info);
+      const { tookOver } = await acquireLease(this.clients.coord, info);
+      if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }

@@ -2,23 +2,22 @@
 // so; the third abandons and prints what stays in the cluster and the command that removes it,
 // both checked against the cluster with the real kubectl. A reader that closes stdout early
 // (`| head`) ends the intercept as cleanly.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { BIN, runInterceptOk } from '../helpers/cli.js';
 import { runProcess } from '../helpers/process.js';
-import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
-import { startHolder, stopHolder, waitActive, type Holder } from './harness.js';
+import { waitFor } from '../helpers/playground.js';
+import { filePlayground, startHolder, waitActive, type Holder } from './harness.js';
 
-let pg: TestPlayground;
-let holder: Holder | undefined;
+const file = filePlayground();
 
 async function template(name: string) {
-  return JSON.parse(await pg.kubectlOk(['get', 'deploy', name, '-o', 'json'])).spec.template;
+  return JSON.parse(await file.pg.kubectlOk(['get', 'deploy', name, '-o', 'json'])).spec.template;
 }
 
 /** What is in the cluster, in the words the abandon message uses. */
 async function inCluster(): Promise<string[]> {
   const kinds: Record<string, string> = { 'lease.coordination.k8s.io': 'Lease', secret: 'Secret', configmap: 'ConfigMap' };
-  const objects = (await pg.kubectlOk(['get', 'configmaps,secrets,leases', '-o', 'name'])).split('\n').filter((l) => /intercept/.test(l));
+  const objects = (await file.pg.kubectlOk(['get', 'configmaps,secrets,leases', '-o', 'name'])).split('\n').filter((l) => /intercept/.test(l));
   const named = objects.map((o) => `${kinds[o.split('/')[0]]} ${o.split('/')[1]}`);
   const agent = (await template('orders')).spec.containers.some((c: { name: string }) => c.name === 'intercept-agent');
   return [...(agent ? ['the agent container in deployment/orders (its pod template)'] : []), ...named].sort();
@@ -31,20 +30,10 @@ function printedLeft(stderr: string): { items: string[]; cleanup: string } {
 }
 
 function start(header: string): Holder {
-  return (holder = startHolder(['orders', '--port', '9000:http', '--http-header', `x-dev=${header}`, '--kubeconfig', pg.kubeconfigPath]));
+  return file.keep(startHolder(['orders', '--port', '9000:http', '--http-header', `x-dev=${header}`, '--kubeconfig', file.pg.kubeconfigPath]));
 }
 
 const sawLine = (h: Holder, text: string, what: string) => waitFor(() => h.stderr().includes(text), { timeoutMs: 60_000, intervalMs: 10, what });
-
-beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
-}, 60_000);
-
-afterAll(async () => {
-  await stopHolder(holder, 'SIGKILL');
-  await pg?.stop();
-});
 
 describe('Ctrl-C again', () => {
   it('a second one while starting keeps restoring, says so, and leaves nothing', async () => {
@@ -74,7 +63,7 @@ describe('Ctrl-C again', () => {
     const left = printedLeft(h.stderr());
     expect(left.items.length).toBeGreaterThan(0);
     expect(await inCluster()).toEqual(left.items);
-    await runInterceptOk([...left.cleanup.split(' ').slice(2), '--kubeconfig', pg.kubeconfigPath], { timeoutMs: 90_000 });
+    await runInterceptOk([...left.cleanup.split(' ').slice(2), '--kubeconfig', file.pg.kubeconfigPath], { timeoutMs: 90_000 });
     expect(await template('orders')).toEqual(before);
     expect(await inCluster()).toEqual([]);
   }, 180_000);
@@ -94,7 +83,7 @@ describe('Ctrl-C again', () => {
     expect(left.cleanup).toBe('kubectl intercept uninstall deployment/orders');
     expect(left.items).toContain('Secret intercept-agent-deployment-orders');
     expect(await inCluster()).toEqual(left.items);
-    await runInterceptOk([...left.cleanup.split(' ').slice(2), '--kubeconfig', pg.kubeconfigPath], { timeoutMs: 90_000 });
+    await runInterceptOk([...left.cleanup.split(' ').slice(2), '--kubeconfig', file.pg.kubeconfigPath], { timeoutMs: 90_000 });
     expect(await template('orders')).toEqual(before);
     expect(await inCluster()).toEqual([]);
   }, 180_000);
@@ -104,8 +93,8 @@ describe('a closed stdout', () => {
   it('`-o json -- true | head -5` ends the intercept, restores and exits without a crash', async () => {
     const before = await template('orders');
     for (const header of ['pipe-1', 'pipe-2']) {
-      const line = `"${BIN}" orders --port 9000:http --http-header x-dev=${header} -o json --kubeconfig "${pg.kubeconfigPath}" -- true | head -5; echo "status=\${PIPESTATUS[0]}" >&2`;
-      const r = await runProcess('bash', ['-c', line], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: pg.cacheDir }, timeoutMs: 90_000 });
+      const line = `"${BIN}" orders --port 9000:http --http-header x-dev=${header} -o json --kubeconfig "${file.pg.kubeconfigPath}" -- true | head -5; echo "status=\${PIPESTATUS[0]}" >&2`;
+      const r = await runProcess('bash', ['-c', line], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: file.pg.cacheDir }, timeoutMs: 90_000 });
       expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(5);
       expect(r.stderr).not.toMatch(/EPIPE|Unhandled|internal error/);
       // Closed while starting (the lines are progress): interrupted like SIGPIPE would, restored.

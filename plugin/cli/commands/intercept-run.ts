@@ -1,7 +1,6 @@
 // `kubectl intercept start`: complete, validate and run. Runs an InterceptSession, prints its
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
-import { spawn } from 'node:child_process';
 import type { Match } from '../../protocol/matcher.js';
 import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
@@ -19,6 +18,7 @@ import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
+import { runCommand, type RunningCommand } from '../run-command.js';
 
 /** What the flags say besides WORKLOAD and --port (the interactive setup asks for those). */
 export interface InterceptFlags {
@@ -106,19 +106,6 @@ export function validateIntercept(opts: InterceptFlags): void {
   if (opts.agentImage === '') throw userError('--agent-image is empty');
 }
 
-/** Runs COMMAND with the app's environment added; resolves with its exit code. */
-function runCommand(command: string[], env: Record<string, string>, deps: CliDeps): { done: Promise<number>; stop: () => void } {
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...deps.env, ...env } });
-  const done = new Promise<number>((resolve) => {
-    child.on('error', (err) => {
-      deps.stderr.write(`error: cannot run ${command[0]}: ${err.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
-  });
-  return { done, stop: () => child.kill('SIGTERM') };
-}
-
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
   for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
@@ -159,15 +146,16 @@ function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPrevi
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
+  // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
+  // as the install begins: after any refusal (which should stand alone), before the rollout.
+  const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
   const unsubscribe = session.events.subscribe((e) => {
+    if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
     if (out.stdout) deps.stdout.write(out.stdout);
     if (out.stderr) deps.stderr.write(out.stderr);
   });
   const interrupted = deps.interrupted();
-  // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up.
-  const { localHost, localPort } = opts.port;
-  if (opts.command.length === 0 && !(await probeLocalPort(localPort, localHost))) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
   const started = session.start();
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
@@ -177,8 +165,8 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
       await leaveAttended(session, deps);
       throw new CommandExit(first === STDOUT_CLOSED ? 141 : 130);
     }
-    let command: ReturnType<typeof runCommand> | undefined;
-    if (opts.command.length > 0) command = runCommand(opts.command, await session.env(), deps);
+    let command: RunningCommand | undefined;
+    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.env()) }, deps.stderr);
     const reason = await Promise.race([
       interrupted.then(interruption),
       session.lost(),
@@ -191,6 +179,19 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   } finally {
     unsubscribe();
   }
+}
+
+/** Probes the local port at once; the returned function warns (once) if nothing listens there. */
+function listenWarning({ localHost, localPort }: PortSpec, deps: CliDeps): () => void {
+  const listening = probeLocalPort(localPort, localHost);
+  let asked = false;
+  return () => {
+    if (asked) return;
+    asked = true;
+    void listening.then((yes) => {
+      if (!yes) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
+    });
+  };
 }
 
 function interruption(what: string): string {
