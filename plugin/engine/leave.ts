@@ -49,7 +49,7 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
   if (changed || cutShort) await deleteSecret(clients.core, id.namespace, secret ?? secretNameFor(id));
   const maps = await deleteUnusedConfigMaps(clients, id.namespace);
   for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });
-  return changed;
+  return changed || cutShort;
 }
 
 export interface LeaveResult {

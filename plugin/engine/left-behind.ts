@@ -3,10 +3,11 @@
 import type { V1ConfigMap, V1Lease, V1Secret } from '@kubernetes/client-node';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import { installedAgent, MANAGED_BY, secretNameFor } from './install.js';
-import { describeWorkload, hasController, isNotFound, type Workload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, isNotFound, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
 import { isOrphaned, leaseName, workloadLeases } from './lease.js';
 import { leaveClients } from './leave.js';
-import { AGENT_VOLUME, SERVICE_ANNOTATION } from './takeover.js';
+import { agentCodeInUse, namespaceWorkloads } from './restore.js';
+import { SERVICE_ANNOTATION } from './takeover.js';
 import { selects } from './workloads.js';
 
 export interface LeftBehind {
@@ -38,16 +39,14 @@ export async function leftBehind(access: KubeAccess, intercept: { name: string; 
 async function agentObjects(apps: ReturnType<typeof leaveClients>['apps'], core: ReturnType<typeof leaveClients>['core'], id: WorkloadId): Promise<string[]> {
   const ns = id.namespace;
   const selector = Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(',');
-  const [d, s, r, services, maps, secret] = await Promise.all([
-    apps.listNamespacedDeployment({ namespace: ns }),
-    apps.listNamespacedStatefulSet({ namespace: ns }),
-    apps.listNamespacedReplicaSet({ namespace: ns }),
+  const [self, workloads, services, maps, secret] = await Promise.all([
+    orNull(readWorkload(apps, id)),
+    namespaceWorkloads(apps, ns),
     core.listNamespacedService({ namespace: ns }),
     core.listNamespacedConfigMap({ namespace: ns, labelSelector: selector }),
     orNull<V1Secret>(core.readNamespacedSecret({ name: secretNameFor(id), namespace: ns })),
   ]);
-  const kinds: [string, Workload[]][] = [['Deployment', d.items], ['StatefulSet', s.items], ['ReplicaSet', r.items]];
-  const self = kinds.flatMap(([kind, items]) => (kind === id.kind ? items : [])).find((w) => w.metadata?.name === id.name);
+  const uid = self?.metadata?.uid;
   const out: string[] = [];
   if (self && installedAgent(self.metadata?.annotations)) out.push(`the agent container in ${describeWorkload(id)} (its pod template)`);
   for (const svc of services.items) {
@@ -57,16 +56,9 @@ async function agentObjects(apps: ReturnType<typeof leaveClients>['apps'], core:
   }
   if (secret) out.push(`Secret ${secretNameFor(id)}`);
   // A ConfigMap is shared by every workload of the namespace with an agent: only one that no
-  // other workload's template mounts is ours to count (this workload's old ReplicaSets may).
-  const isOurs = (w: Workload, kind: string) =>
-    (kind === id.kind && w.metadata?.name === id.name) || (hasController(w) && (w.metadata?.ownerReferences ?? []).some((o) => o.controller && o.name === id.name));
-  const mountedElsewhere = new Set<string>();
-  for (const [kind, items] of kinds) {
-    for (const w of items) {
-      if (isOurs(w, kind)) continue;
-      for (const v of w.spec?.template?.spec?.volumes ?? []) if (v.name === AGENT_VOLUME && v.configMap?.name) mountedElsewhere.add(v.configMap.name);
-    }
-  }
+  // other workload's pods may mount is ours to count (this workload's old ReplicaSets may).
+  const ours = (w: Workload) => uid !== undefined && (w.metadata?.uid === uid || (w.metadata?.ownerReferences ?? []).some((o) => o.controller && o.uid === uid));
+  const mountedElsewhere = agentCodeInUse(workloads, ours);
   for (const m of maps.items as V1ConfigMap[]) {
     const name = m.metadata!.name!;
     if (name.startsWith('intercept-agent-') && !mountedElsewhere.has(name)) out.push(`ConfigMap ${name}`);

@@ -44,7 +44,7 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     if (hadAgent && !restoredHere) {
       await waitForRollout(clients, id, { timeoutMs: options.rolloutTimeoutMs, failFast: false, onProgress: (p) => options.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }) });
     }
-    return { id, restored: hadAgent };
+    return { id, restored: hadAgent || restoredHere };
   } catch (err) {
     throw kubeError(err, access, `uninstalling the agent from ${describeWorkload(id)}`);
   }
