@@ -108,6 +108,6 @@ export interface TunnelSession {
   unregister(id: string): Promise<void>;
   /** Pass-through and intercept counts per port. */
   stats(): Promise<PortCounts[]>;
-  /** Unregisters everything, closes the tunnel and stops reconnecting. */
-  close(): Promise<void>;
+  /** Unregisters everything, closes the tunnel and stops reconnecting; `reason` goes with the closed state. */
+  close(reason?: string): Promise<void>;
 }
