@@ -27,6 +27,7 @@ import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout.js';
 import { PodTunnels } from './tunnels.js';
 import { watchPods } from './watch-pods.js';
+import { watchForPauses } from './pause-watch.js';
 
 export interface InterceptRequest {
   access: KubeAccess;
@@ -68,6 +69,7 @@ export class InterceptSession {
   private target: ResolvedTarget | undefined;
   private tunnels: PodTunnels | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private stopPauseWatch: (() => void) | undefined;
   private resolveLost!: (reason: string) => void;
   /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
   private readonly lostPromise = new Promise<string>((r) => (this.resolveLost = r));
@@ -138,6 +140,10 @@ export class InterceptSession {
       const overrides = this.req.envOverrides ?? {};
       const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
       this.emit({ type: 'intercept', state: 'active', info, ...(env ? { env } : {}) });
+      this.stopPauseWatch = watchForPauses((ms) => this.emit({
+        type: 'warning', code: 'paused',
+        message: `this process was paused for ${Math.round(ms / 1000)} s (the machine slept, or the process was stopped): meanwhile the agents sent the traffic to the pods; reconnecting the tunnels`,
+      }));
       return info;
     } catch (err) {
       if (this.startAbort.signal.aborted) throw err;
@@ -233,6 +239,7 @@ export class InterceptSession {
     this.startAbort.abort(reason);
     this.cut.abort(reason);
     this.lease?.stop();
+    this.stopPauseWatch?.();
     void this.tunnels?.close().catch(() => undefined);
     this.ending?.catch(() => undefined);
     // A request the server had already taken may still be applied: let it land before looking.
@@ -258,6 +265,7 @@ export class InterceptSession {
 
   private async cleanUp(): Promise<void> {
     const info = this.info!;
+    this.stopPauseWatch?.();
     this.lease?.stop();
     await this.tunnels?.close();
     await deleteLease(this.clients.coord, info.namespace, leaseName(info.name));
