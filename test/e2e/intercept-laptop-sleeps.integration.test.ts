@@ -66,9 +66,9 @@ describe('the laptop sleeps during a global intercept', () => {
     } finally {
       holder.child.kill('SIGCONT');
       await calls.stop();
+      await laptop.close();
     }
     expect(await stopHolder(holder)).toBe(0);
     await expectRestored(pg, before);
-    await laptop.close();
   }, 240_000);
 });
