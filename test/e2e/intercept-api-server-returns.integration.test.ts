@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { waitFor } from '../helpers/playground.js';
-import { outage, sampler, settled } from '../fixtures/outage.js';
+import { outage, placeSampler, settled } from '../fixtures/outage.js';
 import { startTcpGate, type TcpGate } from '../fixtures/tcp-gate.js';
 import { filePlayground, get, startHolder, startLocalApp, stopHolder, waitActive } from './harness.js';
 import { timedLines } from './timed-lines.js';
@@ -33,23 +33,18 @@ describe('the API server goes away and comes back', () => {
     const laptop = await startLocalApp('back');
     const holder = file.keep(startHolder(['orders', '--port', `${laptop.port}:http`, '--http-header', 'x-dev=back', '--name', 'back', '--reconnect-timeout', '60s', '--kubeconfig', kc]));
     const lines = timedLines(holder);
-    let where: 'laptop' | 'pods' = 'laptop';
-    const calls = sampler(async () => {
-      const r = await get(ip, 8080, '/orders/2', { 'x-dev': 'back' });
-      const from = r.body.startsWith('local:back') ? 'laptop' : r.status === 200 && r.body.includes('"service":"orders"') ? 'pods' : `${r.status} ${r.body.slice(0, 80)}`;
-      return from === where || from;
-    }, 100);
+    const calls = placeSampler(() => get(ip, 8080, '/orders/2', { 'x-dev': 'back' }), 'back', 100);
     try {
       await waitActive(holder, 'back');
       await waitFor(() => calls.okSince(0) >= 10, { what: 'calls reaching the laptop before the API server goes' });
       const downAt = Date.now();
-      where = 'pods';
+      calls.expect('pods');
       await gate.down();
       // Fail open: the agents stop hearing the CLI (its pings went through the API server).
       await waitFor(() => outage(calls.samples, downAt).recovered, { what: 'the traffic to go back to the pods', timeoutMs: 30_000 });
       const failedOver = outage(calls.samples, downAt);
       await new Promise((r) => setTimeout(r, Math.max(0, downAt + DOWN_MS - Date.now())));
-      where = 'laptop';
+      calls.expect('laptop');
       const upAt = Date.now();
       await gate.up();
       // Back through every pod's tunnel: 20 matching calls in a row reach the laptop.

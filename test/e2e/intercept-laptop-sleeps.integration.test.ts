@@ -6,7 +6,7 @@
 // default 20 s: longer than the Lease's 15 s, so the Lease has run out when it wakes.
 import { describe, expect, it } from '@jest/globals';
 import { waitFor } from '../helpers/playground.js';
-import { outage, sampler } from '../fixtures/outage.js';
+import { outage, placeSampler } from '../fixtures/outage.js';
 import { filePlayground, get, startHolder, startLocalApp, stopHolder, waitActive } from './harness.js';
 import { timedLines } from './timed-lines.js';
 import { expectRestored, snapshot } from './workload-snapshot.js';
@@ -22,17 +22,11 @@ describe('the laptop sleeps during a global intercept', () => {
     const laptop = await startLocalApp('sleepy');
     const holder = file.keep(startHolder(['orders', '--port', `${laptop.port}:http`, '--name', 'sleepy', '--kubeconfig', pg.kubeconfigPath]));
     const lines = timedLines(holder);
-    let where: 'laptop' | 'pods' = 'laptop';
-    // A call is good when it is answered from where the traffic should be at that moment.
-    const calls = sampler(async () => {
-      const r = await get(ip, 8080, '/orders/1');
-      const from = r.body.startsWith('local:sleepy') ? 'laptop' : r.status === 200 && r.body.includes('"service":"orders"') ? 'pods' : `${r.status} ${r.body.slice(0, 80)}`;
-      return from === where || from;
-    }, 100);
+    const calls = placeSampler(() => get(ip, 8080, '/orders/1'), 'sleepy', 100);
     try {
       await waitActive(holder, 'sleepy');
       await waitFor(() => calls.okSince(0) >= 10, { what: 'calls reaching the laptop before the sleep' });
-      where = 'pods';
+      calls.expect('pods');
       const stoppedAt = Date.now();
       holder.child.kill('SIGSTOP');
       await waitFor(() => outage(calls.samples, stoppedAt).recovered, { what: 'the traffic to go back to the pods', timeoutMs: 30_000 });
@@ -41,7 +35,7 @@ describe('the laptop sleeps during a global intercept', () => {
       // While it sleeps, every call after the fail-over is answered by the pods.
       const asleep = calls.samples.filter((s) => s.at > back.recovered!.at);
       expect(asleep.filter((s) => !s.ok)).toEqual([]);
-      where = 'laptop';
+      calls.expect('laptop');
       const wokeAt = Date.now();
       holder.child.kill('SIGCONT');
       await waitFor(() => outage(calls.samples, wokeAt).recovered, { what: 'the traffic to come back to the laptop', timeoutMs: 60_000 });
