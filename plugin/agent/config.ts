@@ -38,7 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
   return {
     ports: parsePorts(env.INTERCEPT_PORTS ?? ''),
     appHost: env.INTERCEPT_APP_HOST || env.INTERCEPT_POD_IP || firstPodAddress() || '127.0.0.1',
-    listenHost: env.INTERCEPT_LISTEN_HOST || '0.0.0.0',
+    listenHost: env.INTERCEPT_LISTEN_HOST || '::',
     controlHost: env.INTERCEPT_CONTROL_HOST || '127.0.0.1',
     controlPort: parsePort(env.INTERCEPT_CONTROL_PORT ?? '8022', 'INTERCEPT_CONTROL_PORT', true),
     token: env.INTERCEPT_TOKEN ?? '',
