@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { describeError } from '../errors.js';
 import { processDeps, type CliDeps } from './deps.js';
 import { withKubeOptions } from './kube-options.js';
+import { usageMessage } from './usage-errors.js';
 import { CommandExit } from './commands/command-exit.js';
 import { envCommand } from './commands/env.js';
 import { interceptCommand } from './commands/intercept.js';
@@ -56,22 +57,39 @@ function firstWord(args: string[]): string | undefined {
   return undefined;
 }
 
+/** A command module as main.ts registers it: its handler is what runs once the whole line is valid. */
+interface CommandModule {
+  command: string;
+  handler: (argv: Record<string, unknown>) => Promise<void>;
+}
+
 export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
   let failure: unknown;
+  // yargs runs a command's handler even after its strict check failed when a .fail() callback
+  // returns, and validates inside the same call that runs the handler: a mistyped flag was
+  // reported only after the intercept had run. So parsing only chooses what to run; it runs
+  // after the parse has returned with the whole line checked.
+  let chosen: (() => Promise<void>) | undefined;
+  const deferred = <C extends CommandModule>(c: C): C => ({
+    ...c,
+    handler: async (argv: Record<string, unknown>) => {
+      chosen = () => c.handler(argv);
+    },
+  });
   const args = withDefaultCommand(rawArgs);
   const parser = withKubeOptions(yargs(args))
     .parserConfiguration({ 'populate--': true })
     .scriptName(displayName(argv0))
     .usage('$0: send a workload\'s traffic to a process on your machine\n\nUsage: $0 <command> [options]')
-    .command(interceptCommand(deps))
-    .command(leaveCommand(deps))
-    .command(statusCommand(deps))
-    .command(envCommand(deps))
-    .command(uninstallCommand(deps))
-    .command(listCommand(deps))
-    .command(playgroundCommand(deps))
-    .command(versionCommand(deps))
-    .command(uiCommand(deps))
+    .command(deferred(interceptCommand(deps)))
+    .command(deferred(leaveCommand(deps)))
+    .command(deferred(statusCommand(deps)))
+    .command(deferred(envCommand(deps)))
+    .command(deferred(uninstallCommand(deps)))
+    .command(deferred(listCommand(deps)))
+    .command(deferred(playgroundCommand(deps)))
+    .command(deferred(versionCommand(deps)))
+    .command(deferred(uiCommand(deps)))
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()
@@ -81,17 +99,23 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
     .wrap(Math.min(100, deps.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      failure = err ?? new UsageError(msg);
+      // Throwing is what stops yargs here; returning would let it go on to the handler.
+      throw err ?? new UsageError(usageMessage(msg, flagNames(parser), rawArgs));
     });
   let output = '';
-  await parser.parseAsync(args, {}, (_err, _argv, out) => {
-    output = out;
-  }).catch((err: unknown) => {
-    failure ??= err;
-  });
+  try {
+    await parser.parseAsync(args, {}, (_err, _argv, out) => {
+      output = out;
+    });
+    if (chosen) await chosen();
+  } catch (err) {
+    failure = err;
+  }
   if (failure instanceof CommandExit) return failure.code;
-  if (failure instanceof UsageError) {
-    deps.stderr.write(`error: ${failure.message}\nSee '${displayName(argv0)} --help' for usage.\n`);
+  if (failure instanceof UsageError || isYargsError(failure)) {
+    const command = firstWord(args);
+    const help = `${displayName(argv0)}${command && COMMANDS.has(command) && command !== 'ui' ? ` ${command}` : ''} --help`;
+    deps.stderr.write(`error: ${(failure as Error).message}\nSee '${help}' for usage.\n`);
     return 2;
   }
   if (failure) {
@@ -102,6 +126,22 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
   }
   if (output) deps.stdout.write(output + '\n');
   return 0;
+}
+
+/** yargs' own errors (unknown argument, invalid choice, missing value) are the user's. */
+function isYargsError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'YError';
+}
+
+/**
+ * The flags of the command being parsed, without its positionals (yargs keeps both as options).
+ * @types/yargs does not declare these two methods; without them there are no suggestions.
+ */
+function flagNames(y: unknown): string[] {
+  const inner = y as { getOptions?: () => { key?: Record<string, unknown> }; getInternalMethods?: () => { getContext: () => { fullCommands: string[] } } };
+  const commands = inner.getInternalMethods?.().getContext().fullCommands ?? [];
+  const positionals = new Set([...commands.join(' ').matchAll(/[<[]([\w-]+)/g)].map((m) => m[1]));
+  return Object.keys(inner.getOptions?.().key ?? {}).filter((k) => !positionals.has(k));
 }
 
 class UsageError extends Error {}
