@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { describeError } from '../errors.js';
 import { processDeps, type CliDeps } from './deps.js';
 import { withKubeOptions } from './kube-options.js';
+import { refuseMistypedCommand } from './mistyped-command.js';
 import { usageMessage } from './usage-errors.js';
 import { CommandExit } from './commands/command-exit.js';
 import { envCommand } from './commands/env.js';
@@ -35,6 +36,8 @@ export function withDefaultCommand(args: string[]): string[] {
   const own = end < 0 ? args : args.slice(0, end);
   if (own.some((a) => a === '--help' || a === '-h')) return args;
   const first = firstWord(own);
+  // `--version`, as most tools spell it, is `version --client`: it never needs a cluster.
+  if (first === undefined && own.includes('--version')) return ['version', '--client', ...args.filter((a) => a !== '--version')];
   if (first !== undefined && COMMANDS.has(first)) return args;
   if (first === undefined) return ['ui', ...args];
   return own.some((a) => a === '--port' || a.startsWith('--port=')) ? ['start', ...args] : ['ui', ...args];
@@ -46,6 +49,13 @@ const VALUE_FLAGS = new Set([
   '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
   '--service', '--container', '--env-file', '--env-json', '--agent-image', '--name', '--timeout',
 ]);
+
+/** The first word of a line that the default command reads as a workload. */
+export function defaultedWorkload(args: string[]): string | undefined {
+  const end = args.indexOf('--');
+  const first = firstWord(end < 0 ? args : args.slice(0, end));
+  return first !== undefined && !COMMANDS.has(first) && withDefaultCommand(args) !== args ? first : undefined;
+}
 
 /** The first word that is not a flag or a flag's value: the command, or the workload. */
 function firstWord(args: string[]): string | undefined {
@@ -73,7 +83,11 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
   const deferred = <C extends CommandModule>(c: C): C => ({
     ...c,
     handler: async (argv: Record<string, unknown>) => {
-      chosen = () => c.handler(argv);
+      const word = defaultedWorkload(rawArgs);
+      chosen = async () => {
+        if (word !== undefined) await refuseMistypedCommand(word, argv, deps);
+        await c.handler(argv);
+      };
     },
   });
   const args = withDefaultCommand(rawArgs);

@@ -1,7 +1,7 @@
 // Which workloads can be intercepted, through which Service ports, and why not when they can't.
 // Pure: the caller lists Deployments, StatefulSets, ReplicaSets and Services of a namespace.
-import type { V1Deployment, V1ReplicaSet, V1Service, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { AGENT_CONTAINER, ANNOTATION, hasAgentContainer, resolveTargetPort, restoreTemplate, type TakeoverRecord } from './takeover.js';
+import type { V1Deployment, V1ReplicaSet, V1Service, V1ServicePort, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
+import { AGENT_CONTAINER, ANNOTATION, hasAgentContainer, resolveTargetPort, restoreService, restoreTemplate, SERVICE_ANNOTATION, type TakeoverRecord } from './takeover.js';
 import type { WorkloadKind } from './refs.js';
 import { hasController } from './kube-objects.js';
 
@@ -43,6 +43,20 @@ export function originalTemplate(w: Workload): V1PodTemplateSpec {
     return restoreTemplate(template, JSON.parse(text) as TakeoverRecord);
   } catch {
     return template;
+  }
+}
+
+/**
+ * The Service as it was before a numeric target port was pointed at the agent: its ports are the
+ * app's (what `list` shows, what others intercept), not the agent's 15080.
+ */
+export function originalService(svc: V1Service): V1Service {
+  const text = svc.metadata?.annotations?.[SERVICE_ANNOTATION];
+  if (!text) return svc;
+  try {
+    return restoreService(svc, JSON.parse(text) as V1ServicePort[]);
+  } catch {
+    return svc;
   }
 }
 
@@ -113,7 +127,7 @@ export function summarizeWorkloads(input: {
     .map(([kind, w]) => {
       const template = w.spec?.template ?? {};
       const original = originalTemplate(w);
-      const services = input.services.filter((s) => s.metadata?.namespace === w.metadata?.namespace);
+      const services = input.services.filter((s) => s.metadata?.namespace === w.metadata?.namespace).map(originalService);
       const ports = servicePortsFor(original, services);
       const reason = whyNot(kind, w, ports, services);
       return {

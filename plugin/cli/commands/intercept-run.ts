@@ -23,6 +23,7 @@ export interface InterceptFlags {
   /** Whether a match flag was given at all: the setup UI then skips its match step. */
   matchGiven: boolean;
   notes: string[];
+  warnings: string[];
   service?: string;
   container?: string;
   envFile?: string;
@@ -57,13 +58,14 @@ export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
 
 export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliDeps): InterceptFlags {
   const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  const { match, notes, given } = matchOfArgv(argv);
+  const { match, notes, warnings, given } = matchOfArgv(argv);
   return {
     access,
     namespace: access.namespace,
     match,
     matchGiven: given,
     notes,
+    warnings,
     service: str(argv.service),
     container: str(argv.container),
     envFile: str(argv['env-file']),
@@ -111,8 +113,14 @@ function runCommand(command: string[], env: Record<string, string>, deps: CliDep
   return { done, stop: () => child.kill('SIGTERM') };
 }
 
+/** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
+export function printFlagNotes(flags: Pick<InterceptFlags, 'notes' | 'warnings'>, deps: Pick<CliDeps, 'stderr'>): void {
+  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
+  for (const w of flags.warnings) deps.stderr.write(`warning: ${w}\n`);
+}
+
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
-  for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
+  printFlagNotes(opts, deps);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);

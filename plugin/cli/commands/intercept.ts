@@ -32,9 +32,13 @@ export function interceptCommand(deps: CliDeps) {
       interceptFlags(
         y
           .positional('workload', { type: 'string', describe: 'NAME, deploy/NAME, sts/NAME or rs/NAME' })
-          .option('port', { type: 'string', demandOption: true, describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take' }),
+          .option('port', { type: 'string', describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take; without it, the interactive setup asks' }),
       ),
     handler: async (argv: Record<string, unknown>) => {
+      if (argv.port === undefined) {
+        const { runSetupUi } = await import('./ui-run.js');
+        return runSetupUi(argv, deps);
+      }
       const { completeIntercept, validateIntercept, runIntercept } = await import('./intercept-run.js');
       const opts = completeIntercept(argv, deps);
       validateIntercept(opts);
