@@ -3,6 +3,7 @@
 // or the end of `-- COMMAND`, then leaves and restores.
 import { spawn } from 'node:child_process';
 import type { Match } from '../../protocol/matcher.js';
+import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../../engine/env-syntax.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
@@ -27,6 +28,7 @@ export interface InterceptFlags {
   service?: string;
   container?: string;
   envFile?: string;
+  envSyntax: EnvSyntax;
   envJson?: string;
   agentImage?: string;
   name?: string;
@@ -69,6 +71,8 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     service: str(argv.service),
     container: str(argv.container),
     envFile: str(argv['env-file']),
+    // yargs has checked it against the choices.
+    envSyntax: (str(argv['env-syntax']) ?? DEFAULT_ENV_SYNTAX) as EnvSyntax,
     envJson: str(argv['env-json']),
     agentImage: str(argv['agent-image']),
     name: str(argv.name),
@@ -126,7 +130,7 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);
   if (tui) {
     const { runTui } = await import('../../../ui/run-tui.js');
-    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
+    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env`, envSyntax: opts.envSyntax });
     if (code !== 0) throw new CommandExit(code);
     return;
   }
@@ -147,7 +151,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
   };

@@ -1,6 +1,7 @@
 // `kubectl intercept [start] WORKLOAD --port LOCAL[:REMOTE] ...`: the yargs wiring; the work is in
 // intercept-run.ts, loaded on demand so `--help` stays fast.
 import type { Argv } from 'yargs';
+import { DEFAULT_ENV_SYNTAX, ENV_SYNTAX_HELP, ENV_SYNTAXES } from '../../engine/env-syntax.js';
 import { MATCH_HELP } from '../../engine/intercept-match.js';
 import type { CliDeps } from '../deps.js';
 
@@ -14,7 +15,8 @@ export function interceptFlags(y: Argv): Argv {
     .option('http-match', { type: 'string', array: true, hidden: true, describe: 'Deprecated: NAME=VALUE or all' })
     .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
     .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
-    .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file as dotenv' })
+    .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file (owner-only), in the --env-syntax' })
+    .option('env-syntax', { choices: ENV_SYNTAXES, default: DEFAULT_ENV_SYNTAX, describe: ENV_SYNTAX_HELP })
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })

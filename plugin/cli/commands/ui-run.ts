@@ -31,6 +31,7 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
   const code = await runTui({
     header: tuiHeader(flags.access, flags.namespace),
     envFile: flags.envFile ?? 'intercept.env',
+    envSyntax: flags.envSyntax,
     setup: {
       listWorkloads: (namespace) => listWorkloads(flags.access, namespace),
       listNamespaces: () => namespaceNames(flags.access),
