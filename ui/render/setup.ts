@@ -10,9 +10,9 @@ export function workloadName(w: Pick<WorkloadInfo, 'kind' | 'name'>): string {
   return `${KIND_SHORT[w.kind]}/${w.name}`;
 }
 
-/** The Service ports an intercept can take: TCP, reaching a container port. */
+/** The Service ports an intercept can take: TCP, reaching a container port, with a cluster IP. */
 export function usablePorts(w: Pick<WorkloadInfo, 'ports'>): ServicePortInfo[] {
-  return w.ports.filter((p) => p.containerPort !== undefined && p.protocol === 'TCP');
+  return w.ports.filter((p) => p.containerPort !== undefined && p.protocol === 'TCP' && !p.headless);
 }
 
 export function portLabel(p: ServicePortInfo): string {

@@ -13,6 +13,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
+import { REPEAT_WINDOW_MS, RepeatedWarnings } from '../render/repeated-warnings.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 
@@ -163,11 +164,19 @@ function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPrevi
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
-  const unsubscribe = session.events.subscribe((e) => {
+  const repeated = opts.output === 'json' ? undefined : new RepeatedWarnings((text) => deps.stderr.write(text));
+  const summaries = repeated ? setInterval(() => repeated.summarise(), REPEAT_WINDOW_MS).unref() : undefined;
+  const subscription = session.events.subscribe((e) => {
     const out = print(e);
     if (out.stdout) deps.stdout.write(out.stdout);
-    if (out.stderr) deps.stderr.write(out.stderr);
+    if (out.stderr && e.type === 'warning' && repeated) repeated.warning(e, out.stderr);
+    else if (out.stderr) deps.stderr.write(out.stderr);
   });
+  const unsubscribe = () => {
+    clearInterval(summaries);
+    repeated?.summarise();
+    subscription();
+  };
   const interrupted = deps.interrupted();
   const started = session.start();
   try {
