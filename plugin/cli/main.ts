@@ -7,15 +7,7 @@ import { withKubeOptions } from './kube-options.js';
 import { refuseMistypedCommand } from './mistyped-command.js';
 import { usageMessage } from './usage-errors.js';
 import { CommandExit } from './commands/command-exit.js';
-import { envCommand } from './commands/env.js';
-import { interceptCommand } from './commands/intercept.js';
-import { leaveCommand } from './commands/leave.js';
-import { listCommand } from './commands/list.js';
-import { playgroundCommand } from './commands/playground.js';
-import { statusCommand } from './commands/status.js';
-import { uiCommand } from './commands/ui.js';
-import { uninstallCommand } from './commands/uninstall.js';
-import { versionCommand } from './commands/version.js';
+import { commandModules, type CommandModule } from './commands/index.js';
 
 /** `kubectl-intercept` found on PATH is run by kubectl as `kubectl intercept`: print usage that way. */
 export function displayName(argv0: string | undefined): string {
@@ -67,13 +59,27 @@ function firstWord(args: string[]): string | undefined {
   return undefined;
 }
 
-/** A command module as main.ts registers it: its handler is what runs once the whole line is valid. */
-interface CommandModule {
-  command: string;
-  handler: (argv: Record<string, unknown>) => Promise<void>;
+/** How kubectl 1.26+ runs us to complete `kubectl intercept ...`, and how our scripts do. */
+export function completionWords(rawArgs: string[], argv0: string | undefined): string[] | undefined {
+  if (/^kubectl_complete-/.test(basename(argv0 ?? ''))) return rawArgs[0] === '__complete' ? rawArgs.slice(1) : rawArgs;
+  return rawArgs[0] === '__complete' ? rawArgs.slice(1) : undefined;
+}
+
+async function runCompletion(words: string[], modules: CommandModule[], deps: CliDeps): Promise<number> {
+  const [{ commandSpecs }, { complete, completionText, parseWords }, { clusterLookups }] = await Promise.all([
+    import('./completion/spec.js'), import('./completion/complete.js'), import('./completion/lookups.js'),
+  ]);
+  const specs = commandSpecs(modules);
+  const start = specs.find((s) => s.names[0] === 'start')!;
+  const given = parseWords(words.slice(0, -1), specs, start).given;
+  deps.stdout.write(completionText(await complete(words.length ? words : [''], specs, start, clusterLookups(given, deps))));
+  return 0;
 }
 
 export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
+  const modules = commandModules(deps);
+  const words = completionWords(rawArgs, argv0);
+  if (words) return runCompletion(words, modules, deps);
   let failure: unknown;
   // yargs runs a command's handler even after its strict check failed when a .fail() callback
   // returns, and validates inside the same call that runs the handler: a mistyped flag was
@@ -95,15 +101,7 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
     .parserConfiguration({ 'populate--': true })
     .scriptName(displayName(argv0))
     .usage('$0: send a workload\'s traffic to a process on your machine\n\nUsage: $0 <command> [options]')
-    .command(deferred(interceptCommand(deps)))
-    .command(deferred(leaveCommand(deps)))
-    .command(deferred(statusCommand(deps)))
-    .command(deferred(envCommand(deps)))
-    .command(deferred(uninstallCommand(deps)))
-    .command(deferred(listCommand(deps)))
-    .command(deferred(playgroundCommand(deps)))
-    .command(deferred(versionCommand(deps)))
-    .command(deferred(uiCommand(deps)))
+    .command(modules.map(deferred))
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()
