@@ -102,14 +102,14 @@ export function SessionFlow({ session, header, envFile, envSyntax = DEFAULT_ENV_
     return () => leaveSignal.removeEventListener('abort', onAbort);
   }, [leaveSignal, leave]);
 
-  const writeEnv = useCallback(async () => {
-    const { written, leftOut } = await writeEnvFile(envFile, await session.env(), envSyntax);
+  const writeEnv = useCallback(async (path: string) => {
+    const { written, leftOut } = await writeEnvFile(path, await session.env(), envSyntax);
     // Names only: values may be secrets.
-    return `wrote ${written} variables to ${envFile}` + (leftOut.length ? `; left out (${envSyntax} cannot hold them): ${leftOut.map((l) => l.name).join(', ')}` : '');
-  }, [session, envFile, envSyntax]);
+    return `wrote ${written} variables to ${path}` + (leftOut.length ? `; left out (${envSyntax} cannot hold them): ${leftOut.map((l) => l.name).join(', ')}` : '');
+  }, [session, envSyntax]);
 
   const common = { header, size, inputActive };
-  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} />;
+  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} envFile={envFile} onWriteEnv={writeEnv} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
   if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;

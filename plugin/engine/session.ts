@@ -18,6 +18,10 @@ import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, se
 import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
+import { leftBehind, type LeftBehind } from './left-behind.js';
+import { pause } from './abortable.js';
+import { thisProcess } from './holder-process.js';
+import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout.js';
@@ -38,6 +42,8 @@ export interface InterceptRequest {
   /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
   envSyntax?: EnvSyntax;
   envJson?: string;
+  /** `--env`: variables that win over the app container's in env() and the env files. */
+  envOverrides?: Record<string, string>;
   rolloutTimeoutMs?: number;
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
@@ -73,9 +79,11 @@ export class InterceptSession {
   private starting: Promise<unknown> | undefined;
   /** Aborted by a leave while starting: every wait of the start ends at once. */
   private readonly startAbort = new AbortController();
+  /** Aborted by abandon(): every request of this session fails, those in flight too. */
+  private readonly cut = new AbortController();
 
   constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
-    this.clients = leaveClients(req.access);
+    this.clients = leaveClients(req.access, this.cut.signal);
     this.rolloutTimeoutMs = req.rolloutTimeoutMs ?? 120_000;
   }
 
@@ -99,7 +107,8 @@ export class InterceptSession {
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
-    const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
+    const host = this.deps.hostname ?? hostname();
+    const holder = `${req.access.userName}@${host}`;
     const info: InterceptInfo = (this.info = {
       name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,
       namespace: req.namespace,
@@ -112,13 +121,15 @@ export class InterceptSession {
       match: req.match,
       localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
+      process: thisProcess(host),
       since: new Date().toISOString(),
     });
     this.startAbort.signal.throwIfAborted();
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      await acquireLease(this.clients.coord, info);
+      const { tookOver } = await acquireLease(this.clients.coord, info);
+      if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
@@ -126,7 +137,9 @@ export class InterceptSession {
     void this.lease.lost.then(this.resolveLost);
     try {
       await this.install(target, info);
-      this.emit({ type: 'intercept', state: 'active', info });
+      const overrides = this.req.envOverrides ?? {};
+      const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
+      this.emit({ type: 'intercept', state: 'active', info, ...(env ? { env } : {}) });
       return info;
     } catch (err) {
       if (this.startAbort.signal.aborted) throw err;
@@ -195,9 +208,9 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'env', message: `wrote the environment of container ${this.info!.container} (${Object.keys(env).length} variables) to ${[this.req.envFile, this.req.envJson].filter(Boolean).join(' and ')}` });
   }
 
-  /** The app container's environment, as the agent reported it. */
+  /** The app container's environment, as the agent reported it, with the --env overrides. */
   async env(): Promise<Record<string, string>> {
-    return (await this.tunnels?.env()) ?? {};
+    return applyEnvOverrides((await this.tunnels?.env()) ?? {}, this.req.envOverrides ?? {}).env;
   }
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */
@@ -215,6 +228,23 @@ export class InterceptSession {
       this.ending = (this.starting ?? Promise.resolve()).then(() => this.doLeave());
     }
     return this.ending;
+  }
+
+  /**
+   * Gives up on starting or leaving (the user insisted): stops every request and timer of the
+   * session, then reads back from the cluster what is left and how to clean it up.
+   */
+  async abandon(): Promise<LeftBehind> {
+    const reason = new InterceptError('user', 'the intercept was abandoned');
+    this.startAbort.abort(reason);
+    this.cut.abort(reason);
+    this.lease?.stop();
+    void this.tunnels?.close().catch(() => undefined);
+    this.ending?.catch(() => undefined);
+    // A request the server had already taken may still be applied: let it land before looking.
+    await pause(200);
+    if (!this.info) return { items: [] };
+    return leftBehind(this.req.access, this.info, this.target?.id);
   }
 
   private async doLeave(): Promise<void> {
