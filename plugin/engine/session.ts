@@ -2,7 +2,6 @@
 // Service → tunnels → hold → leave/restore. It owns its Lease, tunnels and timers, and reports
 // everything through one EventHub; it knows nothing of how events are shown.
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
@@ -11,7 +10,8 @@ import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
 import { agentCode } from './agent-code.js';
-import { toDotenv } from './dotenv.js';
+import { writeEnvFile } from './env-file.js';
+import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-syntax.js';
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
@@ -39,6 +39,8 @@ export interface InterceptRequest {
   name?: string;
   agentImage?: string;
   envFile?: string;
+  /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
+  envSyntax?: EnvSyntax;
   envJson?: string;
   /** `--env`: variables that win over the app container's in env() and the env files. */
   envOverrides?: Record<string, string>;
@@ -197,8 +199,12 @@ export class InterceptSession {
   private async writeEnv(): Promise<void> {
     if (!this.req.envFile && !this.req.envJson) return;
     const env = await this.env();
-    if (this.req.envFile) await writeFile(this.req.envFile, toDotenv(env), { mode: 0o600 });
-    if (this.req.envJson) await writeFile(this.req.envJson, JSON.stringify(env, null, 2) + '\n', { mode: 0o600 });
+    const syntax = this.req.envSyntax ?? DEFAULT_ENV_SYNTAX;
+    if (this.req.envFile) {
+      const { leftOut } = await writeEnvFile(this.req.envFile, env, syntax);
+      for (const message of leftOutWarnings(leftOut, this.req.envFile, syntax)) this.emit({ type: 'warning', code: 'env-left-out', message });
+    }
+    if (this.req.envJson) await writeEnvFile(this.req.envJson, env, 'json');
     this.emit({ type: 'progress', step: 'env', message: `wrote the environment of container ${this.info!.container} (${Object.keys(env).length} variables) to ${[this.req.envFile, this.req.envJson].filter(Boolean).join(' and ')}` });
   }
 

@@ -2,6 +2,7 @@
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
 import type { Match } from '../../protocol/matcher.js';
+import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../../engine/env-syntax.js';
 import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
@@ -16,6 +17,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import { STDOUT_CLOSED, type CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
+import { REPEAT_WINDOW_MS, RepeatedWarnings } from '../render/repeated-warnings.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 import { runCommand, type RunningCommand } from '../run-command.js';
@@ -28,9 +30,11 @@ export interface InterceptFlags {
   /** Whether a match flag was given at all: the setup UI then skips its match step. */
   matchGiven: boolean;
   notes: string[];
+  warnings: string[];
   service?: string;
   container?: string;
   envFile?: string;
+  envSyntax: EnvSyntax;
   envJson?: string;
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
@@ -64,16 +68,19 @@ export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
 
 export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliDeps): InterceptFlags {
   const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  const { match, notes, given } = matchOfArgv(argv);
+  const { match, notes, warnings, given } = matchOfArgv(argv);
   return {
     access,
     namespace: access.namespace,
     match,
     matchGiven: given,
     notes,
+    warnings,
     service: str(argv.service),
     container: str(argv.container),
     envFile: str(argv['env-file']),
+    // yargs has checked it against the choices.
+    envSyntax: (str(argv['env-syntax']) ?? DEFAULT_ENV_SYNTAX) as EnvSyntax,
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
@@ -106,14 +113,20 @@ export function validateIntercept(opts: InterceptFlags): void {
   if (opts.agentImage === '') throw userError('--agent-image is empty');
 }
 
+/** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
+export function printFlagNotes(flags: Pick<InterceptFlags, 'notes' | 'warnings'>, deps: Pick<CliDeps, 'stderr'>): void {
+  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
+  for (const w of flags.warnings) deps.stderr.write(`warning: ${w}\n`);
+}
+
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
-  for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
+  printFlagNotes(opts, deps);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);
   if (tui) {
     const { runTui } = await import('../../../ui/run-tui.js');
-    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
+    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env`, envSyntax: opts.envSyntax });
     if (code !== 0) throw new CommandExit(code);
     return;
   }
@@ -134,7 +147,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
   };
@@ -146,15 +159,23 @@ function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPrevi
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
+  const repeated = opts.output === 'json' ? undefined : new RepeatedWarnings((text) => deps.stderr.write(text));
+  const summaries = repeated ? setInterval(() => repeated.summarise(), REPEAT_WINDOW_MS).unref() : undefined;
   // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
   // as the install begins: after any refusal (which should stand alone), before the rollout.
   const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
-  const unsubscribe = session.events.subscribe((e) => {
+  const subscription = session.events.subscribe((e) => {
     if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
     if (out.stdout) deps.stdout.write(out.stdout);
-    if (out.stderr) deps.stderr.write(out.stderr);
+    if (out.stderr && e.type === 'warning' && repeated) repeated.warning(e, out.stderr);
+    else if (out.stderr) deps.stderr.write(out.stderr);
   });
+  const unsubscribe = () => {
+    clearInterval(summaries);
+    repeated?.summarise();
+    subscription();
+  };
   const interrupted = deps.interrupted();
   const started = session.start();
   try {
