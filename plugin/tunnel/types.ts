@@ -1,5 +1,6 @@
 // The tunnel's public types: options for openTunnel, the session it returns, and the events it
 // emits (a union discriminated on `type`, so the engine and UIs can switch on it).
+import type { ServerHttp2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type { PortCounts, Protocol, Registration } from '../protocol/wire.js';
 
@@ -102,6 +103,11 @@ export interface TunnelSession {
   /** Adds an intercept; rejects with the agent's reason (e.g. a conflict naming the holder). */
   register(reg: Registration): Promise<void>;
   unregister(id: string): Promise<void>;
+  /**
+   * Has the agent connect to host:port from the pod (names resolved there); resolves with the byte
+   * stream and the address it reached, rejects with a DialError carrying the socket's code.
+   */
+  dial(host: string, port: number): Promise<{ stream: ServerHttp2Stream; address: string }>;
   /** Pass-through and intercept counts per port. */
   stats(): Promise<PortCounts[]>;
   /** Unregisters everything, closes the tunnel and stops reconnecting. */
