@@ -63,7 +63,8 @@ export class OutboundDialer {
       socket.destroy();
       const code = err.code ?? 'EUNKNOWN';
       if (this.logRequests) log('outbound-failed', { client: this.client.name, host, port, code });
-      fail(code, `the pod cannot connect to ${hostPort(host, port)}: ${explain(code, err, this.limits.timeoutMs)}`);
+      // The reason alone: the client knows what it asked for and says so itself.
+      fail(code, explain(code, err, this.limits.timeoutMs));
     };
     socket.once('error', onFailure);
     socket.once('connect', () => {

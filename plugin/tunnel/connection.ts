@@ -43,7 +43,7 @@ export interface DialedStream {
 /** A dial the pod could not make; `code` is the socket's (ENOTFOUND, ECONNREFUSED, ETIMEDOUT...). */
 export class DialError extends Error {
   override readonly name = 'DialError';
-  constructor(message: string, readonly code: DialErrorCode) { super(message); }
+  constructor(message: string, readonly code: DialErrorCode, readonly pod = '') { super(message); }
 }
 
 /** The agent gives up after its own 10 s; this only catches an agent that never answers. */
@@ -81,7 +81,7 @@ export class AgentConnection {
       if (msg.t === 'welcome') { clearTimeout(timer); settleReady?.resolve(msg); }
       else if (msg.t === 'refused') { clearTimeout(timer); closeReason = `the agent refused this client: ${msg.reason}`; settleReady?.reject(new RefusedError(closeReason)); }
       else if (msg.t === 'reply' && this.dials.has(msg.rid)) {
-        this.dials.get(msg.rid)?.reject(new DialError(msg.error ?? 'the agent could not connect', msg.code ?? 'EUNKNOWN'));
+        this.dials.get(msg.rid)?.reject(new DialError(msg.error ?? 'the agent could not connect', msg.code ?? 'EUNKNOWN', opts.pod));
         this.dials.delete(msg.rid);
       } else if (msg.t === 'reply') { this.pending.get(msg.rid)?.(msg); this.pending.delete(msg.rid); }
     };
@@ -106,7 +106,7 @@ export class AgentConnection {
         settleReady?.reject(new Error(closeReason));
         for (const done of this.pending.values()) done({ t: 'reply', rid: 0, ok: false, error: closeReason });
         this.pending.clear();
-        for (const d of this.dials.values()) d.reject(new DialError(closeReason, 'ECONNRESET'));
+        for (const d of this.dials.values()) d.reject(new DialError(closeReason, 'ECONNRESET', opts.pod));
         this.dials.clear();
         this.localSession?.destroy();
         this.localAgent.destroy();
@@ -153,12 +153,12 @@ export class AgentConnection {
   /** Asks the agent to connect to host:port from the pod; resolves with the stream carrying the bytes. */
   dial(host: string, port: number): Promise<DialedStream> {
     const control = this.control;
-    if (!control || control.destroyed) return Promise.reject(new DialError('the tunnel is not connected', 'ECONNRESET'));
+    if (!control || control.destroyed) return Promise.reject(new DialError('the tunnel is not connected', 'ECONNRESET', this.opts.pod));
     const rid = this.nextRid++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.dials.delete(rid);
-        reject(new DialError(`the agent did not answer a connection to ${host}:${port} within ${DIAL_ANSWER_TIMEOUT_MS / 1000} s`, 'ETIMEDOUT'));
+        reject(new DialError(`the agent did not answer a connection to ${host}:${port} within ${DIAL_ANSWER_TIMEOUT_MS / 1000} s`, 'ETIMEDOUT', this.opts.pod));
       }, DIAL_ANSWER_TIMEOUT_MS);
       this.dials.set(rid, {
         resolve: (d) => { clearTimeout(timer); resolve(d); },

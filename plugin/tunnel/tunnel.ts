@@ -124,7 +124,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
       if (conn && state === 'active') await conn.request({ t: 'unregister', id });
     },
     dial(host: string, port: number) {
-      if (!conn || state !== 'active') return Promise.reject(new DialError(`the tunnel to pod ${options.pod} is ${state}`, 'ECONNRESET'));
+      if (!conn || state !== 'active') return Promise.reject(new DialError(`the tunnel to pod ${options.pod} is ${state}`, 'ECONNRESET', options.pod));
       return conn.dial(host, port);
     },
     async stats(): Promise<PortCounts[]> {

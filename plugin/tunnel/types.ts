@@ -92,6 +92,31 @@ export interface WarningEvent {
   message: string;
 }
 
+/** How a local process reached the outbound path (decision 13). */
+export type OutboundVia = 'socks5' | 'http-connect' | 'http' | 'forward';
+
+/** One connection the local process made into the cluster, dialed by the agent of `pod`. */
+export interface OutboundEvent {
+  type: 'outbound';
+  id: string;
+  /** Empty when no tunnel could take the connection. */
+  pod: string;
+  via: OutboundVia;
+  /** As the local process asked for it: `users:8080`, `10.96.0.12:80`, `[fd00::1]:443`. */
+  destination: string;
+  /** What the pod reached (`ip:port`), when the dial succeeded. */
+  address?: string;
+  /** Epoch milliseconds when the local process connected. */
+  start: number;
+  durationMs: number;
+  /** Local process -> destination. */
+  bytesSent: number;
+  /** Destination -> local process. */
+  bytesReceived: number;
+  /** Why the connection failed or could not be made (with the socket code where there is one). */
+  error?: string;
+}
+
 export type TunnelEvent = StateEvent | TrafficStartEvent | TrafficEvent | WarningEvent;
 
 export interface TunnelSession {

@@ -89,7 +89,7 @@ describe('outbound dials through the agent', () => {
     const closedPort = await freePort();
     await expect(client.session.dial('127.0.0.1', closedPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     const refused = await client.session.dial('127.0.0.1', closedPort).catch((e: DialError) => e);
-    expect((refused as DialError).message).toBe(`the pod cannot connect to 127.0.0.1:${closedPort}: nothing listens there (ECONNREFUSED)`);
+    expect((refused as DialError).message).toBe('nothing listens there (ECONNREFUSED)');
     await expect(client.session.dial('no-such-name.invalid', 80)).rejects.toMatchObject({ code: expect.stringMatching(/^(ENOTFOUND|EAI_AGAIN)$/) });
     await expect(client.session.dial('bad host', 80)).rejects.toMatchObject({ code: 'EINVAL' });
     await expect(client.session.dial('localhost', 70000)).rejects.toMatchObject({ code: 'EINVAL' });
