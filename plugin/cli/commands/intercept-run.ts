@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { Match } from '../../protocol/matcher.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
+import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { userError } from '../../errors.js';
@@ -34,6 +35,7 @@ export interface InterceptFlags {
   reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
   command: string[];
+  forwards: ForwardRequest[];
 }
 
 export interface InterceptOptions extends InterceptFlags {
@@ -74,6 +76,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
     reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
+    forwards: (strs(argv.forward) ?? []).map(parseForwardSpec),
   };
 }
 
@@ -142,6 +145,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
+    forwards: flags.forwards,
   };
 }
 
@@ -166,7 +170,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
       throw new CommandExit(130);
     }
     let command: ReturnType<typeof runCommand> | undefined;
-    if (opts.command.length > 0) command = runCommand(opts.command, await session.env(), deps);
+    if (opts.command.length > 0) command = runCommand(opts.command, await session.commandEnv(), deps);
     const reason = await Promise.race([
       interrupted.then((s) => `received ${s}`),
       session.lost(),
