@@ -1,13 +1,13 @@
 // The engine's outbound wiring: --forward parsing and checking against the Services, and the
 // service-link variables rewritten to local forwards that really listen and dial where the app would.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { V1Service } from '@kubernetes/client-node';
+import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { Outbound, parseForwardSpec, planForwards } from '../../plugin/engine/outbound.js';
 import type { OutboundEvent } from '../../plugin/tunnel/types.js';
 
-const svc = (name: string, clusterIP: string, ports: V1Service['spec'] extends infer S ? NonNullable<S>['ports'] : never): V1Service =>
+const svc = (name: string, clusterIP: string, ports: V1ServicePort[]): V1Service =>
   ({ metadata: { name, namespace: 'default' }, spec: { clusterIP, ports } });
 
 const services: V1Service[] = [
