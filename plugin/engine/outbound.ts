@@ -71,6 +71,8 @@ export function planForwards(requests: readonly ForwardRequest[], services: read
 export interface OutboundInfo {
   proxy: string;
   forwards: { service: string; port: number; local: string }[];
+  /** The service-link forwards: Service → its port → the local port, so `env` can print the variables. */
+  links: Record<string, Record<string, number>>;
 }
 
 export interface OutboundOptions {
@@ -94,6 +96,20 @@ function linkedServices(services: readonly V1Service[], enabled: boolean): V1Ser
   return services.filter((s) => isServiceIPSet(s) && s.metadata?.name !== 'kubernetes' && (s.spec?.ports ?? []).some(tcp));
 }
 
+/** The service-link variables for `links` (Service → port → local port on 127.0.0.1), in the kubelet's format. */
+export function serviceLinkEnv(services: readonly V1Service[], enableServiceLinks: boolean, links: OutboundInfo['links']): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const service of linkedServices(services, enableServiceLinks)) {
+    const ports = links[service.metadata?.name ?? ''];
+    if (!ports) continue;
+    for (const [k, v] of serviceLinkVars(service, (sp) => {
+      const local = tcp(sp) ? ports[String(sp.port)] : undefined;
+      return local === undefined ? undefined : { host: '127.0.0.1', port: local };
+    })) env[k] = v;
+  }
+  return env;
+}
+
 export class Outbound {
   private constructor(
     private readonly listeners: LocalListener[],
@@ -114,20 +130,17 @@ export class Outbound {
         listeners.push(l);
         forwards.push({ service: f.service, port: f.servicePort.port, local: `${l.host}:${l.port}` });
       }
-      const links: Record<string, string> = {};
+      const links: OutboundInfo['links'] = {};
       for (const service of linkedServices(opts.services, opts.enableServiceLinks)) {
-        const local = new Map<number, LocalListener>();
+        const ports: Record<string, number> = (links[service.metadata!.name!] = {});
         for (const sp of (service.spec?.ports ?? []).filter(tcp)) {
           const l = await startForward({ host: dialHost(service, opts.namespace), port: sp.port, localPort: 0 }, opts.context);
           listeners.push(l);
-          local.set(sp.port, l);
+          ports[String(sp.port)] = l.port;
         }
-        for (const [k, v] of serviceLinkVars(service, (sp) => {
-          const l = tcp(sp) ? local.get(sp.port) : undefined;
-          return l && { host: l.host, port: l.port };
-        })) links[k] = v;
       }
-      return new Outbound(listeners, { proxy: `${proxy.host}:${proxy.port}`, forwards }, links);
+      const info = { proxy: `${proxy.host}:${proxy.port}`, forwards, links };
+      return new Outbound(listeners, info, serviceLinkEnv(opts.services, opts.enableServiceLinks, links));
     } catch (err) {
       await Promise.all(listeners.map((l) => l.close()));
       throw err;
