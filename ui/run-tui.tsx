@@ -1,29 +1,15 @@
 // The TUI's entry for the CLI: decides whether a terminal can take it, switches to the alternate
 // screen, renders the App, and gives the terminal back on every way out (q, Ctrl-C, an error,
 // SIGTERM/SIGINT/SIGHUP, an uncaught exception), resolving with the exit code.
-import { connect } from 'node:net';
 import { render } from 'ink';
 import { describeError } from '../plugin/errors.js';
+import { probeLocalPort } from '../plugin/engine/local-port.js';
 import { App } from './app.js';
 import { SIGNAL_EXIT } from './session-flow.js';
 import type { HeaderInfo } from './components/Header.js';
 import type { UseEngineOptions } from './hooks/use-engine.js';
 import type { TuiSession } from './session.js';
 import type { SetupOptions } from './views/SetupFlow.js';
-
-/** Whether something accepts TCP connections on 127.0.0.1:port (the user's app, before intercepting). */
-export function probeLocalPort(port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (yes: boolean) => {
-      socket.destroy();
-      resolve(yes);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 export const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';

@@ -101,14 +101,14 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
     return () => leaveSignal.removeEventListener('abort', onAbort);
   }, [leaveSignal, leave]);
 
-  const writeEnv = useCallback(async () => {
+  const writeEnv = useCallback(async (path: string) => {
     const env = await session.env();
-    await writeFile(envFile, toDotenv(env), { mode: 0o600 });
-    return `wrote ${Object.keys(env).length} variables to ${envFile}`;
-  }, [session, envFile]);
+    await writeFile(path, toDotenv(env), { mode: 0o600 });
+    return `wrote ${Object.keys(env).length} variables to ${path}`;
+  }, [session]);
 
   const common = { header, size, inputActive };
-  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} />;
+  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} envFile={envFile} onWriteEnv={writeEnv} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
   if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;

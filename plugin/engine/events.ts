@@ -5,6 +5,8 @@ import type { Match } from '../protocol/matcher.js';
 import type { OutboundEvent, TrafficEvent, TrafficStartEvent, TunnelState } from '../tunnel/types.js';
 import type { OutboundInfo } from './outbound.js';
 import type { WorkloadKind } from './refs.js';
+import type { EnvOverridesApplied } from './env-overrides.js';
+import type { HolderProcess } from './holder-process.js';
 
 export type Step = 'resolve' | 'lease' | 'install' | 'rollout' | 'service' | 'tunnel' | 'env' | 'leave' | 'restore';
 
@@ -31,6 +33,8 @@ export interface InterceptInfo {
   match: Match;
   localTarget: { host: string; port: number };
   holder: string;
+  /** The holder's process, so its own machine can tell at once when it is gone. */
+  process?: HolderProcess;
   /** ISO time the intercept started. */
   since: string;
   /** The holder's local outbound proxy and --forward ports (on the holder's machine). */
@@ -44,6 +48,8 @@ export interface InterceptStateEvent {
   state: InterceptState;
   info: InterceptInfo;
   reason?: string;
+  /** On 'active', when --env was given: which of its variables won over the pod's. */
+  env?: EnvOverridesApplied;
 }
 
 export interface TunnelStateEvent {

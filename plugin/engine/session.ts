@@ -20,6 +20,10 @@ import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
 import { DialError } from '../tunnel/connection.js';
+import { leftBehind, type LeftBehind } from './left-behind.js';
+import { pause } from './abortable.js';
+import { thisProcess } from './holder-process.js';
+import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout.js';
@@ -38,6 +42,8 @@ export interface InterceptRequest {
   agentImage?: string;
   envFile?: string;
   envJson?: string;
+  /** `--env`: variables that win over the app container's in env() and the env files. */
+  envOverrides?: Record<string, string>;
   rolloutTimeoutMs?: number;
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
@@ -76,9 +82,11 @@ export class InterceptSession {
   private starting: Promise<unknown> | undefined;
   /** Aborted by a leave while starting: every wait of the start ends at once. */
   private readonly startAbort = new AbortController();
+  /** Aborted by abandon(): every request of this session fails, those in flight too. */
+  private readonly cut = new AbortController();
 
   constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
-    this.clients = leaveClients(req.access);
+    this.clients = leaveClients(req.access, this.cut.signal);
     this.rolloutTimeoutMs = req.rolloutTimeoutMs ?? 120_000;
   }
 
@@ -103,7 +111,8 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
     const forwards = planForwards(req.forwards ?? [], target.services, req.namespace);
-    const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
+    const host = this.deps.hostname ?? hostname();
+    const holder = `${req.access.userName}@${host}`;
     const info: InterceptInfo = (this.info = {
       name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,
       namespace: req.namespace,
@@ -116,6 +125,7 @@ export class InterceptSession {
       match: req.match,
       localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
+      process: thisProcess(host),
       since: new Date().toISOString(),
     });
     this.startAbort.signal.throwIfAborted();
@@ -130,7 +140,8 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      await acquireLease(this.clients.coord, info);
+      const { tookOver } = await acquireLease(this.clients.coord, info);
+      if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
       await this.outbound.close();
       throw kubeError(err, req.access, doing);
@@ -139,7 +150,9 @@ export class InterceptSession {
     void this.lease.lost.then(this.resolveLost);
     try {
       await this.install(target, info);
-      this.emit({ type: 'intercept', state: 'active', info });
+      const overrides = this.req.envOverrides ?? {};
+      const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
+      this.emit({ type: 'intercept', state: 'active', info, ...(env ? { env } : {}) });
       return info;
     } catch (err) {
       if (this.startAbort.signal.aborted) throw err;
@@ -206,10 +219,11 @@ export class InterceptSession {
 
   /**
    * The app container's environment as the agent reported it, over the service-link variables
-   * pointing at the local forwards (the container's own variables win, as in the kubelet).
+   * pointing at the local forwards (the container's own variables win, as in the kubelet), with
+   * the --env overrides.
    */
   async env(): Promise<Record<string, string>> {
-    return { ...this.outbound?.links, ...(await this.tunnels?.env()) };
+    return applyEnvOverrides({ ...this.outbound?.links, ...(await this.tunnels?.env()) }, this.req.envOverrides ?? {}).env;
   }
 
   /** What `-- COMMAND` runs with: env() and the proxy variables. */
@@ -237,6 +251,23 @@ export class InterceptSession {
       this.ending = (this.starting ?? Promise.resolve()).then(() => this.doLeave());
     }
     return this.ending;
+  }
+
+  /**
+   * Gives up on starting or leaving (the user insisted): stops every request and timer of the
+   * session, then reads back from the cluster what is left and how to clean it up.
+   */
+  async abandon(): Promise<LeftBehind> {
+    const reason = new InterceptError('user', 'the intercept was abandoned');
+    this.startAbort.abort(reason);
+    this.cut.abort(reason);
+    this.lease?.stop();
+    void this.tunnels?.close().catch(() => undefined);
+    this.ending?.catch(() => undefined);
+    // A request the server had already taken may still be applied: let it land before looking.
+    await pause(200);
+    if (!this.info) return { items: [] };
+    return leftBehind(this.req.access, this.info, this.target?.id);
   }
 
   private async doLeave(): Promise<void> {

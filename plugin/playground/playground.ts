@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer } from './apiserver/server.js';
+import { claimKubeconfig } from './kubeconfig-claim.js';
 import { KubeClient } from './controllers/client.js';
 import { startControllers } from './controllers/index.js';
 import { applyDemo, waitForDemo } from './demo/apply.js';
@@ -108,12 +109,14 @@ export function kubeconfigYaml(server: string, caPem: string, token: string): st
 
 export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
   const say = opts.onProgress ?? (() => {});
+  if (opts.kubeconfigOut) await mkdir(dirname(opts.kubeconfigOut), { recursive: true });
+  // Taken before anything starts, so a second playground on the same file refuses at once.
+  const claim = opts.kubeconfigOut ? await claimKubeconfig(opts.kubeconfigOut) : undefined;
   const ownDir = !opts.dir;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'intercept-playground-')));
   if (opts.dir) await mkdir(opts.dir, { recursive: true });
   const stops: { what: string; stop: () => unknown }[] = [];
   const abort = new AbortController();
-  let kubeconfigOut: string | undefined;
 
   const stop = async () => {
     abort.abort();
@@ -124,7 +127,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         say(`stopping ${s.what} failed: ${(err as Error).message}`);
       }
     }
-    if (kubeconfigOut) await rm(kubeconfigOut, { force: true });
+    await claim?.release();
     if (ownDir) await rm(dir, { recursive: true, force: true });
   };
 
@@ -196,11 +199,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     const kubeconfigPath = join(dir, 'kubeconfig');
     const yaml = kubeconfigYaml(api.url, ca.cert, tokens.admin);
     await writeFile(kubeconfigPath, yaml, { mode: 0o600 });
-    if (opts.kubeconfigOut) {
-      await mkdir(dirname(opts.kubeconfigOut), { recursive: true });
-      await writeFile(opts.kubeconfigOut, yaml, { mode: 0o600 });
-      kubeconfigOut = opts.kubeconfigOut;
-    }
+    await claim?.write(yaml, api.url);
 
     let ready: Promise<void> = Promise.resolve();
     if (demo) {

@@ -182,8 +182,23 @@ export class AgentConnection {
     waiter.resolve({ stream, address: String(meta.address) });
   }
 
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Resolves when no HTTP request is in flight (after unregistering, before closing: a leave lets answers finish). */
+  drained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private serveTraffic(stream: ServerHttp2Stream, path: string, meta: RequestMeta): void {
     const { opts } = this;
+    if (path === streamPaths.http1 || path === streamPaths.h2) {
+      this.inFlight++;
+      stream.once('close', () => {
+        if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+    }
     const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit);
     const ctx: ForwardContext = {
       local: opts.localTarget, record, localAgent: this.localAgent,

@@ -6,6 +6,8 @@ import { asSocket } from './socket-bridge.js';
 import type { PortCounts, Registration, ReconnectPolicy, TunnelEvent, TunnelOptions, TunnelSession, TunnelState } from './types.js';
 
 const defaultPolicy: ReconnectPolicy = { initialDelayMs: 200, maxDelayMs: 5000, giveUpAfterMs: 120_000 };
+/** How long a closing tunnel waits for the answers of requests in flight. */
+const DRAIN_MS = 2000;
 
 export async function openTunnel(options: TunnelOptions): Promise<TunnelSession> {
   const policy = { ...defaultPolicy, ...options.reconnect };
@@ -141,6 +143,8 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
           Promise.all([...regs.keys()].map((id) => c.request({ t: 'unregister', id }))),
           new Promise((resolve) => setTimeout(resolve, 1000).unref()),
         ]);
+        // No new request comes now; those in flight get their answers before the tunnel closes.
+        await Promise.race([c.drained(), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
       }
       c?.close();
       await held;

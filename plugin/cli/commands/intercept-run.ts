@@ -1,20 +1,25 @@
 // `kubectl intercept start`: complete, validate and run. Runs an InterceptSession, prints its
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
-import { spawn } from 'node:child_process';
 import type { Match } from '../../protocol/matcher.js';
+import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
+import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { userError } from '../../errors.js';
+import type { InterceptInfo } from '../../engine/events.js';
+import { describeWorkload } from '../../engine/kube-objects.js';
+import type { LeftBehind } from '../../engine/left-behind.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import { podDialer } from '../../kube/port-forward.js';
-import type { CliDeps } from '../deps.js';
+import { STDOUT_CLOSED, type CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
+import { runCommand, type RunningCommand } from '../run-command.js';
 
 /** What the flags say besides WORKLOAD and --port (the interactive setup asks for those). */
 export interface InterceptFlags {
@@ -28,6 +33,8 @@ export interface InterceptFlags {
   container?: string;
   envFile?: string;
   envJson?: string;
+  /** --env: wins over the pod's variables of the same names. */
+  envOverrides: Record<string, string>;
   agentImage?: string;
   name?: string;
   output: 'lines' | 'json';
@@ -70,6 +77,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     container: str(argv.container),
     envFile: str(argv['env-file']),
     envJson: str(argv['env-json']),
+    envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
@@ -101,19 +109,6 @@ export function validateIntercept(opts: InterceptFlags): void {
   if (opts.agentImage === '') throw userError('--agent-image is empty');
 }
 
-/** Runs COMMAND with the app's environment added; resolves with its exit code. */
-function runCommand(command: string[], env: Record<string, string>, deps: CliDeps): { done: Promise<number>; stop: () => void } {
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...deps.env, ...env } });
-  const done = new Promise<number>((resolve) => {
-    child.on('error', (err) => {
-      deps.stderr.write(`error: cannot run ${command[0]}: ${err.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
-  });
-  return { done, stop: () => child.kill('SIGTERM') };
-}
-
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
   for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
@@ -142,7 +137,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,
@@ -155,7 +150,11 @@ function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPrevi
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
+  // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
+  // as the install begins: after any refusal (which should stand alone), before the rollout.
+  const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
   const unsubscribe = session.events.subscribe((e) => {
+    if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
     if (out.stdout) deps.stdout.write(out.stdout);
     if (out.stderr) deps.stderr.write(out.stderr);
@@ -165,22 +164,73 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
     if (first !== 'started') {
-      // Ctrl-C while starting: the leave stops the start's waiting, then undoes what it did.
-      await session.leave();
-      throw new CommandExit(130);
+      // Interrupted while starting: the leave stops the start's waiting, then undoes what it did.
+      deps.stderr.write(`${interruption(first)}; leaving\n`);
+      await leaveAttended(session, deps);
+      throw new CommandExit(first === STDOUT_CLOSED ? 141 : 130);
     }
-    let command: ReturnType<typeof runCommand> | undefined;
-    if (opts.command.length > 0) command = runCommand(opts.command, await session.commandEnv(), deps);
+    let command: RunningCommand | undefined;
+    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.commandEnv()) }, deps.stderr);
     const reason = await Promise.race([
-      interrupted.then((s) => `received ${s}`),
+      interrupted.then(interruption),
       session.lost(),
       command ? command.done.then((code) => `${opts.command[0]} exited with code ${code}`) : new Promise<string>(() => {}),
     ]);
     if (opts.output !== 'json') deps.stderr.write(`${reason}; leaving\n`);
     command?.stop();
-    await session.leave();
+    await leaveAttended(session, deps);
     if (command) throw new CommandExit(await command.done);
   } finally {
     unsubscribe();
   }
+}
+
+/** Probes the local port at once; the returned function warns (once) if nothing listens there. */
+function listenWarning({ localHost, localPort }: PortSpec, deps: CliDeps): () => void {
+  const listening = probeLocalPort(localPort, localHost);
+  let asked = false;
+  return () => {
+    if (asked) return;
+    asked = true;
+    void listening.then((yes) => {
+      if (!yes) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
+    });
+  };
+}
+
+function interruption(what: string): string {
+  return what === STDOUT_CLOSED ? 'stdout was closed' : `received ${what}`;
+}
+
+/**
+ * Leaves, heeding further Ctrl-Cs: the second says the restore goes on, the third abandons it and
+ * says exactly what stays in the cluster and which command removes it.
+ */
+async function leaveAttended(session: InterceptSession, deps: CliDeps): Promise<void> {
+  let abandon!: () => void;
+  const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
+  const info = session.info;
+  const what = info ? describeWorkload({ kind: info.kind, name: info.workload }) : 'what the intercept changed';
+  deps.onInterruptAgain?.((count) => {
+    if (count === 2) deps.stderr.write(`restoring ${what}, Ctrl-C again to abandon (and leave it changed)\n`);
+    else abandon();
+  });
+  const leaving = session.leave();
+  try {
+    if ((await Promise.race([leaving, abandoned])) !== 'abandoned') return;
+  } finally {
+    deps.onInterruptAgain?.(undefined);
+  }
+  leaving.catch(() => undefined);
+  deps.stderr.write(abandonedText(await session.abandon().catch((err: unknown) => err as Error), info));
+  throw new CommandExit(130);
+}
+
+export function abandonedText(left: LeftBehind | Error, info: InterceptInfo | undefined): string {
+  if (left instanceof Error) {
+    const name = info?.name ?? 'NAME';
+    return `abandoned; could not read what is left in the cluster (${left.message})\n  run \`kubectl intercept leave ${name}\`, or \`kubectl intercept uninstall --all\` if that says there is no such intercept\n`;
+  }
+  if (left.items.length === 0) return 'abandoned; nothing of the intercept is left in the cluster\n';
+  return `abandoned; left in the cluster${info ? ` (namespace ${info.namespace})` : ''}:\n${left.items.map((i) => `  ${i}\n`).join('')}clean it up with: ${left.cleanup}\n`;
 }

@@ -15,6 +15,7 @@ export function interceptFlags(y: Argv): Argv {
     .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
     .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
     .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file as dotenv' })
+    .option('env', { type: 'string', array: true, describe: 'NAME=VALUE for `-- COMMAND` and the env files, winning over the pod\'s NAME; NAME alone passes on this shell\'s value (repeatable)' })
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })

@@ -1,6 +1,7 @@
 // Plain-line and JSON-line printers of the engine's events (the non-interactive front-ends).
 // Pure: each takes an event and returns the text for stdout and/or stderr, or nothing.
 import type { EngineEvent, InterceptInfo } from '../../engine/events.js';
+import { envOverridesText, type EnvOverridesApplied } from '../../engine/env-overrides.js';
 import { matchText } from '../../engine/intercept-match.js';
 
 export interface Printed {
@@ -8,7 +9,7 @@ export interface Printed {
   stderr?: string;
 }
 
-export function interceptSummary(info: InterceptInfo, state: string): string {
+export function interceptSummary(info: InterceptInfo, state: string, env?: EnvOverridesApplied): string {
   return [
     `Intercept ${info.name}: ${state}`,
     `  workload:      ${info.kind.toLowerCase()}/${info.workload} (namespace ${info.namespace}, container ${info.container})`,
@@ -16,6 +17,7 @@ export function interceptSummary(info: InterceptInfo, state: string): string {
     `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`,
     `  match:         ${matchText(info.match)}`,
     ...(info.outbound ? outboundLines(info.outbound) : []),
+    ...(env ? [`  environment:   the pod's (container ${info.container}); ${envOverridesText(env)}`] : []),
   ].join('\n') + '\n';
 }
 
@@ -51,7 +53,7 @@ export function lineFor(e: EngineEvent): Printed {
       if (e.step === 'resolve' || e.step === 'lease') return {};
       return { stderr: `${e.message}\n` };
     case 'intercept':
-      if (e.state === 'active') return { stdout: interceptSummary(e.info, 'active') };
+      if (e.state === 'active') return { stdout: interceptSummary(e.info, 'active', e.env) };
       if (e.state === 'failed') return {};
       if (e.state === 'left') return { stderr: `left intercept ${e.info.name}\n` };
       if (e.state === 'leaving') return { stderr: `leaving intercept ${e.info.name}\n` };

@@ -40,7 +40,7 @@ export function convertEvent(event: StoreEvent, matches: (obj: Obj) => boolean):
 }
 
 export function serveWatch(store: Store, req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
-  const matches = objectFilter(w.info.kind, w.query);
+  const matches = objectFilter(w.info, w.query);
   const gr = grKey(w.info);
   const render = w.render ?? ((o: Obj) => o);
   const rvParam = w.query.get('resourceVersion');
