@@ -137,7 +137,7 @@ describe('outbound: the local process reaches the cluster through the agents', (
     expect(env.stdout).not.toContain('HTTP_PROXY');
 
     const status = await runIntercept(['status', '--kubeconfig', pg.kubeconfigPath]);
-    expect(status.stdout).toMatch(/PROXY[\s\S]*out .* 127\.0\.0\.1:\d+ /);
+    expect(status.stdout).toMatch(/PROXY\n[\s\S]*out .* live +127\.0\.0\.1:\d+\n/);
     await stopHolder(holder);
     // Outbound ends with the intercept.
     await expect(call(forwardPort)).rejects.toThrow(/ECONNREFUSED/);
