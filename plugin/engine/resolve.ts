@@ -23,6 +23,8 @@ export interface ResolvedTarget {
   /** The Service and its port object, as takeOverTemplate/takeOverService need them. */
   service: V1Service;
   servicePort: V1ServicePort;
+  /** Every Service of the namespace (service links and --forward are checked against them). */
+  services: V1Service[];
 }
 
 function portText(p: ServicePortInfo): string {
@@ -93,5 +95,5 @@ export async function resolveTarget(access: KubeAccess, req: ResolveRequest): Pr
   const port = pickPort(info, req) as ResolvedTarget['port'];
   const service = services.find((s) => s.metadata?.name === port.service)!;
   const servicePort = service.spec!.ports!.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === 'TCP')!;
-  return { id: { kind: info.kind, namespace, name: info.name }, info, port, service, servicePort };
+  return { id: { kind: info.kind, namespace, name: info.name }, info, port, service, servicePort, services };
 }

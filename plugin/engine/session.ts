@@ -18,6 +18,8 @@ import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, se
 import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
+import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
+import { DialError } from '../tunnel/connection.js';
 import { leftBehind, type LeftBehind } from './left-behind.js';
 import { pause } from './abortable.js';
 import { thisProcess } from './holder-process.js';
@@ -52,6 +54,8 @@ export interface InterceptRequest {
    * 0 (the default) for printers, so no body ever reaches a log.
    */
   bodyPreviewBytes?: number;
+  /** `--forward SERVICE:PORT[:LOCAL_PORT]`: plain local ports into the cluster. */
+  forwards?: ForwardRequest[];
 }
 
 export interface SessionDeps {
@@ -69,6 +73,7 @@ export class InterceptSession {
   info: InterceptInfo | undefined;
   private target: ResolvedTarget | undefined;
   private tunnels: PodTunnels | undefined;
+  private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
   private resolveLost!: (reason: string) => void;
   /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
@@ -107,6 +112,7 @@ export class InterceptSession {
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
+    const forwards = planForwards(req.forwards ?? [], target.services, req.namespace);
     const host = this.deps.hostname ?? hostname();
     const holder = `${req.access.userName}@${host}`;
     const info: InterceptInfo = (this.info = {
@@ -125,12 +131,21 @@ export class InterceptSession {
       since: new Date().toISOString(),
     });
     this.startAbort.signal.throwIfAborted();
+    // Listening before the Lease, so the Lease (and `status`) records where; a busy --forward
+    // port is refused before anything in the cluster changes.
+    this.outbound = await Outbound.start({
+      namespace: req.namespace, services: target.services, forwards,
+      enableServiceLinks: target.info.template.spec?.enableServiceLinks !== false,
+      context: { dial: (host, port) => this.dialOutbound(host, port), emit: this.emit },
+    });
+    info.outbound = this.outbound.info;
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
       const { tookOver } = await acquireLease(this.clients.coord, info);
       if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
+      await this.outbound.close();
       throw kubeError(err, req.access, doing);
     }
     this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
@@ -208,9 +223,23 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'env', message: `wrote the environment of container ${this.info!.container} (${Object.keys(env).length} variables) to ${[this.req.envFile, this.req.envJson].filter(Boolean).join(' and ')}` });
   }
 
-  /** The app container's environment, as the agent reported it, with the --env overrides. */
+  /**
+   * The app container's environment as the agent reported it, over the service-link variables
+   * pointing at the local forwards (the container's own variables win, as in the kubelet), with
+   * the --env overrides.
+   */
   async env(): Promise<Record<string, string>> {
-    return applyEnvOverrides((await this.tunnels?.env()) ?? {}, this.req.envOverrides ?? {}).env;
+    return applyEnvOverrides({ ...this.outbound?.links, ...(await this.tunnels?.env()) }, this.req.envOverrides ?? {}).env;
+  }
+
+  /** What `-- COMMAND` runs with: env() and the proxy variables. */
+  async commandEnv(): Promise<Record<string, string>> {
+    return { ...(await this.env()), ...this.outbound?.proxyEnv() };
+  }
+
+  private dialOutbound(host: string, port: number) {
+    if (!this.tunnels) return Promise.reject(new DialError('the intercept is still starting: no tunnel to an agent yet', 'ECONNRESET'));
+    return this.tunnels.dial(host, port);
   }
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */
@@ -265,6 +294,7 @@ export class InterceptSession {
   private async cleanUp(): Promise<void> {
     const info = this.info!;
     this.lease?.stop();
+    await this.outbound?.close();
     await this.tunnels?.close();
     await deleteLease(this.clients.coord, info.namespace, leaseName(info.name));
     if (this.target) {

@@ -5,6 +5,7 @@ import type { Match } from '../../protocol/matcher.js';
 import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../../engine/env-syntax.js';
 import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
+import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
@@ -45,6 +46,7 @@ export interface InterceptFlags {
   reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
   command: string[];
+  forwards: ForwardRequest[];
 }
 
 export interface InterceptOptions extends InterceptFlags {
@@ -89,6 +91,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
     reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
+    forwards: (strs(argv.forward) ?? []).map(parseForwardSpec),
   };
 }
 
@@ -150,6 +153,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
+    forwards: flags.forwards,
   };
 }
 
@@ -187,7 +191,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
       throw new CommandExit(first === STDOUT_CLOSED ? 141 : 130);
     }
     let command: RunningCommand | undefined;
-    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.env()) }, deps.stderr);
+    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.commandEnv()) }, deps.stderr);
     const reason = await Promise.race([
       interrupted.then(interruption),
       session.lost(),

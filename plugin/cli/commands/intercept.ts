@@ -23,6 +23,7 @@ export function interceptFlags(y: Argv): Argv {
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
     .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
+    .option('forward', { type: 'string', array: true, describe: 'SERVICE:PORT[:LOCAL_PORT]: a local port that reaches this Service port through the pod (repeatable)' })
     .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
     .epilogue(MATCH_HELP + '\n\nAfter `--`, a command to run with the container\'s environment; the intercept ends with it and its exit code is returned.');
 }
