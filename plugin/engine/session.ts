@@ -38,6 +38,8 @@ export interface InterceptRequest {
   service?: string;
   container?: string;
   match: Match;
+  /** A mirror: copies of the matching requests; the callers are answered as without it. */
+  mirror?: boolean;
   name?: string;
   agentImage?: string;
   envFile?: string;
@@ -125,6 +127,7 @@ export class InterceptSession {
       servicePort: target.port.port,
       appPort: target.port.containerPort,
       match: req.match,
+      ...(req.mirror ? { mirror: true } : {}),
       localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
       process: thisProcess(host),
@@ -199,7 +202,7 @@ export class InterceptSession {
       dial: this.deps.dial,
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
-      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match },
+      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
       localTarget: info.localTarget,
       emit: this.emit,

@@ -30,6 +30,8 @@ export interface InterceptFlags {
   match: Match;
   /** Whether a match flag was given at all: the setup UI then skips its match step. */
   matchGiven: boolean;
+  /** `--mirror` / `wiretap`: copies of the matching requests, the callers answered as before. */
+  mirror: boolean;
   notes: string[];
   warnings: string[];
   service?: string;
@@ -64,6 +66,7 @@ export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
     httpPathEqual: str(argv['http-path-equal']),
     httpPathPrefix: str(argv['http-path-prefix']),
     httpPathRegex: str(argv['http-path-regex']),
+    httpMethod: strs(argv['http-method']),
     httpMatch: strs(argv['http-match']),
   });
 }
@@ -76,6 +79,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     namespace: access.namespace,
     match,
     matchGiven: given,
+    mirror: argv.mirror === true,
     notes,
     warnings,
     service: str(argv.service),
@@ -149,7 +153,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
   return {
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
-    access: flags.access, match: flags.match,
+    access: flags.access, match: flags.match, mirror: flags.mirror,
     service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,

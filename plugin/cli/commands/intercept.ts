@@ -12,6 +12,8 @@ export function interceptFlags(y: Argv): Argv {
     .option('http-path-equal', { type: 'string', describe: 'Intercept only requests whose path is exactly this' })
     .option('http-path-prefix', { type: 'string', describe: 'Intercept only requests whose path is this or below it' })
     .option('http-path-regex', { type: 'string', describe: 'Intercept only requests whose path matches this regular expression' })
+    .option('http-method', { type: 'string', array: true, describe: 'Intercept only requests with this method, e.g. GET (repeatable: any of them)' })
+    .option('mirror', { type: 'boolean', describe: 'Receive a copy of each matching request; callers are still answered by the pods (or whoever intercepts them)' })
     .option('http-match', { type: 'string', array: true, hidden: true, describe: 'Deprecated: NAME=VALUE or all' })
     .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
     .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
@@ -48,5 +50,16 @@ export function interceptCommand(deps: CliDeps) {
       validateIntercept(opts);
       await runIntercept(opts, deps);
     },
+  };
+}
+
+/** `wiretap` is Telepresence's word for a mirror: `start --mirror`, with the same flags. */
+export function wiretapCommand(deps: CliDeps) {
+  const start = interceptCommand(deps);
+  return {
+    ...start,
+    command: 'wiretap <workload>',
+    describe: 'Receive a copy of a workload\'s requests (or of those that match) while the pods keep answering them',
+    handler: (argv: Record<string, unknown>) => start.handler({ ...argv, mirror: true }),
   };
 }
