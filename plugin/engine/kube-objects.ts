@@ -75,12 +75,6 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, tries = 8): 
   }
 }
 
-/** The label selector of the workload's pods, as a string for list calls. */
-export function podSelector(w: Workload): string {
-  const labels = w.spec?.selector?.matchLabels ?? {};
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-}
-
 /** The workload a NAME or KIND/NAME means: a bare name may be any kind, and must be only one. */
 export async function findWorkload(apps: AppsV1Api, namespace: string, ref: { kind?: WorkloadKind; name: string }): Promise<WorkloadId> {
   const kinds: WorkloadKind[] = ref.kind ? [ref.kind] : ['Deployment', 'StatefulSet', 'ReplicaSet'];

@@ -5,7 +5,8 @@
 import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { clusterError } from '../errors.js';
 import { pause } from './abortable.js';
-import { describeWorkload, isNotFound, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, isNotFound, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+import { podSelector, selectedPods } from './pod-selector.js';
 import { hasAgentContainer } from './takeover.js';
 
 export interface RolloutProgress {
@@ -57,9 +58,9 @@ export function rolloutState(kind: WorkloadId['kind'], w: Workload, updatedReady
 }
 
 /** A pod of the workload stuck in a way waiting will not fix; undefined when none is. */
-async function stuckPod(core: CoreV1Api, namespace: string, selector: string): Promise<string | undefined> {
-  const pods = await core.listNamespacedPod({ namespace, labelSelector: selector });
-  for (const pod of pods.items) {
+async function stuckPod(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<string | undefined> {
+  const { own } = await selectedPods(clients, id, w);
+  for (const pod of own) {
     if (pod.metadata?.deletionTimestamp) continue;
     for (const cs of pod.status?.containerStatuses ?? []) {
       const waiting = cs.state?.waiting;
@@ -104,7 +105,7 @@ const podReady = (p: V1Pod) => (p.status?.conditions ?? []).some((c) => c.type =
 async function rollReplicaSet(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<{ done: boolean; progress: RolloutProgress }> {
   const total = w.spec?.replicas ?? 1;
   const wanted = hasAgentContainer(w.spec?.template?.spec);
-  const pods = (await clients.core.listNamespacedPod({ namespace: id.namespace, labelSelector: podSelector(w) })).items.filter((p) => !p.metadata?.deletionTimestamp);
+  const pods = (await selectedPods(clients, id, w)).own.filter((p) => !p.metadata?.deletionTimestamp);
   const stale = pods.filter((p) => hasAgentContainer(p.spec) !== wanted);
   const freshReady = pods.filter((p) => !stale.includes(p) && podReady(p)).length;
   if (stale.length > 0 && pods.filter(podReady).length >= total) {
@@ -142,7 +143,7 @@ export async function waitForRollout(
       options.onProgress(state.progress);
     }
     if (state.done) return;
-    const stuck = options.failFast === false ? undefined : ('failure' in state ? state.failure : undefined) ?? (await stuckPod(clients.core, id.namespace, podSelector(w)));
+    const stuck = options.failFast === false ? undefined : ('failure' in state ? state.failure : undefined) ?? (await stuckPod(clients, id, w));
     if (stuck) throw clusterError(`the rollout of ${describeWorkload(id)} failed: ${stuck}`);
     if (Date.now() > deadline) {
       throw clusterError(`the rollout of ${describeWorkload(id)} did not finish in ${Math.round(options.timeoutMs / 1000)} s (${last})`, 'see `kubectl describe` of the workload and its pods; raise --timeout if the cluster is just slow');

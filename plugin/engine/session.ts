@@ -15,7 +15,8 @@ import { toDotenv } from './dotenv.js';
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
-import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
+import { describeWorkload, readWorkload } from './kube-objects.js';
+import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
@@ -97,6 +98,11 @@ export class InterceptSession {
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
+    try {
+      await refuseSharedSelector(this.clients, target.id, await readWorkload(this.clients.apps, target.id));
+    } catch (err) {
+      throw kubeError(err, req.access, doing);
+    }
     const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
     const info: InterceptInfo = (this.info = {
       name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,
