@@ -1,7 +1,7 @@
 // One coordination.k8s.io/v1 Lease per intercept (decision 1): who holds it, since when, renewed
 // every few seconds. It is how `status` sees everyone's intercepts, how `leave` from anywhere
 // stops one, and how the last leaver knows to restore the workload. An expired Lease is an orphan
-// of a crashed client and counts as nobody's.
+// of a crashed client and counts as nobody's; lease-expiry.ts says when one is.
 import { CoordinationV1Api, V1MicroTime, Watch, type V1Lease } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError } from '../kube/api.js';
@@ -9,6 +9,7 @@ import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
 import { MANAGED_BY } from './install.js';
+import { judgeLeases, type JudgeOptions } from './lease-expiry.js';
 
 export const LEASE_DURATION_S = 15;
 export const RENEW_INTERVAL_MS = 5000;
@@ -56,11 +57,6 @@ export function leaseBody(info: InterceptInfo, now: Date): V1Lease {
   };
 }
 
-export function isExpired(lease: V1Lease, now = Date.now()): boolean {
-  const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
-  return renewed + (lease.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 < now;
-}
-
 export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
   try {
     return JSON.parse(lease.metadata?.annotations?.[INTERCEPT_ANNOTATION] ?? '') as InterceptInfo;
@@ -70,32 +66,50 @@ export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
 }
 
 /** Creates the intercept's Lease; refuses when someone holds it; takes an expired one over. */
-export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo): Promise<V1Lease> {
-  const now = new Date();
-  const body = leaseBody(info, now);
-  try {
-    return await coord.createNamespacedLease({ namespace: info.namespace, body });
-  } catch (err) {
-    if (!isConflict(err)) throw err;
+export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo, options: Pick<JudgeOptions, 'onWait' | 'signal'> = {}): Promise<V1Lease> {
+  const body = leaseBody(info, new Date());
+  const name = body.metadata!.name!;
+  for (let i = 0; ; i++) {
+    try {
+      return await coord.createNamespacedLease({ namespace: info.namespace, body });
+    } catch (err) {
+      if (!isConflict(err) || i >= 2) throw err;
+    }
+    const { live, expired } = await judgeLeases(async () => {
+      try {
+        return [await coord.readNamespacedLease({ name, namespace: info.namespace })];
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    }, options);
+    if (live.length > 0) {
+      const other = interceptOf(live[0]);
+      throw userError(
+        `intercept "${info.name}" already exists, held by ${live[0].spec?.holderIdentity ?? 'someone'}${other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload})` : ''}`,
+        'choose another --name, or end it with `kubectl intercept leave ' + info.name + '`',
+      );
+    }
+    if (expired.length === 0) continue; // deleted meanwhile: create it
+    try {
+      return await coord.replaceNamespacedLease({ name, namespace: info.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: expired[0].metadata?.resourceVersion } } });
+    } catch (err) {
+      // Renewed or deleted since we looked: judge it again.
+      if (!isConflict(err) && !isNotFound(err)) throw err;
+    }
   }
-  const existing = await coord.readNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace });
-  if (!isExpired(existing)) {
-    const other = interceptOf(existing);
-    throw userError(
-      `intercept "${info.name}" already exists, held by ${existing.spec?.holderIdentity ?? 'someone'}${other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload})` : ''}`,
-      'choose another --name, or end it with `kubectl intercept leave ' + info.name + '`',
-    );
-  }
-  body.metadata!.resourceVersion = existing.metadata?.resourceVersion;
-  return coord.replaceNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace, body });
 }
 
-export async function deleteLease(coord: CoordinationV1Api, namespace: string, name: string): Promise<boolean> {
+/**
+ * Deletes a Lease; with `resourceVersion`, only that version of it (a precondition), so a Lease
+ * judged expired that was renewed meanwhile is kept: then false, as for one already gone.
+ */
+export async function deleteLease(coord: CoordinationV1Api, namespace: string, name: string, resourceVersion?: string): Promise<boolean> {
   try {
-    await coord.deleteNamespacedLease({ name, namespace });
+    await coord.deleteNamespacedLease({ name, namespace, ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}) });
     return true;
   } catch (err) {
-    if (isNotFound(err)) return false;
+    if (isNotFound(err) || (resourceVersion && isConflict(err))) return false;
     throw err;
   }
 }

@@ -18,6 +18,7 @@ import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, se
 import { describeWorkload, readWorkload } from './kube-objects.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
+import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
@@ -122,7 +123,7 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      await acquireLease(this.clients.coord, info);
+      await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }

@@ -19,12 +19,12 @@ export interface Holder {
 
 /**
  * `viaNode` runs `node -- BIN ARGS` rather than relying on the bundle's shebang; `bin` runs another
- * build of the CLI (the single binary).
+ * build of the CLI (the single binary); `nodeArgs` go to node before the bundle (e.g. --import).
  */
-export function startHolder(args: string[], opts: { viaNode?: boolean; bin?: string } = {}): Holder {
+export function startHolder(args: string[], opts: { viaNode?: boolean; bin?: string; nodeArgs?: string[] } = {}): Holder {
   const home = mkdtempSync(join(tmpdir(), 'intercept-home-'));
   const bin = opts.bin ?? BIN;
-  const [file, argv] = opts.viaNode ? [process.execPath, ['--', bin, ...args]] : [bin, args];
+  const [file, argv] = opts.viaNode || opts.nodeArgs ? [process.execPath, [...(opts.nodeArgs ?? []), '--', bin, ...args]] : [bin, args];
   const child = spawn(file, argv, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
