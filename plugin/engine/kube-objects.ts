@@ -1,6 +1,7 @@
-// Reading and replacing the workload kinds the engine changes, one shape for all three, so the
+// Reading and patching the workload kinds the engine changes, one shape for all three, so the
 // install/restore code does not branch on the kind.
-import { AppsV1Api, type CoreV1Api, type V1Deployment, type V1ReplicaSet, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Deployment, type V1ReplicaSet, type V1StatefulSet } from '@kubernetes/client-node';
+import type { PatchOp } from './json-patch-ops.js';
 import { userError } from '../errors.js';
 import type { WorkloadKind } from './refs.js';
 
@@ -23,12 +24,21 @@ export async function readWorkload(apps: AppsV1Api, id: WorkloadId): Promise<Wor
   return apps.readNamespacedReplicaSet(args);
 }
 
-/** PUT with the object's resourceVersion: a concurrent change makes it fail with 409, never lost. */
-export async function replaceWorkload(apps: AppsV1Api, id: WorkloadId, body: Workload): Promise<Workload> {
-  const args = { name: id.name, namespace: id.namespace };
-  if (id.kind === 'Deployment') return apps.replaceNamespacedDeployment({ ...args, body: body as V1Deployment });
-  if (id.kind === 'StatefulSet') return apps.replaceNamespacedStatefulSet({ ...args, body: body as V1StatefulSet });
-  return apps.replaceNamespacedReplicaSet({ ...args, body: body as V1ReplicaSet });
+const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+
+/**
+ * A JSON patch (json-patch-ops.ts) rather than a PUT of the object read: a PUT would send back
+ * only what client-node's typed models know, dropping newer fields.
+ */
+export async function patchWorkload(apps: AppsV1Api, id: WorkloadId, ops: PatchOp[]): Promise<void> {
+  const args = { name: id.name, namespace: id.namespace, body: ops };
+  if (id.kind === 'Deployment') await apps.patchNamespacedDeployment(args, JSON_PATCH);
+  else if (id.kind === 'StatefulSet') await apps.patchNamespacedStatefulSet(args, JSON_PATCH);
+  else await apps.patchNamespacedReplicaSet(args, JSON_PATCH);
+}
+
+export async function patchService(core: CoreV1Api, namespace: string, name: string, ops: PatchOp[]): Promise<void> {
+  await core.patchNamespacedService({ name, namespace, body: ops }, JSON_PATCH);
 }
 
 export function isConflict(err: unknown): boolean {

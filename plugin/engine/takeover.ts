@@ -1,7 +1,9 @@
 // How a workload's pod template and Service change so the agent sits in front of the app's port,
 // and how exactly to undo it (DESIGN.md decisions 2-4). Pure functions over Kubernetes objects:
-// the engine reads, calls these, and writes; tests check the round trip field for field.
-import type { V1Container, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1Probe, V1Service, V1ServicePort } from '@kubernetes/client-node';
+// the engine reads, calls these, and sends the JSON patches they return; tests check the round
+// trip field for field.
+import type { V1Container, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
 
 export const AGENT_CONTAINER = 'intercept-agent';
 
@@ -66,14 +68,15 @@ function renamedPortName(original: string, taken: Set<string>): string {
   }
 }
 
-function rewriteProbe(probe: V1Probe | undefined, renames: Map<string, number>): V1Probe | undefined {
-  if (!probe) return probe;
-  const out = structuredClone(probe);
-  // A probe that named the port would now reach the agent; point it at the app's number instead.
-  for (const action of [out.httpGet, out.tcpSocket]) {
-    if (action && typeof action.port === 'string' && renames.has(action.port)) action.port = renames.get(action.port)! as never;
-  }
-  return out;
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+const PROBE_ACTIONS = ['httpGet', 'tcpSocket'] as const;
+
+/** Each probe action of the container that targets a port, with its path relative to the container. */
+function probePorts(c: V1Container): { path: string[]; port: unknown }[] {
+  return PROBES.flatMap((key) => PROBE_ACTIONS.flatMap((action) => {
+    const a = c[key]?.[action];
+    return a ? [{ path: [key, action, 'port'], port: a.port as unknown }] : [];
+  }));
 }
 
 /** The copies of the app's environment under a prefix, so the kubelet resolves Secrets and fieldRefs for us. */
@@ -117,16 +120,17 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
 }
 
 /**
- * The template with the agent in front of the given Service ports of container `containerName`.
- * Named target ports move to the agent (the app's port is renamed, probes rewritten); numeric ones
- * keep the template as it is and are retargeted on the Service by `takeOverService`.
+ * The patch that puts the agent in front of the given Service ports of container `containerName`
+ * (paths relative to the template), and the record that undoes it. Named target ports move to the
+ * agent (the app's port is renamed, probes that used the name get its number); numeric ones leave
+ * the app container as it is and are retargeted on the Service by `takeOverServiceOps`.
  */
-export function takeOverTemplate(
+export function takeOverTemplateOps(
   template: V1PodTemplateSpec,
   containerName: string,
   ports: V1ServicePort[],
   agent: AgentSpec,
-): { template: V1PodTemplateSpec; record: TakeoverRecord } {
+): { ops: PatchOp[]; record: TakeoverRecord } {
   const spec = template.spec;
   if (!spec) throw new TakeoverError('the workload has no pod template spec');
   if (hasAgentContainer(spec)) throw new TakeoverError('the agent is already installed');
@@ -157,55 +161,97 @@ export function takeOverTemplate(
     fronted,
     original: structuredClone({ ports: app.ports, readinessProbe: app.readinessProbe, livenessProbe: app.livenessProbe, startupProbe: app.startupProbe }),
   };
-  const renames = new Map(fronted.filter((f) => f.renamedFrom).map((f) => [f.renamedFrom!, f.appPort]));
-  const newApp: V1Container = { ...structuredClone(app) };
-  if (app.ports) newApp.ports = app.ports.map((p) => (p.name && renames.has(p.name) ? { ...p, name: fronted.find((f) => f.renamedFrom === p.name)!.renamedTo } : { ...p }));
-  for (const key of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-    if (app[key]) newApp[key] = rewriteProbe(app[key], renames);
+  const renamed = (name: unknown) => fronted.find((f) => f.renamedFrom !== undefined && f.renamedFrom === name);
+  const ops: PatchOp[] = [];
+  (app.ports ?? []).forEach((p, j) => {
+    const f = renamed(p.name);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, 'ports', j, 'name'), value: f.renamedTo });
+  });
+  // A probe that named the port would now reach the agent; point it at the app's number instead.
+  for (const probe of probePorts(app)) {
+    const f = renamed(probe.port);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, ...probe.path), value: f.appPort });
   }
-  const out = structuredClone(template);
-  out.spec!.containers = [...spec.containers.slice(0, appIndex).map((c) => structuredClone(c)), newApp, ...spec.containers.slice(appIndex + 1).map((c) => structuredClone(c)), agentContainer(app, fronted, agent)];
-  out.spec!.volumes = [...(spec.volumes ?? []).map((v) => structuredClone(v)), { name: AGENT_VOLUME, configMap: { name: agent.configMapName } }];
-  return { template: out, record };
+  ops.push({ op: 'add', path: ptr('spec', 'containers', '-'), value: agentContainer(app, fronted, agent) });
+  const volume = { name: AGENT_VOLUME, configMap: { name: agent.configMapName } };
+  ops.push(spec.volumes ? { op: 'add', path: ptr('spec', 'volumes', '-'), value: volume } : { op: 'add', path: ptr('spec', 'volumes'), value: [volume] });
+  return { ops, record };
 }
 
-/** Undoes takeOverTemplate, keeping any other change made to the template in the meantime. */
-export function restoreTemplate(template: V1PodTemplateSpec, record: TakeoverRecord): V1PodTemplateSpec {
-  const out = structuredClone(template);
-  const spec = out.spec;
-  if (!spec) return out;
-  spec.containers = spec.containers.filter((c) => c.name !== AGENT_CONTAINER);
-  const app = spec.containers.find((c) => c.name === record.container);
-  if (app) {
-    const original = structuredClone(record.original);
-    for (const key of ['ports', 'readinessProbe', 'livenessProbe', 'startupProbe'] as const) delete app[key];
-    Object.assign(app, Object.fromEntries(Object.entries(original).filter(([, v]) => v !== undefined)));
-  }
-  if (spec.volumes) {
-    spec.volumes = spec.volumes.filter((v) => v.name !== AGENT_VOLUME);
-    // The API server drops empty lists, so "no volumes" is the absent field.
-    if (spec.volumes.length === 0) delete spec.volumes;
-  }
-  return out;
+/** takeOverTemplateOps played on a copy: the template as the takeover leaves it. */
+export function takeOverTemplate(template: V1PodTemplateSpec, containerName: string, ports: V1ServicePort[], agent: AgentSpec): { template: V1PodTemplateSpec; record: TakeoverRecord } {
+  const { ops, record } = takeOverTemplateOps(template, containerName, ports, agent);
+  return { template: applyOps(template, ops), record };
 }
 
-/** The Service with numeric target ports pointed at the agent; named ones need no change. */
-export function takeOverService(service: V1Service, fronted: FrontedPort[]): { service: V1Service; changed: boolean; originalPorts: V1ServicePort[] } {
-  const out = structuredClone(service);
-  const originalPorts = structuredClone(service.spec?.ports ?? []);
-  let changed = false;
-  for (const p of out.spec?.ports ?? []) {
-    const f = fronted.find((x) => x.servicePort === p.port && !x.renamedFrom);
-    if (f) {
-      p.targetPort = f.agentPort as never;
-      changed = true;
+/**
+ * The patch that undoes the takeover in the template as it is now, touching only what the takeover
+ * set and is still as it set it: the agent container and volume, the renamed port names, the
+ * probe ports. Everything else anyone changed meanwhile (other containers, the app's env, new
+ * ports, labels) stays.
+ */
+export function restoreTemplateOps(template: V1PodTemplateSpec, record: TakeoverRecord): PatchOp[] {
+  const spec = template.spec;
+  if (!spec) return [];
+  const ops: PatchOp[] = [];
+  const appIndex = spec.containers.findIndex((c) => c.name === record.container);
+  if (appIndex >= 0) {
+    const app = spec.containers[appIndex];
+    (app.ports ?? []).forEach((p, j) => {
+      const f = record.fronted.find((x) => x.renamedTo !== undefined && x.renamedTo === p.name);
+      if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, 'ports', j, 'name'), value: f.renamedFrom });
+    });
+    const original = probePorts({ name: app.name, ...record.original });
+    for (const probe of probePorts(app)) {
+      const was = original.find((o) => o.path.join('/') === probe.path.join('/'))?.port;
+      const f = record.fronted.find((x) => x.renamedFrom !== undefined && x.renamedFrom === was);
+      if (f && probe.port === f.appPort) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, ...probe.path), value: was });
     }
   }
-  return { service: out, changed, originalPorts };
+  const agentIndex = spec.containers.findIndex((c) => c.name === AGENT_CONTAINER);
+  if (agentIndex >= 0) ops.push({ op: 'remove', path: ptr('spec', 'containers', agentIndex) });
+  const volumeIndex = (spec.volumes ?? []).findIndex((v) => v.name === AGENT_VOLUME);
+  // The API server drops empty lists, so "no volumes" is the absent field.
+  if (volumeIndex >= 0) ops.push({ op: 'remove', path: spec.volumes!.length === 1 ? ptr('spec', 'volumes') : ptr('spec', 'volumes', volumeIndex) });
+  return ops;
+}
+
+/** restoreTemplateOps played on a copy: the template as the restore leaves it. */
+export function restoreTemplate(template: V1PodTemplateSpec, record: TakeoverRecord): V1PodTemplateSpec {
+  return applyOps(template, restoreTemplateOps(template, record));
+}
+
+/** The patch that points numeric target ports at the agent (named ones need no change), and the ports as they were. */
+export function takeOverServiceOps(service: V1Service, fronted: FrontedPort[]): { ops: PatchOp[]; originalPorts: V1ServicePort[] } {
+  const ops: PatchOp[] = [];
+  (service.spec?.ports ?? []).forEach((p, i) => {
+    const f = fronted.find((x) => x.servicePort === p.port && !x.renamedFrom);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'ports', i, 'targetPort'), value: f.agentPort });
+  });
+  return { ops, originalPorts: structuredClone(service.spec?.ports ?? []) };
+}
+
+export function takeOverService(service: V1Service, fronted: FrontedPort[]): { service: V1Service; changed: boolean; originalPorts: V1ServicePort[] } {
+  const { ops, originalPorts } = takeOverServiceOps(service, fronted);
+  return { service: applyOps(service, ops), changed: ops.length > 0, originalPorts };
+}
+
+/**
+ * The patch that gives back each port's original targetPort where it still points at the agent
+ * (`agentPorts`, when known; else wherever it differs): a port added or retargeted by someone else
+ * meanwhile stays as they made it.
+ */
+export function restoreServiceOps(service: V1Service, originalPorts: V1ServicePort[], agentPorts?: number[]): PatchOp[] {
+  const ops: PatchOp[] = [];
+  (service.spec?.ports ?? []).forEach((p, i) => {
+    const was = originalPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (!was || was.targetPort === p.targetPort) return;
+    if (agentPorts && !agentPorts.includes(p.targetPort as never)) return;
+    ops.push({ op: 'replace', path: ptr('spec', 'ports', i, 'targetPort'), value: was.targetPort ?? was.port });
+  });
+  return ops;
 }
 
 export function restoreService(service: V1Service, originalPorts: V1ServicePort[]): V1Service {
-  const out = structuredClone(service);
-  if (out.spec) out.spec.ports = structuredClone(originalPorts);
-  return out;
+  return applyOps(service, restoreServiceOps(service, originalPorts));
 }
