@@ -22,7 +22,7 @@ import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
-import { waitForRollout } from './rollout.js';
+import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { PodTunnels } from './tunnels.js';
 import { watchPods } from './watch-pods.js';
 
@@ -100,7 +100,9 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
     try {
-      await refuseSharedSelector(this.clients, target.id, await readWorkload(this.clients.apps, target.id));
+      const workload = await readWorkload(this.clients.apps, target.id);
+      refuseUnrollable(target.id, workload);
+      await refuseSharedSelector(this.clients, target.id, workload);
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
