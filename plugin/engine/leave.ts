@@ -5,10 +5,11 @@ import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
-import { describeWorkload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, isNotFound, readWorkload, type WorkloadId } from './kube-objects.js';
+import { hasAgentContainer } from './takeover.js';
 import { allLeases, deleteLease, interceptOf, leaseName, workloadLeases } from './lease.js';
 import { judgeLeases, waitingNote } from './lease-expiry.js';
-import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
+import { deleteSecret, deleteUnusedConfigMaps, deleteUnusedSecrets, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
 
 export interface LeaveClients {
@@ -48,10 +49,36 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
       onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
   }
+  if (!changed && (await someoneElsesRollout(clients, id, emit, options.rolloutTimeoutMs))) {
+    // Someone else took the agent out (a rollout undo drops our record with it): what the record
+    // named is found by the fact that no workload records it any more.
+    for (const s of await deleteUnusedSecrets(clients, id.namespace)) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent Secret ${s}` });
+  }
   if (secret) await deleteSecret(clients.core, id.namespace, secret);
   const maps = await deleteUnusedConfigMaps(clients, id.namespace);
   for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });
   return changed;
+}
+
+/**
+ * When the template has no agent but pods of one may still run (someone else's rollout, under
+ * way), waits for it so the agent ConfigMap is free to go; false when there is nothing of ours.
+ */
+async function someoneElsesRollout(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, timeoutMs: number): Promise<boolean> {
+  let w;
+  try {
+    w = await readWorkload(clients.apps, id);
+  } catch (err) {
+    if (isNotFound(err)) return true;
+    throw err;
+  }
+  if (hasAgentContainer(w.spec?.template?.spec)) return false;
+  try {
+    await waitForRollout(clients, id, { timeoutMs, failFast: false, onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }) });
+  } catch (err) {
+    emit({ type: 'progress', step: 'restore', message: `the agent ConfigMap stays while ${describeWorkload(id)} rolls out (${(err as Error).message}); \`kubectl intercept uninstall --all\` removes it later` });
+  }
+  return true;
 }
 
 export interface LeaveResult {

@@ -15,7 +15,7 @@ import { toDotenv } from './dotenv.js';
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
-import { describeWorkload, readWorkload } from './kube-objects.js';
+import { describeWorkload, readWorkload, type WorkloadId } from './kube-objects.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
@@ -23,7 +23,9 @@ import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
+import { restoreServices } from './restore.js';
 import { PodTunnels } from './tunnels.js';
+import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
 
 export interface InterceptRequest {
@@ -64,6 +66,7 @@ export class InterceptSession {
   private target: ResolvedTarget | undefined;
   private tunnels: PodTunnels | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private stopTakeoverWatch: (() => void) | undefined;
   private resolveLost!: (reason: string) => void;
   /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
   private readonly lostPromise = new Promise<string>((r) => (this.resolveLost = r));
@@ -188,6 +191,26 @@ export class InterceptSession {
     });
     await this.tunnels.start(60_000, signal);
     await this.writeEnv();
+    this.stopTakeoverWatch = watchTakeover({
+      access: this.req.access, clients: { apps, core }, id, service: target.port.service, fronted,
+      onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
+    });
+  }
+
+  /**
+   * Someone else took the agent out (or the Service off it): with the agent gone, a Service still
+   * pointed at its port reaches nothing, so it is restored at once, before the intercept ends.
+   */
+  private async takeoverGone(id: WorkloadId, reason: string, agentRemoved: boolean): Promise<void> {
+    this.emit({ type: 'warning', code: 'takeover-gone', message: `${reason}; the intercept cannot go on` });
+    if (agentRemoved) {
+      try {
+        for (const s of await restoreServices(this.clients, id)) this.emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
+      } catch (err) {
+        this.emit({ type: 'warning', code: 'cleanup-failed', message: `could not restore the Service: ${kubeError(err, this.req.access).message}` });
+      }
+    }
+    this.resolveLost(reason);
   }
 
   private async writeEnv(): Promise<void> {
@@ -237,6 +260,7 @@ export class InterceptSession {
 
   private async cleanUp(): Promise<void> {
     const info = this.info!;
+    this.stopTakeoverWatch?.();
     this.lease?.stop();
     await this.tunnels?.close();
     await deleteLease(this.clients.coord, info.namespace, leaseName(info.name));
