@@ -92,3 +92,24 @@ export function get(host: string, port: number, path: string, headers: Record<st
     req.on('error', reject);
   });
 }
+
+/**
+ * A pod spec running the demo's HTTP server (the `users-app` ConfigMap's server.js, or another
+ * ConfigMap's) as container `name` on `port`: for tests that make workloads of their own.
+ */
+export function appPodSpec(name: string, port: number, configMap = 'users-app') {
+  return {
+    containers: [{
+      name, image: 'node:22-alpine', command: ['node', '/app/server.js'],
+      ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+      env: [{ name: 'SERVICE_NAME', value: name }, { name: 'PORT', value: String(port) }],
+      volumeMounts: [{ name: 'app', mountPath: '/app', readOnly: true }],
+    }],
+    volumes: [{ name: 'app', configMap: { name: configMap } }],
+  };
+}
+
+/** A Service on 8080 with a numeric targetPort. */
+export function appService(name: string, selector: Record<string, string>, port: number) {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ port: 8080, targetPort: port }] } };
+}

@@ -4,25 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runIntercept } from '../helpers/cli.js';
 import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
-import { startHolder, stopHolder, waitActive, type Holder } from './harness.js';
+import { appPodSpec, appService, startHolder, stopHolder, waitActive, type Holder } from './harness.js';
 
 let pg: TestPlayground;
 let holder: Holder | undefined;
 let serverJs: string;
 
-const podSpec = (name: string, port: number, configMap: string) => ({
-  containers: [{
-    name, image: 'node:22-alpine', command: ['node', '/app/server.js'],
-    ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-    env: [{ name: 'SERVICE_NAME', value: name }, { name: 'PORT', value: String(port) }],
-    volumeMounts: [{ name: 'app', mountPath: '/app', readOnly: true }],
-  }],
-  volumes: [{ name: 'app', configMap: { name: configMap } }],
-});
-const service = (name: string, port: number) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 8080, targetPort: port }] } });
 const statefulSet = (name: string, port: number, updateStrategy: object) => ({
   apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name },
-  spec: { replicas: 2, serviceName: name, selector: { matchLabels: { app: name } }, updateStrategy, template: { metadata: { labels: { app: name } }, spec: podSpec(name, port, 'users-app') } },
+  spec: { replicas: 2, serviceName: name, selector: { matchLabels: { app: name } }, updateStrategy, template: { metadata: { labels: { app: name } }, spec: appPodSpec(name, port) } },
 });
 
 async function apply(objects: object[]) {
@@ -50,9 +40,9 @@ describe('rollouts', () => {
     // The running pod mounted a config that makes it exit; the fix is in the ConfigMap now, and only
     // a new pod (the rollout's) reads it.
     await apply([
-      service('flaky', 9194),
+      appService('flaky', { app: 'flaky' }, 9194),
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky-app' }, data: { 'server.js': 'process.exit(3)' } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'flaky' }, spec: { replicas: 1, selector: { matchLabels: { app: 'flaky' } }, template: { metadata: { labels: { app: 'flaky' } }, spec: podSpec('flaky', 9194, 'flaky-app') } } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'flaky' }, spec: { replicas: 1, selector: { matchLabels: { app: 'flaky' } }, template: { metadata: { labels: { app: 'flaky' } }, spec: appPodSpec('flaky', 9194, 'flaky-app') } } },
     ]);
     await waitFor(async () => (await pg.kubectlOk(['get', 'pods', '-l', 'app=flaky', '-o', 'jsonpath={.items[*].status.containerStatuses[*].state.waiting.reason}'])).includes('CrashLoopBackOff'), { timeoutMs: 60_000, what: 'the flaky pod to crash loop' });
     await apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky-app' }, data: { 'server.js': serverJs } }]);
@@ -62,7 +52,7 @@ describe('rollouts', () => {
   }, 150_000);
 
   it('replaces the pods of an OnDelete StatefulSet itself, adding the agent and taking it out', async () => {
-    await apply([service('ledger', 9195), statefulSet('ledger', 9195, { type: 'OnDelete' })]);
+    await apply([appService('ledger', { app: 'ledger' }, 9195), statefulSet('ledger', 9195, { type: 'OnDelete' })]);
     // kubectl rollout status refuses OnDelete StatefulSets; wait for both pods instead.
     await waitFor(async () => (await pg.kubectlOk(['get', 'sts', 'ledger', '-o', 'jsonpath={.status.readyReplicas}'])).trim() === '2', { timeoutMs: 60_000, what: 'two ready ledger pods' });
     holder = startHolder(['sts/ledger', '--port', '9000:8080', '--name', 'ledger', '--kubeconfig', pg.kubeconfigPath]);
@@ -74,7 +64,7 @@ describe('rollouts', () => {
   }, 150_000);
 
   it('refuses a StatefulSet with a partition, changing nothing', async () => {
-    await apply([service('vault', 9196), statefulSet('vault', 9196, { type: 'RollingUpdate', rollingUpdate: { partition: 1 } })]);
+    await apply([appService('vault', { app: 'vault' }, 9196), statefulSet('vault', 9196, { type: 'RollingUpdate', rollingUpdate: { partition: 1 } })]);
     // The controller writes status as the pods come up: compare what the tool would change.
     const spec = async () => JSON.stringify(JSON.parse(await pg.kubectlOk(['get', 'sts', 'vault', '-o', 'json'])), (k, v) => (k === 'status' || k === 'resourceVersion' || k === 'managedFields' ? undefined : v));
     const before = await spec();

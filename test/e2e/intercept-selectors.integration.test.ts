@@ -4,22 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runIntercept } from '../helpers/cli.js';
 import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
-import { get, startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
+import { appPodSpec, appService, get, startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
 
 let pg: TestPlayground;
 let local: LocalApp;
 let holder: Holder | undefined;
-
-const container = (name: string, port: number) => ({
-  name,
-  image: 'node:22-alpine',
-  command: ['node', '/app/server.js'],
-  ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-  env: [{ name: 'SERVICE_NAME', value: name }, { name: 'PORT', value: String(port) }],
-  volumeMounts: [{ name: 'app', mountPath: '/app', readOnly: true }],
-});
-const podSpec = (name: string, port: number) => ({ containers: [container(name, port)], volumes: [{ name: 'app', configMap: { name: 'users-app' } }] });
-const service = (name: string, selector: Record<string, string>, port: number) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ port: 8080, targetPort: port }] } });
 
 async function podUids(selector: string): Promise<string[]> {
   return JSON.parse(await pg.kubectlOk(['get', 'pods', '-l', selector, '-o', 'json'])).items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort();
@@ -30,12 +19,12 @@ beforeAll(async () => {
   await pg.ready;
   local = await startLocalApp('legacy');
   const objects = [
-    service('legacy', { role: 'legacy' }, 9191),
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'legacy' }, spec: { replicas: 2, selector: { matchExpressions: [{ key: 'role', operator: 'In', values: ['legacy'] }] }, template: { metadata: { labels: { role: 'legacy' } }, spec: podSpec('legacy', 9191) } } },
+    appService('legacy', { role: 'legacy' }, 9191),
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'legacy' }, spec: { replicas: 2, selector: { matchExpressions: [{ key: 'role', operator: 'In', values: ['legacy'] }] }, template: { metadata: { labels: { role: 'legacy' } }, spec: appPodSpec('legacy', 9191) } } },
     // `shop` selects tier=shop, which the canary's pods carry too.
-    service('shop', { app: 'shop' }, 9192),
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop' }, spec: { replicas: 1, selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['shop'] }] }, template: { metadata: { labels: { tier: 'shop', app: 'shop' } }, spec: podSpec('shop', 9192) } } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop-canary' }, spec: { replicas: 1, selector: { matchLabels: { track: 'canary' } }, template: { metadata: { labels: { tier: 'shop', track: 'canary' } }, spec: podSpec('canary', 9193) } } },
+    appService('shop', { app: 'shop' }, 9192),
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop' }, spec: { replicas: 1, selector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['shop'] }] }, template: { metadata: { labels: { tier: 'shop', app: 'shop' } }, spec: appPodSpec('shop', 9192) } } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'shop-canary' }, spec: { replicas: 1, selector: { matchLabels: { track: 'canary' } }, template: { metadata: { labels: { tier: 'shop', track: 'canary' } }, spec: appPodSpec('canary', 9193) } } },
   ];
   await pg.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
   for (const d of ['shop', 'shop-canary']) await pg.kubectlOk(['rollout', 'status', `deploy/${d}`, '--timeout=60s'], { timeoutMs: 70_000 });
