@@ -7,6 +7,7 @@ import http2, {
 import type { Duplex } from 'node:stream';
 import type { PortMapping } from './config.js';
 import { log } from './log.js';
+import { openMirrors } from './mirror.js';
 import { rawHeaderLookup } from '../protocol/matcher.js';
 import { decodeMeta, encodeMeta, META_HEADER, STREAM_WINDOW, streamPaths, TRAILERS_HEADER, type ResponseMeta } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
@@ -34,15 +35,28 @@ export function createH2Router(deps: H2Deps): (conn: Duplex) => void {
   server.on('stream', function onCallerStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) {
     stream.on('error', () => undefined);
     const path = String(headers[':path'] ?? '/');
-    const route = deps.registry.route(deps.mapping.agentPort, rawHeaderLookup(rawHeaders), path);
-    if (deps.logRequests) log('request', { port: deps.mapping.appPort, method: String(headers[':method']), path, to: route ? route.client.name : 'app' });
+    const method = String(headers[':method'] ?? '');
+    const lookup = rawHeaderLookup(rawHeaders);
+    const route = deps.registry.route(deps.mapping.agentPort, lookup, path, method);
+    if (deps.logRequests) log('request', { port: deps.mapping.appPort, method, path, to: route ? route.client.name : 'app' });
     const endStream = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
+    const remote = `${stream.session?.socket?.remoteAddress}:${stream.session?.socket?.remotePort}`;
+    const mirrors = deps.registry.mirrors(deps.mapping.agentPort, lookup, path, method);
+    if (mirrors.length > 0) {
+      const copies = openMirrors(mirrors, streamPaths.h2, { port: deps.mapping.appPort, protocol: 'h2', remote, method, path, httpVersion: '2.0', rawHeaders }, deps.stats);
+      if (copies && endStream) copies.end([]);
+      else if (copies) {
+        let trailers: string[] = [];
+        stream.on('data', (d: Buffer) => copies.write([d]));
+        stream.on('trailers', (_t: IncomingHttpHeaders, _f: number, raw: string[]) => { trailers = raw; });
+        stream.on('end', () => copies.end(trailers));
+      }
+    }
     if (route) {
       try {
         const tunnel = route.client.openStream(streamPaths.h2, {
           registration: route.reg.id, port: deps.mapping.appPort, protocol: 'h2',
-          remote: `${stream.session?.socket?.remoteAddress}:${stream.session?.socket?.remotePort}`,
-          method: String(headers[':method']), path, httpVersion: '2.0', rawHeaders,
+          remote, method, path, httpVersion: '2.0', rawHeaders,
         }, true);
         deps.stats.intercepted++;
         return relayViaTunnel(stream, tunnel, route.client.name);

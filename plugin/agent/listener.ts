@@ -1,11 +1,14 @@
-// One agent port: idle connections pass straight through; on an intercepted port the first bytes
-// decide between the HTTP/1 router, the HTTP/2 router and raw TCP.
+// One agent port. Every connection's first bytes decide between the HTTP/1 relay, the HTTP/2
+// router and raw TCP, whether or not the port has registrations when it connects: HTTP requests
+// and streams are routed one by one for the connection's whole life (DESIGN decision 11), so a
+// client that connected before an intercept is caught by it. Only raw TCP keeps the decision it
+// got when it connected.
 import net from 'node:net';
 import type { AgentConfig, PortMapping } from './config.js';
 import { createH2Router } from './h2.js';
-import { createHttp1Router } from './http1.js';
+import { relayHttp1 } from './http1-relay.js';
 import { log } from './log.js';
-import { passThrough, pipeBoth, withPrefix } from './passthrough.js';
+import { pipeBoth, withPrefix } from './passthrough.js';
 import { streamPaths } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import { sniff, type SniffResult } from './sniff.js';
@@ -13,25 +16,19 @@ import type { PortStats } from './stats.js';
 
 export function startPortListener(mapping: PortMapping, config: AgentConfig, registry: Registry, stats: PortStats): Promise<net.Server> {
   const deps = { mapping, appHost: config.appHost, registry, stats, logRequests: config.logRequests };
-  const http1 = createHttp1Router(deps);
   const h2 = createH2Router(deps);
 
-  function dispatch(socket: net.Socket, head: Buffer, kind: SniffResult): void {
-    if (kind === 'http1') {
-      socket.unshift(head);
-      http1.emit('connection', socket);
-      socket.resume();
-      return;
-    }
-    if (kind === 'h2') return h2(withPrefix(socket, head));
+  /** Raw TCP: to the global intercept's laptop if there is one, else to the app, for its whole life. */
+  function raw(socket: net.Socket, head: Buffer, app: net.Socket, fromApp: Buffer): void {
     const global = registry.globalRoute(mapping.agentPort);
-    if (global) {
+    if (global && fromApp.length === 0) {
       try {
         const stream = global.client.openStream(streamPaths.tcp, {
           registration: global.reg.id, port: mapping.appPort, protocol: 'tcp',
           remote: `${socket.remoteAddress}:${socket.remotePort}`,
         }, false);
         stats.intercepted++;
+        app.destroy();
         if (head.length > 0) stream.write(head);
         pipeBoth(socket, stream);
         return;
@@ -40,44 +37,65 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
       }
     }
     stats.passthroughConnections++;
-    passThrough(socket, head, config.appHost, mapping.appPort);
+    if (fromApp.length > 0) socket.write(fromApp);
+    if (head.length > 0) app.write(head);
+    pipeBoth(socket, app);
   }
 
   const server = net.createServer({ noDelay: true }, function onCallerConnection(socket) {
     socket.on('error', () => undefined);
-    if (!registry.isIntercepted(mapping.agentPort)) {
-      stats.passthroughConnections++;
-      passThrough(socket, Buffer.alloc(0), config.appHost, mapping.appPort);
-      return;
-    }
+    // The app connection is opened at once, as a plain pipe would: a protocol where the server
+    // speaks first (SMTP, MySQL, SSH) is known by the app's greeting and needs no sniff timeout.
+    const app = net.connect({ host: config.appHost, port: mapping.appPort, noDelay: true });
+    app.on('error', () => undefined);
+    app.pause();
     let head: Buffer = Buffer.alloc(0);
+    let decided = false;
     const timer = setTimeout(() => decide('other'), config.sniffTimeoutMs);
     function onData(chunk: Buffer): void {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       const kind = sniff(head);
       if (kind !== 'need-more') decide(kind);
     }
-    function decide(kind: SniffResult): void {
+    let appFirst: Buffer = Buffer.alloc(0);
+    function onAppGreeting(): void {
+      const greeting = app.read() as Buffer | null;
+      if (!greeting) return;
+      appFirst = appFirst.length === 0 ? greeting : Buffer.concat([appFirst, greeting]);
+      // An HTTP/2 server sends its SETTINGS at once without waiting for the client (RFC 9113
+      // §3.4), so that is no sign of a server-first protocol: the caller's bytes still decide.
+      if (!isH2Settings(appFirst)) decide('other', appFirst);
+    }
+    function decide(kind: SniffResult, fromApp: Buffer = appFirst): void {
+      if (decided) return;
+      decided = true;
       clearTimeout(timer);
       socket.removeListener('data', onData);
       socket.removeListener('end', onEnd);
+      app.removeListener('readable', onAppGreeting);
       socket.pause();
-      dispatch(socket, head, kind === 'need-more' ? 'other' : kind);
+      if (kind === 'http1') return relayHttp1(socket, head, deps, app);
+      if (kind === 'h2') {
+        app.destroy(); // the HTTP/2 router holds its own session to the app
+        return h2(withPrefix(socket, head));
+      }
+      raw(socket, head, app, fromApp);
     }
     function onEnd(): void {
-      // Connected and closed without a byte: a kubelet tcpSocket probe, say. There is nothing to
-      // route, and the app saw such connections before the intercept, so it sees them still.
+      // Connected and closed without a byte: a kubelet tcpSocket probe, say. The app saw such
+      // connections before the agent, so it sees them still.
       if (head.length === 0) {
+        decided = true;
         clearTimeout(timer);
-        socket.removeListener('data', onData);
         stats.passthroughConnections++;
-        passThrough(socket, head, config.appHost, mapping.appPort);
+        app.end();
         return;
       }
       decide('other');
     }
     socket.on('data', onData);
     socket.on('end', onEnd);
+    app.on('readable', onAppGreeting);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -86,4 +104,10 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
       resolve(server);
     });
   });
+}
+
+/** The start of an HTTP/2 server preface: a SETTINGS frame (type 4) on stream 0 (RFC 9113 §6.5). */
+function isH2Settings(buf: Buffer): boolean {
+  if (buf.length < 9) return buf.length > 0 && buf.length < 9 && buf[0] === 0 && (buf.length < 4 || buf[3] === 4);
+  return buf[3] === 4 && (buf.readUInt32BE(5) & 0x7fffffff) === 0;
 }

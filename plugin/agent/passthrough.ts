@@ -1,6 +1,6 @@
-// Raw TCP: a caller connection piped untouched to the app (or to a client's tunnel stream),
-// with the bytes already read by the sniffer sent first.
-import net from 'node:net';
+// Raw bytes both ways: a caller connection piped untouched to the app or to a laptop's tunnel
+// stream, and the sniffer's first bytes given back to the HTTP/2 router.
+import type net from 'node:net';
 import { Duplex } from 'node:stream';
 
 /** Pipes two streams both ways; either side closing or failing tears down the other. */
@@ -12,13 +12,6 @@ export function pipeBoth(a: Duplex, b: Duplex): void {
   b.on('error', teardown);
   a.on('close', () => { if (!b.writableFinished) b.end(); });
   b.on('close', () => { if (!a.writableFinished) a.end(); });
-}
-
-/** Connects to the app and pipes the caller through, head bytes first. */
-export function passThrough(socket: net.Socket, head: Buffer, appHost: string, appPort: number): void {
-  const upstream = net.connect({ host: appHost, port: appPort, noDelay: true });
-  if (head.length > 0) upstream.write(head);
-  pipeBoth(socket, upstream);
 }
 
 /**

@@ -35,6 +35,8 @@ export interface Registration {
   /** The app port (or the agent port fronting it) to intercept. */
   port: number;
   match: Match;
+  /** A copy of each matching request, answered by whoever answers it anyway (DESIGN decision 12). */
+  mirror?: boolean;
 }
 
 /** Sent by the agent on every traffic stream. */
@@ -49,7 +51,14 @@ export interface RequestMeta {
   httpVersion?: string;
   /** Flat [name, value, name, value...] list, as received (HTTP/2 includes pseudo headers). */
   rawHeaders?: string[];
+  /** A mirrored copy: its answer is read and dropped by the agent; the body may be cut (see MIRROR_BODY_LIMIT). */
+  mirror?: boolean;
 }
+
+/** The most of a request body a mirror copy carries; the rest is cut (the trailer says so). */
+export const MIRROR_BODY_LIMIT = 256 * 1024;
+/** Trailer set to "1" on a mirror copy whose body was cut. */
+export const TRUNCATED_TRAILER = 'x-intercept-truncated';
 
 /** Sent by the client in the response headers of an HTTP traffic stream. */
 export interface ResponseMeta {
@@ -67,11 +76,14 @@ export type ClientMessage =
 export interface PortCounts {
   agentPort: number;
   appPort: number;
-  /** Connections passed through untouched (idle port or non-HTTP on a filtered port). */
+  /** Non-HTTP connections passed through untouched (their bytes are not parsed). */
   passthroughConnections: number;
   /** HTTP requests/streams that matched no registration and went to the app. */
   passthroughRequests: number;
   intercepted: number;
+  /** Mirror copies sent, and those dropped because the client's queue was full. */
+  mirrored?: number;
+  mirrorDropped?: number;
 }
 
 export type AgentMessage =

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { rawToHeaders } from '../agent/h2.js';
-import { pairs } from '../agent/http1.js';
+import { pairs } from '../agent/http1-answer.js';
 import { decodeMeta, encodeMeta, META_HEADER, TRAILERS_HEADER, type RequestMeta, type ResponseMeta } from '../protocol/wire.js';
 import type { TrafficRecord } from './traffic.js';
 import type { LocalTarget } from './types.js';
@@ -62,7 +62,7 @@ export function forwardHttp1(stream: ServerHttp2Stream, meta: RequestMeta, ctx: 
   });
   stream.on('data', (chunk: Buffer) => record.requestData(chunk));
   stream.on('trailers', (t: IncomingHttpHeaders) => {
-    const raw = decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? [];
+    const raw = record.requestTrailers(decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []);
     if (raw.length > 0) local.addTrailers(pairs(raw));
   });
   stream.on('close', () => { if (!local.destroyed && !stream.writableFinished) { local.destroy(); record.finish('the caller or the tunnel went away'); } });
@@ -79,7 +79,7 @@ export function forwardH2(stream: ServerHttp2Stream, meta: RequestMeta, ctx: For
   }
   const req = session.request(rawToHeaders(meta.rawHeaders ?? []), { waitForTrailers: true });
   let callerTrailers: string[] = [];
-  stream.on('trailers', (t: IncomingHttpHeaders) => { callerTrailers = decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []; });
+  stream.on('trailers', (t: IncomingHttpHeaders) => { callerTrailers = record.requestTrailers(decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []); });
   req.on('wantTrailers', () => req.sendTrailers(rawToHeaders(callerTrailers)));
   stream.on('data', (chunk: Buffer) => record.requestData(chunk));
   stream.pipe(req);

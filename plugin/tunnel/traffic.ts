@@ -1,7 +1,7 @@
 // Builds traffic events: masks credentials in headers and URLs (redact.ts) and keeps a bounded
 // preview of text bodies.
 import { randomUUID } from 'node:crypto';
-import type { RequestMeta } from '../protocol/wire.js';
+import { TRUNCATED_TRAILER, type RequestMeta } from '../protocol/wire.js';
 import { maskHeaders, maskUrl } from './redact.js';
 import type { TrafficEvent, TrafficStartEvent, TunnelEvent } from './types.js';
 
@@ -53,6 +53,7 @@ export class TrafficRecord {
       type: 'traffic', id: randomUUID(), pod, registration: meta.registration, protocol: meta.protocol,
       start: Date.now(), durationMs: 0, method: meta.method, path: meta.path === undefined ? undefined : maskUrl(meta.path), bytesIn: 0, bytesOut: 0,
       remote: meta.remote, requestHeaders: meta.rawHeaders ? maskHeaders(meta.rawHeaders) : undefined,
+      ...(meta.mirror ? { mirror: true as const } : {}),
     };
     this.requestPreview = new Preview(limit);
     this.responsePreview = new Preview(limit);
@@ -70,6 +71,14 @@ export class TrafficRecord {
   responseData(chunk: Buffer): void {
     this.event.bytesOut += chunk.length;
     this.responsePreview.add(chunk);
+  }
+
+  /** The caller's trailers as the local app gets them: a mirror's cut mark is the record's, not the app's. */
+  requestTrailers(raw: string[]): string[] {
+    const at = raw.findIndex((v, i) => i % 2 === 0 && v === TRUNCATED_TRAILER);
+    if (at < 0) return raw;
+    this.event.requestCut = true;
+    return [...raw.slice(0, at), ...raw.slice(at + 2)];
   }
 
   response(status: number, rawHeaders: string[]): void {

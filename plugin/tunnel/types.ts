@@ -82,6 +82,10 @@ export interface TrafficEvent {
   responsePreview?: string;
   remote: string;
   error?: string;
+  /** A mirrored copy: the caller was answered by the app (or another intercept), not by this answer. */
+  mirror?: true;
+  /** The mirrored request's body was longer than the agent copies (MIRROR_BODY_LIMIT) and was cut. */
+  requestCut?: true;
 }
 
 export interface WarningEvent {

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Data-plane benchmark (loopback only, bounded in count and time; not a test):
-//   (a) caller -> app, (b) caller -> idle agent -> app, (c) caller -> agent -> tunnel -> client -> local app.
+//   (a) caller -> app, (b) caller -> idle agent -> app, (d) caller -> agent with a personal
+//   intercept that the request does not match -> app (what everyone else feels during someone's
+//   intercept), (c) caller -> agent -> tunnel -> client -> local app; (a) (b) (d) for h2c too.
 // Reports p50/p99 latency (sequential requests), requests/s (concurrent keep-alive load), ratios,
 // the throughput of a 100 MB body through (c), and the agent's RSS idle and at ~1,000 requests/s.
 // Run: node scripts/bench/dataplane.mjs [--quick]   (AGENT_NODE_FLAGS='--max-semi-space-size=1' passes flags to the agent's node)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,13 +43,22 @@ function start() {
   });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)));
 }
-Promise.all([start(), start()]).then((ports) => console.log(JSON.stringify(ports)));
+function startH2() {
+  const server = require('node:http2').createServer();
+  server.on('stream', (stream) => {
+    stream.on('error', () => undefined);
+    stream.on('data', () => undefined);
+    stream.on('end', () => { stream.respond({ ':status': 200, 'content-type': 'application/json' }); stream.end(body); });
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)));
+}
+Promise.all([start(), start(), startH2()]).then((ports) => console.log(JSON.stringify(ports)));
 `;
 
 async function startApps() {
   const child = spawn(process.execPath, ['-e', APP_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [app, laptop] = await new Promise((resolve) => child.stdout.once('data', (c) => resolve(JSON.parse(String(c)))));
-  return { child, app, laptop };
+  const [app, laptop, h2app] = await new Promise((resolve) => child.stdout.once('data', (c) => resolve(JSON.parse(String(c)))));
+  return { child, app, laptop, h2app };
 }
 
 function freePort() {
@@ -54,14 +66,15 @@ function freePort() {
   return listen(s).then((port) => new Promise((r) => s.close(() => r(port))));
 }
 
-async function startAgent(appPort) {
+async function startAgent(appPort, h2AppPort) {
   const out = join(tmp, 'agent.cjs');
   await build({ entryPoints: [join(root, 'plugin/agent/main.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, logLevel: 'error' });
   const agentPort = await freePort();
+  const h2AgentPort = await freePort();
   const nodeFlags = (process.env.AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeFlags, out], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { PATH: process.env.PATH, INTERCEPT_PORTS: `${agentPort}:${appPort}`, INTERCEPT_APP_HOST: '127.0.0.1', INTERCEPT_LISTEN_HOST: '127.0.0.1', INTERCEPT_CONTROL_PORT: '0', INTERCEPT_TOKEN: 'bench' },
+    env: { PATH: process.env.PATH, INTERCEPT_PORTS: `${agentPort}:${appPort},${h2AgentPort}:${h2AppPort}`, INTERCEPT_APP_HOST: '127.0.0.1', INTERCEPT_LISTEN_HOST: '127.0.0.1', INTERCEPT_CONTROL_PORT: '0', INTERCEPT_TOKEN: 'bench' },
   });
   const controlPort = await new Promise((resolve) => {
     let buf = '';
@@ -71,14 +84,14 @@ async function startAgent(appPort) {
       if (m) resolve(Number(m[1]));
     });
   });
-  return { child, agentPort, controlPort, size: readFileSync(out).length };
+  return { child, agentPort, h2AgentPort, controlPort, size: readFileSync(out).length };
 }
 
 /** The tunnel client runs in its own process (the CLI), not inside the load generator. */
-async function startClient(controlPort, appPort, localPort) {
+async function startClient(controlPort, appPort, localPort, match = {}) {
   const out = join(tmp, 'client.mjs');
   await build({ entryPoints: [join(root, 'test/fixtures/dataplane/client-main.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'error' });
-  const child = spawn(process.execPath, [out, String(controlPort), String(localPort), 'bench', '{}'], {
+  const child = spawn(process.execPath, [out, String(controlPort), String(localPort), 'bench', JSON.stringify(match)], {
     stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, APP_PORT: String(appPort), CLIENT_QUIET: '1' },
   });
   await new Promise((resolve, reject) => {
@@ -149,6 +162,33 @@ async function paced(port, rps, ms, pid) {
   return { sent, rate: sent / (ms / 1000), peakRss: peak };
 }
 
+/** One h2c session, as a gRPC channel holds it: sequential streams for latency, 16 at once for req/s. */
+async function h2Figures(port) {
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  const call = () => new Promise((resolve, reject) => {
+    const req = session.request({ ':method': 'POST', ':path': '/bench' });
+    req.on('data', () => undefined);
+    req.on('end', resolve);
+    req.on('error', reject);
+    req.end('x');
+  });
+  for (let i = 0; i < 200; i++) await call();
+  const samples = [];
+  for (let i = 0; i < LATENCY_N; i++) {
+    const t = process.hrtime.bigint();
+    await call();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((x, y) => x - y);
+  const end = Date.now() + LOAD_MS;
+  let done = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < end) { await call(); done++; }
+  }));
+  session.close();
+  return { p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.floor(samples.length * 0.99)], rps: done / (LOAD_MS / 1000) };
+}
+
 function rss(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -182,8 +222,9 @@ const fmt = (n, d = 3) => n.toFixed(d);
 async function main() {
   const apps = await startApps();
   const app = { port: apps.app };
-  const agent = await startAgent(app.port);
+  const agent = await startAgent(app.port, apps.h2app);
   let client;
+  let personal = [];
   try {
     const rssIdle = rss(agent.child.pid);
     // Warm the load generator's JIT first, then interleave (a) and (b) and keep the better of two
@@ -195,18 +236,34 @@ async function main() {
       a.rps = Math.max(a.rps, await throughput(app.port));
       b.rps = Math.max(b.rps, await throughput(agent.agentPort));
     }
+    const a2 = await h2Figures(apps.h2app);
+    const b2 = await h2Figures(agent.h2AgentPort);
+    // Someone's personal intercept on each port; the bench's requests carry no x-dev header.
+    const nobody = { headers: [{ name: 'x-dev', value: 'bench-someone-else' }] };
+    personal = await Promise.all([startClient(agent.controlPort, app.port, apps.laptop, nobody), startClient(agent.controlPort, apps.h2app, apps.laptop, nobody)]);
+    const d = { ...(await latency(agent.agentPort)), rps: 0 };
+    for (let round = 0; round < 2; round++) {
+      a.rps = Math.max(a.rps, await throughput(app.port));
+      d.rps = Math.max(d.rps, await throughput(agent.agentPort));
+    }
+    const d2 = await h2Figures(agent.h2AgentPort);
+    for (const p of personal) p.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
     client = await startClient(agent.controlPort, app.port, apps.laptop);
     const c = { ...(await latency(agent.agentPort)), rps: await throughput(agent.agentPort) };
     const load = await paced(agent.agentPort, 1000, quick ? 2000 : 5000, agent.child.pid);
     const mbps = await bigBody(agent.agentPort);
     const rssAfterBig = rss(agent.child.pid);
     const rows = [
-      ['(a) direct', a], ['(b) agent idle', b], ['(c) agent + tunnel', c],
+      ['(a) direct', a], ['(b) agent idle', b], ['(d) not matching', d], ['(c) agent + tunnel', c],
+      ['h2c (a) direct', a2], ['h2c (b) agent idle', b2], ['h2c (d) not matching', d2],
     ];
     console.log(`node ${process.version}, agent flags [${process.env.AGENT_NODE_FLAGS ?? ''}], ${quick ? 'quick' : 'full'} run, ${LATENCY_N} sequential requests, ${CONCURRENCY} concurrent for ${LOAD_MS} ms`);
     console.log('path                  p50 ms   p99 ms   req/s');
     for (const [name, r] of rows) console.log(`${name.padEnd(20)}  ${fmt(r.p50).padStart(6)}   ${fmt(r.p99).padStart(6)}   ${Math.round(r.rps)}`);
     console.log(`(b) adds ${fmt(b.p50 - a.p50)} ms at p50 (goal < 0.3), keeps ${fmt((b.rps / a.rps) * 100, 1)} % of (a)'s req/s (goal >= 70 %)`);
+    console.log(`(d) adds ${fmt(d.p50 - a.p50)} ms at p50 (goal < 0.15), keeps ${fmt((d.rps / a.rps) * 100, 1)} % of (a)'s req/s (goal >= 70 %)`);
+    console.log(`h2c (b) adds ${fmt(b2.p50 - a2.p50)} ms at p50, keeps ${fmt((b2.rps / a2.rps) * 100, 1)} %; h2c (d) adds ${fmt(d2.p50 - a2.p50)} ms (goal < 0.15), keeps ${fmt((d2.rps / a2.rps) * 100, 1)} % (goal >= 70 %)`);
     console.log(`(c) adds ${fmt(c.p50 - a.p50)} ms at p50 (goal < 1), ${fmt((c.rps / a.rps) * 100, 1)} % of (a)'s req/s`);
     console.log(`100 MB body through (c): ${fmt(mbps, 1)} MB/s`);
     console.log(`agent bundle ${agent.size} bytes; RSS idle ${fmt(rssIdle, 1)} MB; peak at ${Math.round(load.rate)} req/s through (c): ${fmt(load.peakRss, 1)} MB (goal < 60); after the 100 MB body ${fmt(rssAfterBig, 1)} MB`);
@@ -218,6 +275,7 @@ async function main() {
     await exited;
     clearTimeout(force);
     client?.kill('SIGKILL');
+    for (const p of personal) p.kill('SIGKILL');
     apps.child.kill('SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -228,4 +228,47 @@ describe('HTTP/1 intercepts', () => {
     expect(c.session.state()).toBe('active');
     expect((await request(port, { path: '/again' })).status).toBe(502);
   });
+  it('takes request heads up to 32 KiB either way and answers 431 beyond, where Node alone resets at 16 KiB', async () => {
+    // Apps that take big heads (Go's default is 1 MB): the agent must not be the narrowest point.
+    const roomy = (name: string) => new Promise<http.Server>((resolve) => {
+      const s = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { req.resume(); res.setHeader('x-served-by', name); res.end(`${req.headers['x-big']?.length}`); });
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const [bigApp, bigLaptop] = await Promise.all([roomy('big-app'), roomy('big-laptop')]);
+    const bigAgent = await startAgent({ appPorts: [(bigApp.address() as net.AddressInfo).port] });
+    const c = await connectClient({
+      controlPort: bigAgent.controlPort, localPort: (bigLaptop.address() as net.AddressInfo).port, name: 'alice',
+      registrations: [{ id: 'big', port: (bigApp.address() as net.AddressInfo).port, match: { headers: [{ name: 'x-dev', value: 'alice' }] } }],
+    });
+    try {
+      const big = 'c'.repeat(24 * 1024);
+      const at = bigAgent.agentPorts[0];
+      const mine = await request(at, { headers: { 'x-dev': 'alice', 'x-big': big } });
+      expect([servedBy(mine), mine.text]).toEqual(['big-laptop', String(big.length)]);
+      expect(servedBy(await request(at, { headers: { 'x-dev': 'bob', 'x-big': big } }))).toBe('big-app');
+      const tooBig = await request(at, { headers: { 'x-dev': 'bob', 'x-big': 'c'.repeat(40 * 1024) } });
+      expect(tooBig.status).toBe(431);
+      expect(tooBig.text).toContain('larger than 32 KiB');
+    } finally {
+      await c.session.close();
+      await bigAgent.stop();
+      bigApp.close();
+      bigLaptop.close();
+    }
+  });
+
+  it('answers an HTTP/1.0 caller as HTTP/1.0 allows: no chunked coding, and the connection ends', async () => {
+    await client(alice.port, { headers: [{ name: 'x-dev', value: 'alice' }] }, 'alice');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => s.write('GET /stream?chunks=3 HTTP/1.0\r\nHost: h\r\nx-dev: alice\r\n\r\n'));
+      let out = '';
+      s.on('data', (c: Buffer) => { out += c.toString(); });
+      s.on('end', () => resolve(out)); // a client that reads to EOF is answered in full
+      s.on('error', reject);
+    });
+    expect(answer).not.toMatch(/transfer-encoding/i);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/Connection: close/);
+    expect(answer).toContain('alice chunk 0\nalice chunk 1\nalice chunk 2\n');
+  });
 });

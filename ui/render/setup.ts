@@ -67,7 +67,9 @@ export function matchFromForm(form: MatchForm): { match: Match; error?: string }
 }
 
 export function matchSummary(match: Match): string {
-  return isGlobal(match) ? 'every request to the port (a global intercept: nobody else gets traffic)' : `requests with ${describeMatch(match)}; everything else keeps going to the pods`;
+  return isGlobal(match)
+    ? 'every request to the port (a global intercept: nobody else gets traffic); non-HTTP connections opened before it stay with the pods until they close'
+    : `requests with ${describeMatch(match)}; everything else keeps going to the pods`;
 }
 
 export interface SetupChoice {
