@@ -12,7 +12,7 @@ import { ensureSecret, installedAgent } from './install.js';
 import { describeWorkload, findWorkload, readWorkload, type WorkloadId } from './kube-objects.js';
 import { podSelector } from './pod-selector.js';
 import type { WorkloadRef } from './refs.js';
-import { CONTROL_PORT } from './takeover.js';
+import { appEnvValues, CONTROL_PORT } from './takeover.js';
 import { tunnelable } from './tunnels.js';
 
 export async function workloadEnv(access: KubeAccess, namespace: string, ref: WorkloadRef, dial: PodDialer): Promise<Record<string, string>> {
@@ -40,7 +40,7 @@ export async function workloadEnv(access: KubeAccess, namespace: string, ref: Wo
       onEvent: () => undefined,
       reconnect: { giveUpAfterMs: 1 },
     });
-    const env = session.env();
+    const env = appEnvValues(session.env());
     await session.close();
     return env;
   } catch (err) {

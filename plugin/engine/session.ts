@@ -24,6 +24,7 @@ import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { restoreServices } from './restore.js';
+import { appEnvValues } from './takeover.js';
 import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
@@ -223,7 +224,7 @@ export class InterceptSession {
 
   /** The app container's environment, as the agent reported it. */
   async env(): Promise<Record<string, string>> {
-    return (await this.tunnels?.env()) ?? {};
+    return appEnvValues((await this.tunnels?.env()) ?? {});
   }
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */

@@ -13,7 +13,13 @@ export function hasAgentContainer(spec: V1PodSpec | undefined): boolean {
 }
 export const AGENT_VOLUME = 'intercept-agent-code';
 export const AGENT_MOUNT = '/var/run/kubectl-intercept';
-export const ENV_PREFIX = 'INTERCEPT_ENV_';
+/**
+ * The prefix of the app's variables in the agent container, handed to the agent in
+ * INTERCEPT_ENV_PREFIX. Not the agent's default INTERCEPT_ENV_: an app variable named PREFIX would
+ * then be copied to INTERCEPT_ENV_PREFIX, the agent's own setting. No agent setting starts with
+ * this one.
+ */
+export const ENV_PREFIX = 'INTERCEPT_APP_ENV_';
 export const ANNOTATION = 'kubectl-intercept.io/takeover';
 export const SERVICE_ANNOTATION = 'kubectl-intercept.io/service-takeover';
 export const CONTROL_PORT = 15022;
@@ -44,7 +50,7 @@ export interface TakeoverRecord {
   container: string;
   fronted: FrontedPort[];
   /** The app container's fields this change rewrote, as they were. */
-  original: Pick<V1Container, 'ports' | 'readinessProbe' | 'livenessProbe' | 'startupProbe'>;
+  original: Pick<V1Container, 'ports' | 'readinessProbe' | 'livenessProbe' | 'startupProbe' | 'lifecycle'>;
 }
 
 export class TakeoverError extends Error {}
@@ -71,23 +77,51 @@ function renamedPortName(original: string, taken: Set<string>): string {
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
 const PROBE_ACTIONS = ['httpGet', 'tcpSocket'] as const;
 
-/** Each probe action of the container that targets a port, with its path relative to the container. */
+const HOOKS = ['postStart', 'preStop'] as const;
+
+/**
+ * Each probe and lifecycle-hook action of the container that targets a port, with its path
+ * relative to the container: the ones that may name the port the agent takes over.
+ */
 function probePorts(c: V1Container): { path: string[]; port: unknown }[] {
-  return PROBES.flatMap((key) => PROBE_ACTIONS.flatMap((action) => {
+  const probes = PROBES.flatMap((key) => PROBE_ACTIONS.flatMap((action) => {
     const a = c[key]?.[action];
     return a ? [{ path: [key, action, 'port'], port: a.port as unknown }] : [];
   }));
+  const hooks = HOOKS.flatMap((hook) => PROBE_ACTIONS.flatMap((action) => {
+    const a = c.lifecycle?.[hook]?.[action];
+    return a ? [{ path: ['lifecycle', hook, action, 'port'], port: a.port as unknown }] : [];
+  }));
+  return [...probes, ...hooks];
 }
 
-/** The copies of the app's environment under a prefix, so the kubelet resolves Secrets and fieldRefs for us. */
+/**
+ * The copies of the app's environment under a prefix, so the kubelet resolves Secrets, ConfigMaps
+ * and fieldRefs for us. A resourceFieldRef without containerName means the app's own container,
+ * so it is named (in the agent it would mean the agent's). A $(VAR) in a value refers to the app's
+ * variables, which now carry the prefix: its own env by name, and, when it has envFrom, any other
+ * name too (those keys are only known to the kubelet); one that resolves nowhere stays as the
+ * kubelet leaves it, and `appEnvValues` gives it back its own name.
+ */
 export function prefixedEnv(app: V1Container): { env: V1EnvVar[]; envFrom: V1Container['envFrom'] } {
   const names = new Set((app.env ?? []).map((e) => e.name));
-  // $(VAR) inside a value refers to the app's own variables, which now carry the prefix.
+  const fromEnvFrom = (app.envFrom ?? []).length > 0;
   const refix = (v: string) => v.replace(/(\$+)\(([^)]+)\)/g, (all, dollars: string, name: string) =>
-    dollars.length % 2 === 1 && names.has(name) ? `${dollars}(${ENV_PREFIX}${name})` : all);
-  const env = (app.env ?? []).map((e) => ({ ...structuredClone(e), name: ENV_PREFIX + e.name, ...(e.value !== undefined ? { value: refix(e.value) } : {}) }));
+    dollars.length % 2 === 1 && (names.has(name) || fromEnvFrom) ? `${dollars}(${ENV_PREFIX}${name})` : all);
+  const env = (app.env ?? []).map((e) => {
+    const copy: V1EnvVar = { ...structuredClone(e), name: ENV_PREFIX + e.name, ...(e.value !== undefined ? { value: refix(e.value) } : {}) };
+    const field = copy.valueFrom?.resourceFieldRef;
+    if (field && !field.containerName) field.containerName = app.name;
+    return copy;
+  });
   const envFrom = (app.envFrom ?? []).map((f) => ({ ...structuredClone(f), prefix: ENV_PREFIX + (f.prefix ?? '') }));
   return { env, envFrom };
+}
+
+/** The app's environment as the agent reports it, with unresolved $(VAR) references as the app would see them. */
+export function appEnvValues(env: Record<string, string>): Record<string, string> {
+  const prefixed = new RegExp(`(\\$+)\\(${ENV_PREFIX}([^)]+)\\)`, 'g');
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(prefixed, (all, dollars: string, name: string) => (dollars.length % 2 === 1 ? `${dollars}(${name})` : all))]));
 }
 
 export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: AgentSpec): V1Container {
@@ -101,6 +135,7 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
     env: [
       { name: 'INTERCEPT_PORTS', value: fronted.map((f) => `${f.agentPort}:${f.appPort}`).join(',') },
       { name: 'INTERCEPT_CONTROL_PORT', value: String(CONTROL_PORT) },
+      { name: 'INTERCEPT_ENV_PREFIX', value: ENV_PREFIX },
       { name: 'INTERCEPT_POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
       { name: 'INTERCEPT_TOKEN', valueFrom: { secretKeyRef: { name: agent.secretName, key: agent.secretKey } } },
       ...env,
@@ -159,7 +194,7 @@ export function takeOverTemplateOps(
   const record: TakeoverRecord = {
     container: containerName,
     fronted,
-    original: structuredClone({ ports: app.ports, readinessProbe: app.readinessProbe, livenessProbe: app.livenessProbe, startupProbe: app.startupProbe }),
+    original: structuredClone({ ports: app.ports, readinessProbe: app.readinessProbe, livenessProbe: app.livenessProbe, startupProbe: app.startupProbe, lifecycle: app.lifecycle }),
   };
   const renamed = (name: unknown) => fronted.find((f) => f.renamedFrom !== undefined && f.renamedFrom === name);
   const ops: PatchOp[] = [];
