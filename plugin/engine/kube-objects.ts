@@ -27,18 +27,37 @@ export async function readWorkload(apps: AppsV1Api, id: WorkloadId): Promise<Wor
 const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 /**
+ * A JSON patch computed from an older version can fail an operation (a list index gone) before
+ * the server gets to compare resourceVersions, and then answers 422, not 409: when the object has
+ * indeed moved on since, that is a conflict like any other, and read-modify-write goes again.
+ */
+async function patchAt(ops: PatchOp[], send: () => Promise<unknown>, currentVersion: () => Promise<string | undefined>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    const sentVersion = ops.find((o) => o.path === '/metadata/resourceVersion' && o.op === 'replace') as { value?: unknown } | undefined;
+    if ((err as { code?: number })?.code === 422 && sentVersion && (await currentVersion()) !== sentVersion.value) {
+      throw Object.assign(new Error('the object changed while it was being patched'), { code: 409, cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
  * A JSON patch (json-patch-ops.ts) rather than a PUT of the object read: a PUT would send back
  * only what client-node's typed models know, dropping newer fields.
  */
 export async function patchWorkload(apps: AppsV1Api, id: WorkloadId, ops: PatchOp[]): Promise<void> {
   const args = { name: id.name, namespace: id.namespace, body: ops };
-  if (id.kind === 'Deployment') await apps.patchNamespacedDeployment(args, JSON_PATCH);
-  else if (id.kind === 'StatefulSet') await apps.patchNamespacedStatefulSet(args, JSON_PATCH);
-  else await apps.patchNamespacedReplicaSet(args, JSON_PATCH);
+  await patchAt(ops, () => {
+    if (id.kind === 'Deployment') return apps.patchNamespacedDeployment(args, JSON_PATCH);
+    if (id.kind === 'StatefulSet') return apps.patchNamespacedStatefulSet(args, JSON_PATCH);
+    return apps.patchNamespacedReplicaSet(args, JSON_PATCH);
+  }, async () => (await readWorkload(apps, id)).metadata?.resourceVersion);
 }
 
 export async function patchService(core: CoreV1Api, namespace: string, name: string, ops: PatchOp[]): Promise<void> {
-  await core.patchNamespacedService({ name, namespace, body: ops }, JSON_PATCH);
+  await patchAt(ops, () => core.patchNamespacedService({ name, namespace, body: ops }, JSON_PATCH), async () => (await core.readNamespacedService({ name, namespace })).metadata?.resourceVersion);
 }
 
 export function isConflict(err: unknown): boolean {
@@ -64,12 +83,14 @@ export function hasController(o: { metadata?: { ownerReferences?: { controller?:
 /**
  * Fails only when the namespace does not exist: users whose Role does not cover reading their
  * namespace object (only resources in it) go on, and the calls that follow say what is wrong.
+ * Returns the namespace's annotations (none when it may not be read).
  */
-export async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
+export async function ensureNamespace(core: CoreV1Api, name: string): Promise<Record<string, string>> {
   try {
-    await core.readNamespace({ name });
+    return (await core.readNamespace({ name })).metadata?.annotations ?? {};
   } catch (err) {
     if (!isForbidden(err)) throw err;
+    return {};
   }
 }
 

@@ -31,7 +31,15 @@ export interface AgentSpec {
   configMapName: string;
   secretName: string;
   secretKey: string;
+  /**
+   * The namespace assigns pods their UID (OpenShift's openshift.io/sa.scc.uid-range annotation):
+   * its restricted-v2 SCC refuses a runAsUser outside the range, so the agent names none and
+   * keeps runAsNonRoot.
+   */
+  namespaceAssignsUid?: boolean;
 }
+
+export const SCC_UID_RANGE_ANNOTATION = 'openshift.io/sa.scc.uid-range';
 
 /** One Service port the agent fronts, resolved against the app container. */
 export interface FrontedPort {
@@ -146,7 +154,7 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
     // PodSecurity "restricted" (decision 2): the agent needs no privilege at all.
     securityContext: {
       runAsNonRoot: true,
-      runAsUser: 65532,
+      ...(agent.namespaceAssignsUid ? {} : { runAsUser: 65532 }),
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },

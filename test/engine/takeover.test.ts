@@ -137,6 +137,17 @@ describe('environment copies', () => {
   });
 });
 
+describe('the agent\'s user', () => {
+  const app = { name: 'orders', image: 'x', ports: [{ containerPort: 8080 }] };
+  const fronted = [{ servicePort: 80, targetPort: 8080, appPort: 8080, agentPort: 15080 }];
+  it('is 65532, unless the namespace assigns UIDs (OpenShift): then none, still non-root', () => {
+    expect(agentContainer(app, fronted, agent).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    const assigned = agentContainer(app, fronted, { ...agent, namespaceAssignsUid: true }).securityContext!;
+    expect(assigned.runAsNonRoot).toBe(true);
+    expect('runAsUser' in assigned).toBe(false);
+  });
+});
+
 describe('lifecycle hooks', () => {
   it('point a hook that used the moved port name at the app port number, and back on restore', () => {
     const original = ordersTemplate();
