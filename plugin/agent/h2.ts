@@ -25,12 +25,24 @@ const NGHTTP2_FLAG_END_STREAM = 0x1;
 const NGHTTP2_CANCEL = 8;
 const NGHTTP2_INTERNAL_ERROR = 2;
 
+/** Caller sessions of every router, for a graceful stop. */
+const callerSessions = new Set<ServerHttp2Session>();
+
+/** The pod is stopping: GOAWAY to every caller, whose streams in flight still finish (RFC 9113 §6.8). */
+export function drainH2(): void {
+  for (const session of callerSessions) session.close();
+}
+
 export function createH2Router(deps: H2Deps): (conn: Duplex) => void {
   const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW } });
   const appSessions = new WeakMap<ServerHttp2Session, ClientHttp2Session>();
   server.on('session', (session: ServerHttp2Session) => {
+    callerSessions.add(session);
     session.on('error', () => undefined);
-    session.on('close', () => appSessions.get(session)?.close());
+    session.on('close', () => {
+      callerSessions.delete(session);
+      appSessions.get(session)?.close();
+    });
   });
   server.on('stream', function onCallerStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) {
     stream.on('error', () => undefined);

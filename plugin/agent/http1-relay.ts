@@ -47,9 +47,21 @@ interface Exchange {
   responseDone: boolean;
   /** Bytes of the app's answer already given to the caller. */
   answered: boolean;
+  /** An idempotent bodiless request on a reused app connection, kept to send once more (RFC 9110 §9.2.2). */
+  retry?: Buffer;
   tunnel?: TunnelExchange;
   mirror?: MirrorCopies;
 }
+
+/** Relays that end their connection at the next quiet moment once the agent is stopping. */
+const relays = new Set<() => void>();
+
+/** The pod is stopping: every connection ends after its exchange in flight, or now if idle. */
+export function drainHttp1(): void {
+  for (const drain of relays) drain();
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, preopened?: net.Socket): void {
   const { mapping, registry, stats } = deps;
@@ -61,6 +73,15 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
   let responseBody: BodyReader | undefined;
   let piping = false;
   let closed = false;
+  let draining = false;
+  /** Exchanges the current app connection has carried: a request on a reused one may be retried. */
+  let appUses = 0;
+  const drain = () => {
+    draining = true;
+    if (!current) closeBoth();
+  };
+  relays.add(drain);
+  caller.once('close', () => relays.delete(drain));
 
   if (preopened && !preopened.destroyed) useApp(preopened);
   caller.on('data', onCallerData);
@@ -170,6 +191,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     if (x.toApp) {
       stats.passthroughRequests++;
       if (!app) useApp(connectApp());
+      if (appUses++ > 0 && IDEMPOTENT.has(head.method) && framing.kind === 'none' && !x.upgrade) x.retry = headBytes;
       app!.write(headBytes);
     }
     if (x.upgrade) {
@@ -193,7 +215,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     const x = current;
     if (!x || !x.requestDone || !x.responseDone) return;
     current = undefined;
-    if (x.close) return closeBoth();
+    if (x.close || draining) return closeBoth();
     resumeCaller();
   }
 
@@ -209,6 +231,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
 
   function useApp(socket: net.Socket): void {
     app = socket;
+    appUses = 0;
     appBuf = Buffer.alloc(0);
     let connected = !socket.connecting;
     socket.once('connect', () => { connected = true; });
@@ -275,6 +298,16 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     app = undefined;
     if (closed || piping) return;
     if (x && x.toApp) {
+      if (!x.answered && x.retry) {
+        // The app closed a kept-alive connection as this request went out (its idle timeout, or
+        // it is stopping): nothing was answered, so it is sent once more on a new connection.
+        const again = x.retry;
+        x.retry = undefined;
+        useApp(connectApp());
+        appUses = 1;
+        app!.write(again);
+        return;
+      }
       x.close = true;
       if (x.responseDone) return finishIfDone();
       if (responseBody?.endOfInput()) {

@@ -4,11 +4,13 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
-import { allLeases, interceptOf, RENEW_INTERVAL_MS } from './lease.js';
-import { judgeLeases } from './lease-expiry.js';
+import { allLeases, interceptOf, judgeInterceptLeases, RENEW_INTERVAL_MS } from './lease.js';
 
 export interface InterceptStatus extends InterceptInfo {
-  /** live: renewed recently; orphaned: its holder stopped renewing (crashed); `leave` cleans it up. */
+  /**
+   * live: renewed recently; orphaned: its holder stopped renewing (crashed), or ran on this machine
+   * and its process is gone; `leave` cleans it up.
+   */
   state: 'live' | 'orphaned';
   renewTime?: string;
 }
@@ -24,7 +26,7 @@ export async function interceptStatuses(access: KubeAccess, namespace: string | 
   let judged;
   try {
     const coord = makeClient(access, CoordinationV1Api);
-    judged = await judgeLeases(() => allLeases(coord, namespace), { observeMs: () => STATUS_OBSERVE_MS });
+    judged = await judgeInterceptLeases(() => allLeases(coord, namespace), { observeMs: () => STATUS_OBSERVE_MS });
   } catch (err) {
     throw kubeError(err, access, 'listing intercepts');
   }

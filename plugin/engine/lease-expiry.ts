@@ -35,6 +35,8 @@ export interface JudgeOptions {
   observeMs?: (lease: V1Lease) => number;
   /** Said once before waiting, with the Leases that are being watched. */
   onWait?: (leases: V1Lease[], ms: number) => void;
+  /** What the reader knows for sure is an orphan whatever its renewTime (a holder process gone here). */
+  gone?: (lease: V1Lease) => boolean;
   /** Return as soon as one Lease is known to be live (the caller only asks "anyone?"). */
   anyLive?: boolean;
   pollMs?: number;
@@ -50,9 +52,10 @@ export interface JudgeOptions {
 export async function judgeLeases(list: () => Promise<V1Lease[]>, options: JudgeOptions = {}): Promise<LeaseJudgement> {
   const clock = options.clock ?? (() => performance.now());
   const observe = options.observeMs ?? durationMs;
-  const first = await list();
+  const all = await list();
+  const expired = all.filter((l) => options.gone?.(l));
+  const first = all.filter((l) => !expired.includes(l));
   const live = first.filter((l) => looksLive(l));
-  const expired: V1Lease[] = [];
   const pending = new Map(first.filter((l) => !looksLive(l)).map((l) => [key(l), { lease: l, seen: record(l), observedAt: clock() }]));
   if (pending.size > 0 && !(options.anyLive && live.length > 0)) {
     options.onWait?.([...pending.values()].map((p) => p.lease), Math.max(...[...pending.values()].map((p) => observe(p.lease))));

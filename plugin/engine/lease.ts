@@ -9,7 +9,8 @@ import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
 import { MANAGED_BY } from './install.js';
-import { judgeLeases, type JudgeOptions } from './lease-expiry.js';
+import { holderGone } from './holder-process.js';
+import { judgeLeases, looksLive, type JudgeOptions, type LeaseJudgement } from './lease-expiry.js';
 
 export const LEASE_DURATION_S = 15;
 export const RENEW_INTERVAL_MS = 5000;
@@ -57,6 +58,23 @@ export function leaseBody(info: InterceptInfo, now: Date): V1Lease {
   };
 }
 
+/**
+ * Whether a Lease looks like nobody's, for reports only (what an abandoned start left behind): its
+ * renewTime looks old on our clock, or its holder ran on this machine and its process is gone.
+ * Decisions that delete or take over use `judgeInterceptLeases`.
+ */
+export function isOrphaned(lease: V1Lease, now = Date.now()): boolean {
+  return !looksLive(lease, now) || holderGone(interceptOf(lease)?.process);
+}
+
+/**
+ * judgeLeases (by when this reader saw each Lease change), plus what this machine knows for sure:
+ * a holder that ran here and whose process is gone is an orphan at once, whatever its renewTime.
+ */
+export function judgeInterceptLeases(list: () => Promise<V1Lease[]>, options: JudgeOptions = {}): Promise<LeaseJudgement> {
+  return judgeLeases(list, { gone: (l) => holderGone(interceptOf(l)?.process), ...options });
+}
+
 export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
   try {
     return JSON.parse(lease.metadata?.annotations?.[INTERCEPT_ANNOTATION] ?? '') as InterceptInfo;
@@ -65,17 +83,20 @@ export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
   }
 }
 
-/** Creates the intercept's Lease; refuses when someone holds it; takes an expired one over. */
-export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo, options: Pick<JudgeOptions, 'onWait' | 'signal'> = {}): Promise<V1Lease> {
-  const body = leaseBody(info, new Date());
+/**
+ * Creates the intercept's Lease; refuses when someone holds it; takes an orphaned one over and
+ * says whose it was (`tookOver`).
+ */
+export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo, options: Pick<JudgeOptions, 'onWait' | 'signal'> = {}, now = new Date()): Promise<{ lease: V1Lease; tookOver?: string }> {
+  const body = leaseBody(info, now);
   const name = body.metadata!.name!;
   for (let i = 0; ; i++) {
     try {
-      return await coord.createNamespacedLease({ namespace: info.namespace, body });
+      return { lease: await coord.createNamespacedLease({ namespace: info.namespace, body }) };
     } catch (err) {
       if (!isConflict(err) || i >= 2) throw err;
     }
-    const { live, expired } = await judgeLeases(async () => {
+    const { live, expired } = await judgeInterceptLeases(async () => {
       try {
         return [await coord.readNamespacedLease({ name, namespace: info.namespace })];
       } catch (err) {
@@ -83,21 +104,33 @@ export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo
         throw err;
       }
     }, options);
-    if (live.length > 0) {
-      const other = interceptOf(live[0]);
-      throw userError(
-        `intercept "${info.name}" already exists, held by ${live[0].spec?.holderIdentity ?? 'someone'}${other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload})` : ''}`,
-        'choose another --name, or end it with `kubectl intercept leave ' + info.name + '`',
-      );
-    }
+    if (live.length > 0) throw heldError(info, live[0], interceptOf(live[0]), now);
     if (expired.length === 0) continue; // deleted meanwhile: create it
+    const existing = expired[0];
+    const other = interceptOf(existing);
     try {
-      return await coord.replaceNamespacedLease({ name, namespace: info.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: expired[0].metadata?.resourceVersion } } });
+      const lease = await coord.replaceNamespacedLease({ name, namespace: info.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion } } });
+      const how = holderGone(other?.process) ? `its process ${other?.process?.pid} on this machine is gone` : 'its Lease was not renewed';
+      return { lease, tookOver: `took over intercept ${info.name}, orphaned by ${existing.spec?.holderIdentity ?? 'someone'} (${how})` };
     } catch (err) {
       // Renewed or deleted since we looked: judge it again.
       if (!isConflict(err) && !isNotFound(err)) throw err;
     }
   }
+}
+
+function heldError(info: InterceptInfo, existing: V1Lease, other: InterceptInfo | undefined, now: Date) {
+  const holder = existing.spec?.holderIdentity ?? 'someone';
+  const where = other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload}${other.process ? `, pid ${other.process.pid}` : ''})` : '';
+  const leaveIt = `\`kubectl intercept leave ${info.name}\``;
+  if (holder === info.holder) {
+    const here = other?.process !== undefined && other.process.host === info.process?.host && other.process.pidNamespace === info.process?.pidNamespace;
+    if (here) return userError(`intercept "${info.name}" already runs on this machine, held by ${holder}${where}`, `end it there (Ctrl-C), or with ${leaveIt}; or choose another --name`);
+    const renewed = existing.spec?.renewTime ? new Date(existing.spec.renewTime).getTime() : now.getTime();
+    const left = Math.max(1, Math.ceil((renewed + (existing.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 - now.getTime()) / 1000));
+    return userError(`intercept "${info.name}" already exists, held by ${holder} (you, on another machine)${where}`, `if that process is gone, its Lease runs out in about ${left} s and running this again then takes it over; or end it with ${leaveIt}`);
+  }
+  return userError(`intercept "${info.name}" already exists, held by ${holder}${where}`, `choose another --name, or end it with ${leaveIt}`);
 }
 
 /**

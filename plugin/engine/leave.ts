@@ -5,11 +5,11 @@ import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
-import { describeWorkload, isNotFound, readWorkload, type WorkloadId } from './kube-objects.js';
-import { hasAgentContainer } from './takeover.js';
-import { allLeases, deleteLease, interceptOf, leaseName, workloadLeases } from './lease.js';
-import { judgeLeases, waitingNote } from './lease-expiry.js';
-import { deleteSecret, deleteUnusedConfigMaps, deleteUnusedSecrets, restoreServices, restoreWorkload } from './restore.js';
+import { describeWorkload, isNotFound, type WorkloadId } from './kube-objects.js';
+import { secretNameFor } from './install.js';
+import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, workloadLeases } from './lease.js';
+import { waitingNote } from './lease-expiry.js';
+import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
 
 export interface LeaveClients {
@@ -18,13 +18,13 @@ export interface LeaveClients {
   coord: CoordinationV1Api;
 }
 
-export function leaveClients(access: KubeAccess): LeaveClients {
-  return { apps: makeClient(access, AppsV1Api), core: makeClient(access, CoreV1Api), coord: makeClient(access, CoordinationV1Api) };
+export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClients {
+  return { apps: makeClient(access, AppsV1Api, cut), core: makeClient(access, CoreV1Api, cut), coord: makeClient(access, CoordinationV1Api, cut) };
 }
 
 /** Restores the workload unless a live intercept other than `except` still uses it. */
 export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
-  const { live, expired } = await judgeLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => l.metadata?.name !== options.except), {
+  const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => l.metadata?.name !== options.except), {
     anyLive: true,
     onWait: (leases, ms) => emit({ type: 'progress', step: 'restore', message: waitingNote(leases, ms) }),
   });
@@ -41,44 +41,22 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
   const services = await restoreServices(clients, id);
   for (const s of services) emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
   const { changed, secret } = await restoreWorkload(clients, id);
-  if (changed) {
-    emit({ type: 'progress', step: 'restore', message: `removed the agent from ${describeWorkload(id)}; waiting for the rollout` });
+  // A leave cut short (killed, abandoned) after the template was restored leaves the Secret: this
+  // leave finishes it, once the pods that still run the agent are gone.
+  const cutShort = !changed && (await secretExists(clients.core, id.namespace, secretNameFor(id)));
+  if (changed || cutShort) {
+    emit({ type: 'progress', step: 'restore', message: changed ? `removed the agent from ${describeWorkload(id)}; waiting for the rollout` : `finishing an earlier restore of ${describeWorkload(id)}; waiting for the rollout` });
     await waitForRollout(clients, id, {
       timeoutMs: options.rolloutTimeoutMs,
       failFast: false,
       onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
   }
-  if (!changed && (await someoneElsesRollout(clients, id, emit, options.rolloutTimeoutMs))) {
-    // Someone else took the agent out (a rollout undo drops our record with it): what the record
-    // named is found by the fact that no workload records it any more.
-    for (const s of await deleteUnusedSecrets(clients, id.namespace)) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent Secret ${s}` });
-  }
-  if (secret) await deleteSecret(clients.core, id.namespace, secret);
+  // Also when someone else took the agent out (a rollout undo drops our record with it).
+  if (changed || cutShort) await deleteSecret(clients.core, id.namespace, secret ?? secretNameFor(id));
   const maps = await deleteUnusedConfigMaps(clients, id.namespace);
   for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });
-  return changed;
-}
-
-/**
- * When the template has no agent but pods of one may still run (someone else's rollout, under
- * way), waits for it so the agent ConfigMap is free to go; false when there is nothing of ours.
- */
-async function someoneElsesRollout(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, timeoutMs: number): Promise<boolean> {
-  let w;
-  try {
-    w = await readWorkload(clients.apps, id);
-  } catch (err) {
-    if (isNotFound(err)) return true;
-    throw err;
-  }
-  if (hasAgentContainer(w.spec?.template?.spec)) return false;
-  try {
-    await waitForRollout(clients, id, { timeoutMs, failFast: false, onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }) });
-  } catch (err) {
-    emit({ type: 'progress', step: 'restore', message: `the agent ConfigMap stays while ${describeWorkload(id)} rolls out (${(err as Error).message}); \`kubectl intercept uninstall --all\` removes it later` });
-  }
-  return true;
+  return changed || cutShort;
 }
 
 export interface LeaveResult {
@@ -115,4 +93,14 @@ export async function interceptNames(access: KubeAccess, namespace: string | und
     const info = interceptOf(l);
     return info ? [{ namespace: info.namespace, name: info.name }] : [];
   });
+}
+
+async function secretExists(core: CoreV1Api, namespace: string, name: string): Promise<boolean> {
+  try {
+    await core.readNamespacedSecret({ name, namespace });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }

@@ -7,8 +7,8 @@ import type { EngineEvent } from './events.js';
 import { installedAgent } from './install.js';
 import { describeWorkload, findWorkload, hasController, readWorkload, type WorkloadId } from './kube-objects.js';
 import { waitForRollout } from './rollout.js';
-import { deleteLease, interceptOf, workloadLeases } from './lease.js';
-import { judgeLeases, waitingNote } from './lease-expiry.js';
+import { deleteLease, interceptOf, judgeInterceptLeases, workloadLeases } from './lease.js';
+import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused } from './leave.js';
 import { deleteUnusedConfigMaps, deleteUnusedSecrets } from './restore.js';
 import type { WorkloadKind, WorkloadRef } from './refs.js';
@@ -34,7 +34,7 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     id = await findWorkload(clients.apps, ref.namespace, ref);
     const hadAgent = installedAgent((await readWorkload(clients.apps, id)).metadata?.annotations) !== undefined;
     const leases = await workloadLeases(clients.coord, id);
-    const { live } = await judgeLeases(() => workloadLeases(clients.coord, id), {
+    const { live } = await judgeInterceptLeases(() => workloadLeases(clients.coord, id), {
       onWait: (ls, ms) => options.emit({ type: 'progress', step: 'restore', message: waitingNote(ls, ms) }),
     });
     if (live.length > 0 && !options.yes) {
@@ -47,7 +47,7 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     if (hadAgent && !restoredHere) {
       await waitForRollout(clients, id, { timeoutMs: options.rolloutTimeoutMs, failFast: false, onProgress: (p) => options.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }) });
     }
-    return { id, restored: hadAgent };
+    return { id, restored: hadAgent || restoredHere };
   } catch (err) {
     throw kubeError(err, access, `uninstalling the agent from ${describeWorkload(id)}`);
   }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
+import { steadyLoad, type Call } from '../fixtures/steady-load.js';
 import { startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
 
 let pg: TestPlayground;
@@ -23,7 +24,6 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-interface Outcome { phase: string; dev: string; body?: string; error?: string }
 
 function pooledGet(pool: http.Agent, host: string, dev: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -41,43 +41,30 @@ describe('a keep-alive client that connected before the intercept', () => {
   it('gets every matching request to the laptop once active, no other, and all back to the pods after leave', async () => {
     const ip: string = JSON.parse(await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
     const pool = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const outcomes: Outcome[] = [];
-    let phase = 'before';
-    let running = true;
-    const load = (async () => {
-      for (let i = 0; running; i++) {
-        const dev = i % 2 === 0 ? 'alice' : 'bob';
-        const at = phase;
-        try {
-          outcomes.push({ phase: at, dev, body: await pooledGet(pool, ip, dev) });
-        } catch (err) {
-          outcomes.push({ phase: at, dev, error: (err as Error).message });
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-    const count = (p: string) => outcomes.filter((o) => o.phase === p).length;
+    const load = steadyLoad((dev) => pooledGet(pool, ip, dev), ['alice', 'bob'], 20);
+    const count = load.count;
     try {
       await waitFor(() => count('before') >= 20, { what: 'the client to be calling orders', timeoutMs: 20_000 });
-      phase = 'starting';
+      load.phase = 'starting';
       holder = startHolder(['orders', '--port', `${laptop.port}:http`, '--http-header', 'x-dev=alice', '--name', 'alice', '--kubeconfig', pg.kubeconfigPath]);
       await waitActive(holder, 'alice');
-      phase = 'active';
+      load.phase = 'active';
       await waitFor(() => count('active') >= 100, { what: 'requests while the intercept holds', timeoutMs: 30_000 });
-      phase = 'leaving';
+      load.phase = 'leaving';
       expect(await stopHolder(holder)).toBe(0);
       holder = undefined;
-      phase = 'after';
+      load.phase = 'after';
       await waitFor(() => count('after') >= 40, { what: 'requests after leave', timeoutMs: 30_000 });
     } finally {
-      running = false;
-      await load;
+      await load.stop();
       pool.destroy();
     }
-    const fromLaptop = (o: Outcome) => o.body?.startsWith('local:alice') ?? false;
-    const fromPods = (o: Outcome) => (o.body?.startsWith('{') ?? false) && JSON.parse(o.body!).service === 'orders';
+    const outcomes = load.calls;
+    const fromLaptop = (o: Call<string>) => o.seen?.startsWith('local:alice') ?? false;
+    const fromPods = (o: Call<string>) => (o.seen?.startsWith('{') ?? false) && JSON.parse(o.seen!).service === 'orders';
     const failed = outcomes.filter((o) => !fromLaptop(o) && !fromPods(o));
-    expect(failed.length / outcomes.length).toBeLessThan(0.01);
+    // The rollouts at start and leave may cost a request or two, as any rolling update does; no more.
+    if (failed.length / outcomes.length >= 0.01) expect({ total: outcomes.length, failed }).toEqual({ total: outcomes.length, failed: [] });
     const active = outcomes.filter((o) => o.phase === 'active');
     expect(active.filter((o) => o.dev === 'alice' && !fromLaptop(o))).toEqual([]);
     // Never a request that did not match, in any phase.

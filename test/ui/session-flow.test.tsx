@@ -51,6 +51,8 @@ describe('App', () => {
     const { r } = mount(session, { envFile });
     await waitForScreen(r, '● healthy');
     await press(r, 'e');
+    await waitForScreen(r, `to: ${envFile}▏`);
+    await press(r, KEY.enter);
     await waitForScreen(r, `wrote 2 variables to ${envFile}`);
     expect(await readFile(envFile, 'utf8')).toBe("DATABASE_URL=postgres://u:p@db/orders\nMODE='dev mode'\n");
     expect((await stat(envFile)).mode & 0o777).toBe(0o600);

@@ -75,3 +75,21 @@ export function detailLines(e: TrafficEvent, width: number, height: number, utc 
   });
   return out.slice(0, Math.max(0, height));
 }
+
+/**
+ * A body as recorded, whole: every line wrapped to `width` rather than cut, and a last line when
+ * only its start was recorded. Bodies that have no text preview get previewLines' note.
+ */
+export function wholeBodyLines(preview: string | undefined, bytes: number, width: number): string[] {
+  if (bytes === 0 || !preview || !isPrintableText(preview)) return previewLines(preview, bytes, width, 1);
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const line of preview.replace(/\r?\n$/, '').split(/\r?\n/)) {
+    const text = line.replace(/\t/g, '  ');
+    if (text === '') out.push('');
+    for (let i = 0; i < text.length; i += w) out.push(text.slice(i, i + w));
+  }
+  const recorded = Buffer.byteLength(preview);
+  if (recorded < bytes) out.push(`… only the first ${sizeText(recorded)} of ${sizeText(bytes)} were recorded`);
+  return out;
+}

@@ -3,23 +3,35 @@
 // (a paste, a held arrow while the loop is busy) each see the result of the one before.
 import type { Key } from 'ink';
 
-export type Mode = 'table' | 'detail' | 'filter';
+/** body: the opened request's response body alone, whole and scrollable; env-path: asking where to write the env file. */
+export type Mode = 'table' | 'detail' | 'body' | 'filter' | 'env-path';
 
 export interface TrafficUi {
   mode: Mode;
   filter: string;
   /** Undefined: follow the newest request. */
   selectedId?: string;
+  /** First line shown in the body view. */
+  scroll?: number;
+  /** The env file's path as typed (kept for the next `e`). */
+  envPath?: string;
+}
+
+/** What the keys need to know of the screen: the default env file, how far the body can scroll. */
+export interface KeyContext {
+  envFile?: string;
+  scrollMax?: number;
+  pageLines?: number;
 }
 
 export type KeyEffect = 'leave' | 'toggle-pause' | 'clear' | 'write-env' | undefined;
 
 export const INITIAL_UI: TrafficUi = { mode: 'table', filter: '' };
 
-type KeyFlags = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'return' | 'escape' | 'backspace' | 'delete' | 'ctrl' | 'meta'>;
+type KeyFlags = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'return' | 'escape' | 'backspace' | 'delete' | 'ctrl' | 'meta'> & Partial<Pick<Key, 'pageUp' | 'pageDown'>>;
 
 /** `ids` are the rows shown (filtered), oldest first. */
-export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: readonly string[]): { ui: TrafficUi; effect?: KeyEffect } {
+export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: readonly string[], ctx: KeyContext = {}): { ui: TrafficUi; effect?: KeyEffect } {
   if (key.ctrl && input === 'c') return { ui, effect: 'leave' };
   if (ui.mode === 'filter') {
     if (key.return) return { ui: { ...ui, mode: 'table' } };
@@ -28,18 +40,35 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
     if (input && !key.ctrl && !key.meta) return { ui: { ...ui, filter: ui.filter + input } };
     return { ui };
   }
+  if (ui.mode === 'env-path') {
+    const path = ui.envPath ?? '';
+    if (key.return) return path.trim() ? { ui: { ...ui, mode: 'table' }, effect: 'write-env' } : { ui };
+    if (key.escape) return { ui: { ...ui, mode: 'table' } };
+    if (key.backspace || key.delete) return { ui: { ...ui, envPath: path.slice(0, -1) } };
+    if (input && !key.ctrl && !key.meta) return { ui: { ...ui, envPath: path + input } };
+    return { ui };
+  }
   if (input === 'q') return { ui, effect: 'leave' };
+  if (ui.mode === 'body') {
+    const page = Math.max(1, ctx.pageLines ?? 10);
+    const by = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : key.pageDown || input === ' ' ? page : 0;
+    if (by !== 0) return { ui: { ...ui, scroll: Math.max(0, Math.min(ctx.scrollMax ?? Infinity, (ui.scroll ?? 0) + by)) } };
+    if (key.escape || key.return || key.leftArrow || key.backspace || input === 'b') return { ui: { ...ui, mode: 'detail', scroll: 0 } };
+    return { ui };
+  }
   const found = ui.selectedId === undefined ? -1 : ids.indexOf(ui.selectedId);
   const index = found >= 0 ? found : undefined;
   if (key.upArrow || key.downArrow) {
     if (ids.length === 0) return { ui };
-    // Moving down past the newest row in the table goes back to following new requests.
-    if (key.downArrow && ui.mode === 'table' && (index === undefined || index === ids.length - 1)) return { ui: { ...ui, selectedId: undefined } };
+    // Down from the live tail selects the newest row, as Up does; down past it follows again.
+    if (key.downArrow && ui.mode === 'table' && index === undefined) return { ui: { ...ui, selectedId: ids[ids.length - 1] } };
+    if (key.downArrow && ui.mode === 'table' && index === ids.length - 1) return { ui: { ...ui, selectedId: undefined } };
     const next = Math.min(ids.length - 1, Math.max(0, (index ?? ids.length) + (key.upArrow ? -1 : 1)));
     return { ui: { ...ui, selectedId: ids[next] } };
   }
   if (ui.mode === 'detail') {
     if (key.escape || key.return || key.leftArrow || key.backspace) return { ui: { ...ui, mode: 'table' } };
+    if (input === 'b') return { ui: { ...ui, mode: 'body', scroll: 0 } };
     return { ui };
   }
   if (key.return) return index !== undefined ? { ui: { ...ui, mode: 'detail' } } : { ui };
@@ -47,6 +76,6 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
   if (input === 'p') return { ui, effect: 'toggle-pause' };
   if (input === 'c') return { ui: { ...ui, selectedId: undefined }, effect: 'clear' };
   if (input === '/') return { ui: { ...ui, mode: 'filter' } };
-  if (input === 'e') return { ui, effect: 'write-env' };
+  if (input === 'e') return { ui: { ...ui, mode: 'env-path', envPath: ui.envPath ?? ctx.envFile ?? '.env' } };
   return { ui };
 }

@@ -9,9 +9,9 @@ import { KEY, press, renderTui, SIZE_80x24, waitForScreen, waitUntil } from '../
 
 const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
 
-function Live(props: { hub: EventHub<EngineEvent>; onLeave?: () => void; onWriteEnv?: () => Promise<string>; size?: { columns: number; rows: number } }) {
+function Live(props: { hub: EventHub<EngineEvent>; onLeave?: () => void; onWriteEnv?: (path: string) => Promise<string>; size?: { columns: number; rows: number } }) {
   const view = useEngine(props.hub, { intervalMs: 20 });
-  return <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} onWriteEnv={props.onWriteEnv ?? (async () => 'ok')} />;
+  return <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} envFile="orders.env" onWriteEnv={props.onWriteEnv ?? (async () => 'ok')} />;
 }
 
 function setup(extra: EngineEvent[] = [], opts: Parameters<typeof Live>[0] extends infer P ? Omit<P, 'hub'> : never = {}) {
@@ -109,13 +109,26 @@ describe('TrafficView', () => {
     await waitForScreen(r, '/orders/2');
   });
 
-  it('e writes the env file and says so; q and Ctrl-C leave', async () => {
+  it('e asks where to write the env file (the default offered, editable, esc cancels), writes there and says so; q and Ctrl-C leave', async () => {
     const onLeave = jest.fn();
-    const onWriteEnv = jest.fn(async () => 'wrote 3 variables to orders.env');
+    const onWriteEnv = jest.fn(async (path: string) => `wrote 3 variables to ${path}`);
     const { r } = setup([], { onLeave, onWriteEnv });
     await waitForScreen(r, 'waiting for requests');
     await press(r, 'e');
-    await waitForScreen(r, 'wrote 3 variables to orders.env');
+    await waitForScreen(r, 'write the env file to: orders.env▏');
+    // Typing is the path's, q included; esc writes nothing.
+    await press(r, KEY.escape);
+    await waitForScreen(r, (s) => !s.includes('write the env file'));
+    await press(r, 'e', KEY.backspace, KEY.backspace, KEY.backspace, 'q', 'x');
+    await waitForScreen(r, 'to: orders.qx▏');
+    expect(onLeave).not.toHaveBeenCalled();
+    await press(r, KEY.enter);
+    await waitForScreen(r, 'wrote 3 variables to orders.qx');
+    expect(onWriteEnv.mock.calls).toEqual([['orders.qx']]);
+    // The next `e` offers the path chosen last.
+    await press(r, 'e');
+    await waitForScreen(r, 'to: orders.qx▏');
+    await press(r, KEY.escape);
     await press(r, 'q');
     await waitUntil(() => onLeave.mock.calls.length === 1, 'q to leave');
     await press(r, KEY.ctrlC);
@@ -125,8 +138,35 @@ describe('TrafficView', () => {
   it('reports an env file that cannot be written', async () => {
     const { r } = setup([], { onWriteEnv: async () => Promise.reject(new Error('EACCES: permission denied')) });
     await waitForScreen(r, 'waiting for requests');
-    await press(r, 'e');
+    await press(r, 'e', KEY.enter);
     await waitForScreen(r, 'could not write the env file: EACCES');
+  });
+
+  it('down from the live tail selects the newest request, as up does', async () => {
+    const { r } = setup(requests(0, 3));
+    await waitForScreen(r, '/orders/1002');
+    await press(r, KEY.down, KEY.enter);
+    await waitForScreen(r, (s) => s.includes('request headers') && s.includes('/orders/1002'));
+  });
+
+  it('b shows a response body the detail cuts whole, wrapped and scrolled; esc goes back to the detail', async () => {
+    const long = Array.from({ length: 60 }, (_, i) => `line ${i + 1} ${'x'.repeat(i === 5 ? 150 : 10)}`).join('\n');
+    const { r } = setup([request(1, { id: 'big', path: '/big', responsePreview: long, bytesOut: Buffer.byteLength(long) + 5000 })]);
+    await waitForScreen(r, '/big');
+    await press(r, KEY.up, KEY.enter);
+    let s = await waitForScreen(r, 'response body');
+    expect(s).not.toContain('line 60 ');
+    await press(r, 'b');
+    s = await waitForScreen(r, 'response body of GET /big · lines 1-');
+    // The 150 x line is wrapped, not cut: its end is on the next line.
+    expect(s).toMatch(/line 6 x+\n +x+/);
+    await press(r, ' ', ' ', ' ', ' ', ' ', ' ', ' ');
+    s = await waitForScreen(r, 'line 60 xxxxxxxxxx');
+    expect(s).toMatch(/… only the first [\d.]+ ?\w+ of [\d.]+ ?\w+ were recorded/);
+    await press(r, KEY.up);
+    await waitForScreen(r, (t) => !t.includes('were recorded'));
+    await press(r, KEY.escape);
+    await waitForScreen(r, (t) => t.includes('request headers') && !t.includes('response body of'));
   });
 
   it('fits a wide terminal and a small one', async () => {
