@@ -1,4 +1,4 @@
-// A holder whose clock is 20 s behind (a VM, WSL after sleep) writes renewTimes that look 20 s
+// A holder on another machine whose clock is 20 s behind (a VM, WSL after sleep) writes renewTimes that look 20 s
 // old to everyone else: another user's leave and uninstall must still see it renewing and keep
 // its intercept, as client-go's leader election judges Leases by when it saw them change. Once it
 // really stops renewing, it is an orphan after the Lease's duration.
@@ -15,10 +15,17 @@ let local: LocalApp;
 let dir: string;
 const holders: Holder[] = [];
 
-/** A preload that moves the process's JavaScript clock by `ms` (Date.now and new Date()). */
+/**
+ * A preload that makes the process another machine (its own host name, so this machine cannot
+ * see its pid) whose JavaScript clock is off by `ms` (Date.now and new Date()).
+ */
 function skewModule(ms: number): string {
   const file = join(dir, `skew${ms}.mjs`);
-  writeFileSync(file, `const Real = Date;
+  writeFileSync(file, `import os from 'node:os';
+import { syncBuiltinESMExports } from 'node:module';
+os.hostname = () => 'skewed-vm';
+syncBuiltinESMExports();
+const Real = Date;
 class Skewed extends Real {
   constructor(...a) { if (a.length === 0) super(Real.now() + ${ms}); else super(...a); }
   static now() { return Real.now() + ${ms}; }
@@ -63,7 +70,7 @@ describe('a holder with a skewed clock', () => {
 
     const refused = await runIntercept(['uninstall', 'users', '--kubeconfig', kc], { timeoutMs: 60_000 });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/\nerror: deployment\/users has 1 running intercept\(s\): bob held by \S+@\S+\n/);
+    expect(refused.stderr).toMatch(/\nerror: deployment\/users has 1 running intercept\(s\): bob held by \S+@skewed-vm\n/);
     const status = JSON.parse(await runInterceptOk(['status', '-o', 'json', '--kubeconfig', kc]));
     expect(status.items.map((i: { name: string; state: string }) => `${i.name}:${i.state}`)).toEqual(['bob:live']);
 
