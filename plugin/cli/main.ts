@@ -39,7 +39,7 @@ export function withDefaultCommand(args: string[]): string[] {
 const VALUE_FLAGS = new Set([
   '--kubeconfig', '--context', '--cluster', '--user', '-n', '--namespace', '--request-timeout', '--as', '-o', '--output',
   '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
-  '--http-method', '--forward', '--service', '--container', '--env', '--env-file', '--env-syntax', '--reconnect-timeout', '--env-json', '--agent-image', '--name', '--timeout',
+  '--http-method', '--forward', '--service', '--container', '--env', '--env-file', '--env-syntax', '--reconnect-timeout', '--env-json', '--agent-image', '--agent-cpu', '--agent-memory', '--name', '--timeout',
 ]);
 
 /** The first word of a line that the default command reads as a workload. */

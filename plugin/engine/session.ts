@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
+import { agentResources } from './agent-resources.js';
 import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
@@ -47,6 +48,9 @@ export interface InterceptRequest {
   mirror?: boolean;
   name?: string;
   agentImage?: string;
+  /** `--agent-cpu` (request) and `--agent-memory` (limit); defaults in agent-resources.ts. */
+  agentCpu?: string;
+  agentMemory?: string;
   envFile?: string;
   /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
   envSyntax?: EnvSyntax;
@@ -194,7 +198,10 @@ export class InterceptSession {
     const secretName = secretNameFor(id);
     const token = await ensureSecret(core, id.namespace, secretName);
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
-    const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid };
+    const agent = {
+      image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
+      resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
+    };
     const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;

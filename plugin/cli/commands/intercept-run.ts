@@ -9,6 +9,7 @@ import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js'
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
+import { agentResources } from '../../engine/agent-resources.js';
 import { userError } from '../../errors.js';
 import type { InterceptInfo } from '../../engine/events.js';
 import { describeWorkload } from '../../engine/kube-objects.js';
@@ -42,6 +43,8 @@ export interface InterceptFlags {
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  agentCpu?: string;
+  agentMemory?: string;
   name?: string;
   output: 'lines' | 'json';
   rolloutTimeoutMs: number;
@@ -90,6 +93,8 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    agentCpu: str(argv['agent-cpu']),
+    agentMemory: str(argv['agent-memory']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
@@ -118,6 +123,8 @@ export function validateIntercept(opts: InterceptFlags): void {
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  // A bad quantity is a usage error before the cluster is asked anything.
+  agentResources({ cpu: opts.agentCpu, memory: opts.agentMemory });
 }
 
 /** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
@@ -154,7 +161,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     access: flags.access, match: flags.match, mirror: flags.mirror,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,
