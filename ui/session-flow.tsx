@@ -1,9 +1,9 @@
 // One intercept session through its screens: progress while starting, the live traffic view
 // while holding, progress again while leaving and restoring, and an error panel on failure.
 // It reports the exit code through onExit; run-tui.tsx owns the terminal.
-import { writeFile } from 'node:fs/promises';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toDotenv } from '../plugin/engine/dotenv.js';
+import { writeEnvFile } from '../plugin/engine/env-file.js';
+import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../plugin/engine/env-syntax.js';
 import type { InterceptInfo } from '../plugin/engine/events.js';
 import { describeError } from '../plugin/errors.js';
 import type { HeaderInfo } from './components/Header.js';
@@ -21,8 +21,9 @@ export type Phase = 'starting' | 'holding' | 'leaving' | 'failed';
 export interface SessionFlowProps {
   session: TuiSession;
   header: HeaderInfo;
-  /** Where `e` writes the dotenv file. */
+  /** Where `e` writes the environment, in envSyntax (default DEFAULT_ENV_SYNTAX). */
   envFile: string;
+  envSyntax?: EnvSyntax;
   /** Called once at the end, with the exit code and what to print once the screen is gone. */
   onExit: (code: number, message?: string) => void;
   /** Aborted to leave from outside (SIGTERM, SIGINT without a raw TTY). */
@@ -32,7 +33,7 @@ export interface SessionFlowProps {
   inputActive?: boolean;
 }
 
-export function SessionFlow({ session, header, envFile, onExit, leaveSignal, size: fixedSize, engine, inputActive = true }: SessionFlowProps) {
+export function SessionFlow({ session, header, envFile, envSyntax = DEFAULT_ENV_SYNTAX, onExit, leaveSignal, size: fixedSize, engine, inputActive = true }: SessionFlowProps) {
   const view = useEngine(session.events, engine);
   const size = useScreenSize(fixedSize);
   const [phase, setPhase] = useState<Phase>('starting');
@@ -102,10 +103,10 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   }, [leaveSignal, leave]);
 
   const writeEnv = useCallback(async (path: string) => {
-    const env = await session.env();
-    await writeFile(path, toDotenv(env), { mode: 0o600 });
-    return `wrote ${Object.keys(env).length} variables to ${path}`;
-  }, [session]);
+    const { written, leftOut } = await writeEnvFile(path, await session.env(), envSyntax);
+    // Names only: values may be secrets.
+    return `wrote ${written} variables to ${path}` + (leftOut.length ? `; left out (${envSyntax} cannot hold them): ${leftOut.map((l) => l.name).join(', ')}` : '');
+  }, [session, envSyntax]);
 
   const common = { header, size, inputActive };
   if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} envFile={envFile} onWriteEnv={writeEnv} />;

@@ -5,6 +5,8 @@ import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { InterceptError } from '../errors.js';
 import { pause } from './abortable.js';
 import type { PodDialer } from '../kube/port-forward.js';
+import { DialError } from '../tunnel/connection.js';
+import type { OutboundDial } from '../tunnel/outbound-relay.js';
 import { openTunnel } from '../tunnel/tunnel.js';
 import type { LocalTarget, ReconnectPolicy, Registration, TunnelEvent, TunnelSession } from '../tunnel/types.js';
 import type { EngineEvent } from './events.js';
@@ -36,6 +38,13 @@ export interface PodTunnelsOptions {
 
 /** How long one agent may take to answer a stats request before that round skips it. */
 const STATS_TIMEOUT_MS = 5000;
+/**
+ * Redialling a pod whose tunnel failed (refused, or gave up reconnecting): from 1 s, doubling to
+ * 30 s, with jitter, for as long as the pod is there, so that replica's matching requests come
+ * back here once it answers again, without hammering the API server meanwhile.
+ */
+const REDIAL_FIRST_MS = 1000;
+const REDIAL_MAX_MS = 30_000;
 
 export class PodTunnels {
   private readonly sessions = new Map<string, Promise<TunnelSession | undefined>>();
@@ -56,6 +65,11 @@ export class PodTunnels {
   private reportedPassed = -1;
   private countsTimer: NodeJS.Timeout | undefined;
   private counting = false;
+  /** Pods whose tunnel failed: how many times in a row, and not to redial before when. */
+  private readonly redial = new Map<string, { failures: number; notBefore: number; timer?: NodeJS.Timeout }>();
+  /** Outbound connections take turns over the pods' agents. */
+  private turn = 0;
+  private readonly up = new Map<string, TunnelSession>();
 
   constructor(private readonly opts: PodTunnelsOptions) {}
 
@@ -132,6 +146,14 @@ export class PodTunnels {
     return this.syncing;
   }
 
+  /** Has an agent with a working tunnel connect to host:port from its pod (outbound, decision 13). */
+  async dial(host: string, port: number): Promise<OutboundDial> {
+    const active = [...this.up.values()].filter((s) => s.state() === 'active');
+    if (active.length === 0) throw new DialError('no tunnel to an agent is up right now', 'ECONNRESET');
+    const session = active[this.turn++ % active.length];
+    return { ...(await session.dial(host, port)), pod: session.pod };
+  }
+
   pods(): string[] {
     return [...this.sessions.keys()];
   }
@@ -155,10 +177,26 @@ export class PodTunnels {
       return;
     }
     const wanted = new Set(pods.filter(tunnelable).map((p) => p.metadata!.name!));
-    for (const name of wanted) if (!this.sessions.has(name)) this.sessions.set(name, this.open(name));
+    for (const name of wanted) {
+      const backoff = this.redial.get(name);
+      if (backoff && Date.now() < backoff.notBefore) continue;
+      if (backoff) {
+        // Its session failed and is over: one new dial, and none other until this one has ended.
+        backoff.notBefore = Infinity;
+        void this.sessions.get(name)?.then((s) => s?.close());
+        this.sessions.delete(name);
+      }
+      if (!this.sessions.has(name)) this.sessions.set(name, this.open(name));
+    }
+    for (const [name, b] of this.redial) {
+      if (wanted.has(name)) continue;
+      clearTimeout(b.timer);
+      this.redial.delete(name);
+    }
     for (const [name, session] of this.sessions) {
       if (wanted.has(name)) continue;
       this.sessions.delete(name);
+      this.up.delete(name);
       const counted = this.passed.get(name);
       if (counted) this.passedBefore += counted.now - counted.base;
       this.passed.delete(name);
@@ -176,6 +214,8 @@ export class PodTunnels {
     await this.closing.get(pod);
     const onEvent = (e: TunnelEvent) => {
       if (e.type !== 'state') return emit(e);
+      if (e.state === 'failed') this.failed(pod);
+      if (e.state === 'active') this.recovered(pod);
       const again = e.state === 'active' ? this.dropped.get(pod) : undefined;
       if (again !== undefined) this.dropped.delete(pod);
       const reason = again !== undefined ? `registered again; it had closed: ${again}` : e.reason;
@@ -198,6 +238,7 @@ export class PodTunnels {
         await session.close();
         return undefined;
       }
+      this.up.set(pod, session);
       // What the agent passed before this tunnel is not ours to count.
       const base = await this.passedBy(session);
       if (base !== undefined) this.passed.set(pod, { base, now: base });
@@ -206,19 +247,41 @@ export class PodTunnels {
       const e = err instanceof InterceptError ? err : new InterceptError('cluster', (err as Error).message);
       if (!this.activeOnce && e.category === 'user') this.firstError ??= e;
       emit({ type: 'warning', code: 'tunnel-failed', pod, message: e.message });
-      // Forget it, so the next look at the pods tries again.
+      // Forget it, so a later look at the pods tries again, after a backoff.
       this.sessions.delete(pod);
+      const backoff = this.redial.get(pod);
+      if (!backoff || backoff.notBefore === Infinity) this.failed(pod);
       return undefined;
     }
+  }
+
+  /** Backs off the pod's next dial and looks again when that time comes. */
+  private failed(pod: string): void {
+    if (this.closed) return;
+    const previous = this.redial.get(pod);
+    clearTimeout(previous?.timer);
+    const failures = (previous?.failures ?? 0) + 1;
+    const delay = Math.min(REDIAL_MAX_MS, REDIAL_FIRST_MS * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4);
+    const timer = setTimeout(() => void this.syncOnce(), delay + 10);
+    timer.unref();
+    this.redial.set(pod, { failures, notBefore: Date.now() + delay, timer });
+  }
+
+  private recovered(pod: string): void {
+    clearTimeout(this.redial.get(pod)?.timer);
+    this.redial.delete(pod);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const b of this.redial.values()) clearTimeout(b.timer);
+    this.redial.clear();
     clearInterval(this.countsTimer);
     this.stopWatch?.();
     const all = [...this.sessions.values()];
     this.sessions.clear();
+    this.up.clear();
     await Promise.all(all.map(async (p) => (await p)?.close()));
   }
 }

@@ -17,6 +17,7 @@ import { startTraffic } from './demo/traffic.js';
 import { startKubelet } from './kubelet/kubelet.js';
 import { createCA, issueCert } from './pki.js';
 import { startKubeProxy } from './proxy/kube-proxy.js';
+import { startClusterDNS } from './dns/cluster-dns.js';
 
 export const PLAYGROUND_CONTEXT = 'intercept-playground';
 
@@ -142,7 +143,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       issueCert(ca, { commonName: 'playground', dnsNames: ['playground', 'localhost'], ipAddresses: ['127.0.0.1'] }),
     ]);
     const token = () => randomBytes(24).toString('hex');
-    const tokens = { admin: token(), controllers: token(), node: token(), proxy: token() };
+    const tokens = { admin: token(), controllers: token(), node: token(), proxy: token(), dns: token() };
     const api = await startApiServer({
       host: '127.0.0.1',
       port: opts.port ?? 0,
@@ -153,6 +154,8 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         [tokens.controllers]: { name: 'system:kube-controller-manager' },
         [tokens.node]: { name: 'system:node:playground', groups: ['system:nodes'] },
         [tokens.proxy]: { name: 'system:kube-proxy' },
+        // kube-dns runs as its ServiceAccount, bound to system:kube-dns by the bootstrap policy.
+        [tokens.dns]: { name: 'system:serviceaccount:kube-system:kube-dns', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
       },
       serviceCIDR,
       kubeletClient: { cert: kubeletClient.cert, key: kubeletClient.key },
@@ -162,6 +165,11 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
 
     const admin = await KubeClient.fromKubeConfig(kubeConfigFor(api.url, ca.cert, tokens.admin, 'playground-admin'));
     stops.push({ what: 'the admin client', stop: () => admin.close() });
+
+    // Pods get the cluster DNS's address from the kubelet, so it comes first.
+    const clusterDNS = await startClusterDNS(kubeConfigFor(api.url, ca.cert, tokens.dns, 'kube-dns'), { log: (m) => say(`cluster DNS: ${m}`) });
+    stops.push({ what: 'the cluster DNS', stop: () => clusterDNS.stop() });
+    say(`cluster DNS listening on ${clusterDNS.address}`);
 
     // The components only meet through the API server, so they can all start at once; the demo
     // objects can go in meanwhile (its Services come first, so pods get the service env).
@@ -174,6 +182,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         dataDir: join(dir, 'kubelet'),
         tls: { cert: kubeletServing.cert, key: kubeletServing.key, ca: ca.cert },
         log: (m) => say(`kubelet: ${m}`),
+        clusterDNS: clusterDNS.address,
       }).then((c) => (say('kubelet started (node "playground")'), c)),
       startControllers(kubeConfigFor(api.url, ca.cert, tokens.controllers, 'system:kube-controller-manager'), { log: (m) => say(`controllers: ${m}`) }),
       startKubeProxy(kubeConfigFor(api.url, ca.cert, tokens.proxy, 'system:kube-proxy'), { log: (m) => say(`kube-proxy: ${m}`) }),

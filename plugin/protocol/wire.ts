@@ -6,13 +6,18 @@ import type { Match } from './matcher.js';
 /** Protocol version sent in hello; bumped on incompatible changes. */
 export const PROTOCOL_VERSION = 1;
 
-/** Paths of the HTTP/2 streams the agent opens toward the client. */
+/**
+ * Paths of the HTTP/2 streams the agent opens toward the client (on the tunnel the agent is the
+ * HTTP/2 client, so it opens every stream; an outbound connection the client asks for with `dial`
+ * arrives as an `outbound` stream once the agent has connected).
+ */
 export const streamPaths = {
   control: '/intercept/control',
   http1: '/intercept/http1',
   h2: '/intercept/h2',
   upgrade: '/intercept/upgrade',
   tcp: '/intercept/tcp',
+  outbound: '/intercept/outbound',
 } as const;
 
 /** Header carrying a stream's metadata (base64 of UTF-8 JSON, so any header byte survives). */
@@ -67,11 +72,23 @@ export interface ResponseMeta {
   rawHeaders: string[];
 }
 
+/** Sent by the agent on an outbound stream: which dial it answers and the address it connected to. */
+export interface OutboundMeta {
+  rid: number;
+  /** The resolved peer, `ip:port` (IPv6 in brackets). */
+  address: string;
+}
+
+/** Why a dial failed: the socket error's code where there is one (ENOTFOUND, ECONNREFUSED...). */
+export type DialErrorCode = 'ECONNREFUSED' | 'ENOTFOUND' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EINVAL' | 'ELIMIT' | string;
+
 export type ClientMessage =
   | { t: 'hello'; token: string; client: string; version: number }
   | { t: 'register'; rid: number; reg: Registration }
   | { t: 'unregister'; rid: number; id: string }
-  | { t: 'stats'; rid: number };
+  | { t: 'stats'; rid: number }
+  /** Asks the agent to connect to host:port from the pod (names resolved by the pod's resolver). */
+  | { t: 'dial'; rid: number; host: string; port: number };
 
 export interface PortCounts {
   agentPort: number;
@@ -89,7 +106,7 @@ export interface PortCounts {
 export type AgentMessage =
   | { t: 'welcome'; agent: string; env: Record<string, string>; ports: { agentPort: number; appPort: number }[] }
   | { t: 'refused'; reason: string }
-  | { t: 'reply'; rid: number; ok: boolean; error?: string; counts?: PortCounts[] };
+  | { t: 'reply'; rid: number; ok: boolean; error?: string; code?: DialErrorCode; counts?: PortCounts[] };
 
 export function encodeMeta(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');

@@ -1,7 +1,7 @@
 // openTunnel: one tunnel to the agent of one pod. Dials, authenticates, registers, serves traffic,
 // and after a drop reconnects with backoff and registers again, reporting its state as events.
 import { clusterError, userError } from '../errors.js';
-import { AgentConnection, RefusedError } from './connection.js';
+import { AgentConnection, DialError, RefusedError } from './connection.js';
 import { asSocket } from './socket-bridge.js';
 import type { PortCounts, Registration, ReconnectPolicy, TunnelEvent, TunnelOptions, TunnelSession, TunnelState } from './types.js';
 
@@ -124,6 +124,10 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
     async unregister(id: string): Promise<void> {
       regs.delete(id);
       if (conn && state === 'active') await conn.request({ t: 'unregister', id });
+    },
+    dial(host: string, port: number) {
+      if (!conn || state !== 'active') return Promise.reject(new DialError(`the tunnel to pod ${options.pod} is ${state}`, 'ECONNRESET', options.pod));
+      return conn.dial(host, port);
     },
     async stats(): Promise<PortCounts[]> {
       const reply = await control({ t: 'stats' });

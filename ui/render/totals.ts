@@ -18,6 +18,7 @@ export function totalsText(t: Totals, perSecond: number, inFlight: number): stri
   if (t.passedToCluster !== undefined) parts.push(`passed to the cluster ${countText(t.passedToCluster)}`);
   parts.push(`errors ${countText(t.errors)}`, rateText(perSecond));
   if (inFlight > 0) parts.push(`in flight ${countText(inFlight)}`);
+  if (t.outbound) parts.push(`outbound ${countText(t.outbound)}${t.outboundFailed ? ` (${countText(t.outboundFailed)} failed)` : ''}`);
   return parts.join(' · ');
 }
 

@@ -2,11 +2,14 @@
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
 import type { Match } from '../../protocol/matcher.js';
+import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../../engine/env-syntax.js';
 import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
+import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
+import { agentResources } from '../../engine/agent-resources.js';
 import { userError } from '../../errors.js';
 import type { InterceptInfo } from '../../engine/events.js';
 import { describeWorkload } from '../../engine/kube-objects.js';
@@ -16,6 +19,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import { STDOUT_CLOSED, type CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
+import { REPEAT_WINDOW_MS, RepeatedWarnings } from '../render/repeated-warnings.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 import { runCommand, type RunningCommand } from '../run-command.js';
@@ -27,20 +31,27 @@ export interface InterceptFlags {
   match: Match;
   /** Whether a match flag was given at all: the setup UI then skips its match step. */
   matchGiven: boolean;
+  /** `--mirror` / `wiretap`: copies of the matching requests, the callers answered as before. */
+  mirror: boolean;
   notes: string[];
+  warnings: string[];
   service?: string;
   container?: string;
   envFile?: string;
+  envSyntax: EnvSyntax;
   envJson?: string;
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  agentCpu?: string;
+  agentMemory?: string;
   name?: string;
   output: 'lines' | 'json';
   rolloutTimeoutMs: number;
   reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
   command: string[];
+  forwards: ForwardRequest[];
 }
 
 export interface InterceptOptions extends InterceptFlags {
@@ -58,30 +69,38 @@ export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
     httpPathEqual: str(argv['http-path-equal']),
     httpPathPrefix: str(argv['http-path-prefix']),
     httpPathRegex: str(argv['http-path-regex']),
+    httpMethod: strs(argv['http-method']),
     httpMatch: strs(argv['http-match']),
   });
 }
 
 export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliDeps): InterceptFlags {
   const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  const { match, notes, given } = matchOfArgv(argv);
+  const { match, notes, warnings, given } = matchOfArgv(argv);
   return {
     access,
     namespace: access.namespace,
     match,
     matchGiven: given,
+    mirror: argv.mirror === true,
     notes,
+    warnings,
     service: str(argv.service),
     container: str(argv.container),
     envFile: str(argv['env-file']),
+    // yargs has checked it against the choices.
+    envSyntax: (str(argv['env-syntax']) ?? DEFAULT_ENV_SYNTAX) as EnvSyntax,
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    agentCpu: str(argv['agent-cpu']),
+    agentMemory: str(argv['agent-memory']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
     reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
+    forwards: (strs(argv.forward) ?? []).map(parseForwardSpec),
   };
 }
 
@@ -104,16 +123,24 @@ export function validateIntercept(opts: InterceptFlags): void {
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  // A bad quantity is a usage error before the cluster is asked anything.
+  agentResources({ cpu: opts.agentCpu, memory: opts.agentMemory });
+}
+
+/** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
+export function printFlagNotes(flags: Pick<InterceptFlags, 'notes' | 'warnings'>, deps: Pick<CliDeps, 'stderr'>): void {
+  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
+  for (const w of flags.warnings) deps.stderr.write(`warning: ${w}\n`);
 }
 
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
-  for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
+  printFlagNotes(opts, deps);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);
   if (tui) {
     const { runTui } = await import('../../../ui/run-tui.js');
-    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
+    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env`, envSyntax: opts.envSyntax });
     if (code !== 0) throw new CommandExit(code);
     return;
   }
@@ -133,10 +160,11 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
   return {
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
-    access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
+    access: flags.access, match: flags.match, mirror: flags.mirror,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
+    forwards: flags.forwards,
   };
 }
 
@@ -146,15 +174,23 @@ function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPrevi
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
+  const repeated = opts.output === 'json' ? undefined : new RepeatedWarnings((text) => deps.stderr.write(text));
+  const summaries = repeated ? setInterval(() => repeated.summarise(), REPEAT_WINDOW_MS).unref() : undefined;
   // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
   // as the install begins: after any refusal (which should stand alone), before the rollout.
   const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
-  const unsubscribe = session.events.subscribe((e) => {
+  const subscription = session.events.subscribe((e) => {
     if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
     if (out.stdout) deps.stdout.write(out.stdout);
-    if (out.stderr) deps.stderr.write(out.stderr);
+    if (out.stderr && e.type === 'warning' && repeated) repeated.warning(e, out.stderr);
+    else if (out.stderr) deps.stderr.write(out.stderr);
   });
+  const unsubscribe = () => {
+    clearInterval(summaries);
+    repeated?.summarise();
+    subscription();
+  };
   const interrupted = deps.interrupted();
   const started = session.start();
   try {
@@ -166,7 +202,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
       throw new CommandExit(first === STDOUT_CLOSED ? 141 : 130);
     }
     let command: RunningCommand | undefined;
-    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.env()) }, deps.stderr);
+    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.commandEnv()) }, deps.stderr);
     const reason = await Promise.race([
       interrupted.then(interruption),
       session.lost(),

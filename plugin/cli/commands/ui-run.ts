@@ -8,7 +8,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import type { CliDeps } from '../deps.js';
 import { CommandExit } from './command-exit.js';
-import { completeInterceptFlags, interceptRequest, matchOfArgv, TUI_BODY_PREVIEW_BYTES, tuiHeader, validateIntercept } from './intercept-run.js';
+import { completeInterceptFlags, interceptRequest, matchOfArgv, printFlagNotes, TUI_BODY_PREVIEW_BYTES, tuiHeader, validateIntercept } from './intercept-run.js';
 
 export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
   const workload = typeof argv.workload === 'string' ? argv.workload : undefined;
@@ -26,11 +26,12 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
   const flags = completeInterceptFlags(argv, deps);
   validateIntercept(flags);
   // Printed before the alternate screen, so they are still there after it.
-  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
+  printFlagNotes(flags, deps);
   const { runTui } = await import('../../../ui/run-tui.js');
   const code = await runTui({
     header: tuiHeader(flags.access, flags.namespace),
     envFile: flags.envFile ?? 'intercept.env',
+    envSyntax: flags.envSyntax,
     setup: {
       listWorkloads: (namespace) => listWorkloads(flags.access, namespace),
       listNamespaces: () => namespaceNames(flags.access),

@@ -15,9 +15,25 @@ export function interceptSummary(info: InterceptInfo, state: string, env?: EnvOv
     `  workload:      ${info.kind.toLowerCase()}/${info.workload} (namespace ${info.namespace}, container ${info.container})`,
     `  destination:   ${info.localTarget.host}:${info.localTarget.port}`,
     `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`,
-    `  match:         ${matchText(info.match)}`,
+    `  match:         ${matchText(info.match, info.mirror)}`,
+    ...(info.outbound ? outboundLines(info.outbound) : []),
     ...(env ? [`  environment:   the pod's (container ${info.container}); ${envOverridesText(env)}`] : []),
   ].join('\n') + '\n';
+}
+
+/** Where the local process reaches the cluster from: the proxy, then each --forward. */
+function outboundLines(o: NonNullable<InterceptInfo['outbound']>): string[] {
+  return [
+    `  outbound:      proxy ${o.proxy} (socks5h://${o.proxy}, http://${o.proxy}; -- COMMAND gets HTTP_PROXY, HTTPS_PROXY, ALL_PROXY)`,
+    ...o.forwards.map((f) => `  forward:       ${f.local} → ${f.service}:${f.port}`),
+  ];
+}
+
+/** One outbound connection: where to, what the pod reached, bytes each way, or why it failed. */
+export function outboundLine(e: Extract<EngineEvent, { type: 'outbound' }>): string {
+  const reached = e.address && e.address !== e.destination ? ` (${e.address})` : '';
+  const result = e.error ? `error: ${e.error}` : `${e.bytesSent}B sent, ${e.bytesReceived}B received`;
+  return `${clock(e.start)} OUT ${e.destination}${reached} via ${e.via} → ${result} ${durationText(e.durationMs)}${e.pod ? ` pod ${e.pod}` : ''}\n`;
 }
 
 function clock(ms: number): string {
@@ -49,12 +65,16 @@ export function lineFor(e: EngineEvent): Printed {
     case 'traffic': {
       const what = e.method ? `${e.method} ${e.path ?? ''}` : e.protocol.toUpperCase();
       const result = e.error ? `error: ${e.error}` : e.status !== undefined ? String(e.status) : `${e.bytesIn}B in, ${e.bytesOut}B out`;
-      return { stdout: `${clock(e.start)} ${what} → ${result} ${durationText(e.durationMs)} pod ${e.pod}\n` };
+      // A mirror's answer went nowhere: the caller was answered by the pods, so the line says so.
+      const copy = e.mirror ? `COPY ${e.requestCut ? '(body cut) ' : ''}` : '';
+      return { stdout: `${clock(e.start)} ${copy}${what} → ${result} ${durationText(e.durationMs)} pod ${e.pod}\n` };
     }
     case 'warning':
       return { stderr: `warning: ${e.pod ? `pod ${e.pod}: ` : ''}${e.message}\n` };
     case 'counts':
       return {};
+    case 'outbound':
+      return { stdout: outboundLine(e) };
   }
 }
 
