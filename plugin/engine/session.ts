@@ -36,6 +36,7 @@ import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
 import { watchForPauses } from './pause-watch.js';
+import { claimForStart } from './workload-claim.js';
 
 export interface InterceptRequest {
   access: KubeAccess;
@@ -173,6 +174,11 @@ export class InterceptSession {
     this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
     void this.lease.lost.then(this.resolveLost);
     try {
+      // After our Lease exists and before anything of the agent's is touched (workload-claim.ts).
+      await claimForStart(this.clients.apps, target.id, leaseName(info.name), {
+        signal: this.startAbort.signal,
+        onWait: (mark) => this.emit({ type: 'progress', step: 'install', message: `waiting for the restore of ${describeWorkload(target.id)} that ${mark.by} began at ${mark.since} to finish` }),
+      });
       await this.install(target, info);
       const overrides = this.req.envOverrides ?? {};
       const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
