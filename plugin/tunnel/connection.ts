@@ -22,6 +22,7 @@ export interface ConnectionOptions {
   pod: string;
   localTarget: LocalTarget;
   bodyPreviewBytes: number;
+  keepSecrets?: boolean;
   emit: (event: TunnelEvent) => void;
 }
 
@@ -134,7 +135,7 @@ export class AgentConnection {
 
   private serveTraffic(stream: ServerHttp2Stream, path: string, meta: RequestMeta): void {
     const { opts } = this;
-    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit);
+    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit, opts.keepSecrets);
     const ctx: ForwardContext = {
       local: opts.localTarget, record, localAgent: this.localAgent,
       localH2: () => this.localH2(),

@@ -1,7 +1,7 @@
 // The intercept flags' syntax and the masking of credentials in traffic events.
 import { describe, expect, it } from '@jest/globals';
 import { matchFromFlags, parseHeaderFlag } from '../../plugin/tunnel/match-flags.js';
-import { maskHeaders, Preview } from '../../plugin/tunnel/traffic.js';
+import { maskHeaders } from '../../plugin/tunnel/traffic.js';
 
 describe('match flags', () => {
   it.each([
@@ -23,20 +23,9 @@ describe('match flags', () => {
   });
 });
 
-describe('traffic masking and previews', () => {
+describe('traffic masking', () => {
   it('masks credentials whatever their case and keeps the rest', () => {
     expect(maskHeaders(['Authorization', 'Bearer x', 'COOKIE', 'a=b', 'Set-Cookie', 's', 'Proxy-Authorization', 'p', 'x-dev', 'alice']))
       .toEqual(['Authorization', 'Bearer [masked]', 'COOKIE', 'a=[masked]', 'Set-Cookie', '[masked]', 'Proxy-Authorization', '[masked]', 'x-dev', 'alice']);
-  });
-  it('keeps a bounded preview of text bodies only', () => {
-    const text = new Preview(5);
-    text.enable('application/json; charset=utf-8');
-    text.add(Buffer.from('{"a":'));
-    text.add(Buffer.from('1}'));
-    expect(text.text()).toBe('{"a":');
-    const binary = new Preview(5);
-    binary.enable('application/octet-stream');
-    binary.add(Buffer.from('abc'));
-    expect(binary.text()).toBeUndefined();
   });
 });

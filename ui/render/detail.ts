@@ -1,6 +1,6 @@
 // What the request detail panel shows: header pairs from the flat lists the tunnel sends (secrets
 // arrive masked), a preview of text bodies only, and the timing.
-import type { TrafficEvent } from '../../plugin/tunnel/types.js';
+import type { CapturedBody, TrafficEvent } from '../../plugin/tunnel/types.js';
 import { clockText, durationText, sizeText, truncate } from './format.js';
 
 export function headerPairs(flat: readonly string[] | undefined): [string, string][] {
@@ -16,13 +16,13 @@ export function isPrintableText(text: string): boolean {
 }
 
 /** Up to `maxLines` lines of a body preview, each cut to `width`; a note when there is none. */
-export function previewLines(preview: string | undefined, bytes: number, width: number, maxLines: number): string[] {
+export function previewLines(body: CapturedBody | undefined, bytes: number, width: number, maxLines: number): string[] {
   if (bytes === 0) return ['(empty)'];
-  if (preview === undefined || preview === '') return [`(${sizeText(bytes)}, no preview)`];
-  if (!isPrintableText(preview)) return [`(${sizeText(bytes)} of binary data)`];
-  const lines = preview.replace(/\r?\n$/, '').split(/\r?\n/).map((l) => truncate(l.replace(/\t/g, '  '), width));
+  if (body === undefined || body.text === '') return [`(${sizeText(bytes)}, no preview)`];
+  if (body.encoding === 'base64' || !isPrintableText(body.text)) return [`(${sizeText(bytes)} of binary data)`];
+  const lines = body.text.replace(/\r?\n$/, '').split(/\r?\n/).map((l) => truncate(l.replace(/\t/g, '  '), width));
   const shown = lines.slice(0, maxLines);
-  if (lines.length > maxLines || preview.length < bytes) shown.push('…');
+  if (lines.length > maxLines || body.truncated) shown.push('…');
   return shown;
 }
 
@@ -60,9 +60,9 @@ export function detailLines(e: TrafficEvent, width: number, height: number, utc 
   if (e.error) head.push({ text: truncate(`error: ${e.error}`, width), kind: 'error' });
   const sections: [string, string[]][] = [
     ['request headers', headerPairs(e.requestHeaders).map(([k, v]) => `${k}: ${v}`)],
-    ['request body', previewLines(e.requestPreview, e.bytesIn, width, height)],
+    ['request body', previewLines(e.requestBody, e.bytesIn, width, height)],
     ['response headers', headerPairs(e.responseHeaders).map(([k, v]) => `${k}: ${v}`)],
-    ['response body', previewLines(e.responsePreview, e.bytesOut, width, height)],
+    ['response body', previewLines(e.responseBody, e.bytesOut, width, height)],
   ];
   const bodies = sections.map(([, raw]) => (raw.length === 0 ? ['(none recorded)'] : raw));
   const room = shareLines(bodies.map((b) => b.length), height - head.length - sections.length);

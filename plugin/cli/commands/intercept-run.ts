@@ -115,7 +115,7 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
-  const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);
+  const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : opts.output === 'json' ? RECORD_BODY_BYTES : 0);
   if (tui) {
     const { runTui } = await import('../../../ui/run-tui.js');
     const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
@@ -130,8 +130,10 @@ export function tuiHeader(access: KubeAccess, namespace: string) {
   return { context: access.contextName, server: access.server, namespace, user: access.userName };
 }
 
-/** Bytes of text bodies the TUI's request detail shows; the line and JSON printers keep none. */
-export const TUI_BODY_PREVIEW_BYTES = 2048;
+/** Bytes of each body the TUI's request detail shows; the line printer keeps none. */
+export const TUI_BODY_PREVIEW_BYTES = 16 * 1024;
+/** Bytes of each body a recording keeps (-o json, --har); longer ones are cut and say so. */
+export const RECORD_BODY_BYTES = 64 * 1024;
 
 /** The engine's request for what the flags and the chosen target say. */
 export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; port: PortSpec }, bodyPreviewBytes = 0): InterceptRequest {

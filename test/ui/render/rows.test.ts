@@ -84,12 +84,13 @@ describe('request detail', () => {
   });
 
   it.each([
-    ['{"a":1}', 7, 40, 3, ['{"a":1}']],
-    ['l1\nl2\nl3\nl4', 11, 40, 2, ['l1', 'l2', '…']],
-    ['abc', 300, 40, 5, ['abc', '…']],
+    [{ text: '{"a":1}' }, 7, 40, 3, ['{"a":1}']],
+    [{ text: 'l1\nl2\nl3\nl4' }, 11, 40, 2, ['l1', 'l2', '…']],
+    [{ text: 'abc', truncated: true as const }, 300, 40, 5, ['abc', '…']],
     [undefined, 0, 40, 5, ['(empty)']],
     [undefined, 2000, 40, 5, ['(2.0kB, no preview)']],
-    ['\u0000\u0001PNG', 4000, 40, 5, ['(4.0kB of binary data)']],
+    [{ text: '\u0000\u0001PNG' }, 4000, 40, 5, ['(4.0kB of binary data)']],
+    [{ text: 'iVBORw0KGgo=', encoding: 'base64' as const }, 4000, 40, 5, ['(4.0kB of binary data)']],
   ])('preview %p of %p bytes', (preview, bytes, width, lines, out) => {
     expect(previewLines(preview, bytes, width, lines)).toEqual(out);
   });
