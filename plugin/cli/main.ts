@@ -43,7 +43,7 @@ export function withDefaultCommand(args: string[]): string[] {
 const VALUE_FLAGS = new Set([
   '--kubeconfig', '--context', '--cluster', '--user', '-n', '--namespace', '--request-timeout', '--as', '-o', '--output',
   '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
-  '--service', '--container', '--env-file', '--env-json', '--agent-image', '--name', '--timeout',
+  '--service', '--container', '--env-file', '--env-json', '--agent-image', '--name', '--timeout', '--har',
 ]);
 
 /** The first word that is not a flag or a flag's value: the command, or the workload. */

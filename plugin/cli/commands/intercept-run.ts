@@ -12,6 +12,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
+import { recordHar, type HarRecording } from '../../har/record.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 
@@ -30,6 +31,9 @@ export interface InterceptFlags {
   agentImage?: string;
   name?: string;
   output: 'lines' | 'json';
+  /** `--har FILE`: where to record the traffic; `--har-unmasked` keeps credentials in it. */
+  har?: string;
+  harUnmasked: boolean;
   rolloutTimeoutMs: number;
   reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
@@ -71,6 +75,8 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     agentImage: str(argv['agent-image']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
+    har: str(argv.har),
+    harUnmasked: argv['har-unmasked'] === true,
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
     reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
@@ -96,6 +102,8 @@ export function validateIntercept(opts: InterceptFlags): void {
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  if (opts.har === '') throw userError('--har is empty', 'name the file to record to, e.g. --har orders.har');
+  if (opts.harUnmasked && opts.har === undefined) throw userError('--har-unmasked needs --har FILE', 'add --har FILE, or leave --har-unmasked out');
 }
 
 /** Runs COMMAND with the app's environment added; resolves with its exit code. */
@@ -115,14 +123,36 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
-  const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : opts.output === 'json' ? RECORD_BODY_BYTES : 0);
-  if (tui) {
-    const { runTui } = await import('../../../ui/run-tui.js');
-    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
-    if (code !== 0) throw new CommandExit(code);
-    return;
+  const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
+  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, `${opts.port.localHost}:${opts.port.localPort}`);
+  try {
+    if (tui) {
+      const { runTui } = await import('../../../ui/run-tui.js');
+      const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
+      if (code !== 0) throw new CommandExit(code);
+      return;
+    }
+    await holdWithLines(session, opts, deps);
+  } finally {
+    if (recording) {
+      recording.stop();
+      deps.stderr.write(`recorded ${recording.entries()} requests in ${recording.path}\n`);
+    }
   }
-  await holdWithLines(session, opts, deps);
+}
+
+/** Bytes of each body the events keep: what the front-end shows or records. */
+export function bodyBytesFor(opts: Pick<InterceptFlags, 'har' | 'output'>, tui: boolean): number {
+  if (opts.har !== undefined || opts.output === 'json') return RECORD_BODY_BYTES;
+  return tui ? TUI_BODY_PREVIEW_BYTES : 0;
+}
+
+/** Opens the HAR file before anything changes in the cluster: a bad path stops here. */
+export function startRecording(session: { events: InterceptSession['events'] }, path: string, unmasked: boolean, localTarget: string): HarRecording {
+  return recordHar(session.events, path, {
+    unmasked, localTarget,
+    onError: (message) => session.events.emit({ type: 'warning', code: 'har', message }),
+  });
 }
 
 /** What the TUI's header shows: where the user is working. */
@@ -140,6 +170,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
   return {
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
+    keepSecrets: flags.harUnmasked && flags.har !== undefined,
     access: flags.access, match: flags.match,
     service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
