@@ -10,6 +10,7 @@ import { interceptCommand } from './commands/intercept.js';
 import { leaveCommand } from './commands/leave.js';
 import { listCommand } from './commands/list.js';
 import { playgroundCommand } from './commands/playground.js';
+import { replayCommand } from './commands/replay.js';
 import { statusCommand } from './commands/status.js';
 import { uiCommand } from './commands/ui.js';
 import { uninstallCommand } from './commands/uninstall.js';
@@ -22,7 +23,7 @@ export function displayName(argv0: string | undefined): string {
   return m ? `kubectl ${m[1].replace(/_/g, '-')}` : 'kubectl intercept';
 }
 
-const COMMANDS = new Set(['start', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion', 'ui']);
+const COMMANDS = new Set(['start', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion', 'ui', 'replay']);
 
 /**
  * `kubectl intercept WORKLOAD --port ...` is short for `kubectl intercept start WORKLOAD --port ...`;
@@ -43,7 +44,7 @@ export function withDefaultCommand(args: string[]): string[] {
 const VALUE_FLAGS = new Set([
   '--kubeconfig', '--context', '--cluster', '--user', '-n', '--namespace', '--request-timeout', '--as', '-o', '--output',
   '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
-  '--service', '--container', '--env-file', '--env-json', '--agent-image', '--name', '--timeout', '--har',
+  '--service', '--container', '--env-file', '--env-json', '--agent-image', '--name', '--timeout', '--har', '--to', '--filter',
 ]);
 
 /** The first word that is not a flag or a flag's value: the command, or the workload. */
@@ -70,6 +71,7 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
     .command(uninstallCommand(deps))
     .command(listCommand(deps))
     .command(playgroundCommand(deps))
+    .command(replayCommand(deps))
     .command(versionCommand(deps))
     .command(uiCommand(deps))
     .demandCommand(1, 'Name a command; see the list above.')

@@ -1,6 +1,7 @@
 // Turns traffic records into fixed-width table rows: column widths for a terminal width, one
 // row's cells (truncated to fit), and the filter typed after `/`.
 import type { TrafficEvent } from '../../plugin/tunnel/types.js';
+import { requestFilter } from '../../plugin/har/filter.js';
 import { clockText, durationText, fit, sizeText, truncateStart } from './format.js';
 
 export interface Columns {
@@ -65,11 +66,13 @@ export function headerCells(cols: Columns): RowCells {
   };
 }
 
-/** Case-insensitive substring over method, path, status and pod; an empty filter keeps all. */
+let compiled: { text: string; test: (e: TrafficEvent) => boolean } | undefined;
+
+/** The `/` filter (plugin/har/filter.ts: words, `status:5xx`, `method:POST`); an empty one keeps all. */
 export function matchesFilter(e: TrafficEvent, filter: string): boolean {
   if (filter === '') return true;
-  const f = filter.toLowerCase();
-  return [e.method ?? e.protocol, e.path ?? '', statusCell(e), e.pod].some((s) => s.toLowerCase().includes(f));
+  if (compiled?.text !== filter) compiled = { text: filter, test: requestFilter(filter) };
+  return compiled.test(e);
 }
 
 /** Which slice of `count` rows to show in `height` lines so that `selected` stays visible. */

@@ -57,8 +57,26 @@ describe('matchesFilter', () => {
     ['503', true],
     ['abc', true],
     ['users', false],
+    ['status:5xx', true],
+    ['status:50x', true],
+    ['status:503', true],
+    ['status:4xx', false],
+    ['status:err', false],
+    ['method:POST', true],
+    ['method:post status:5xx', true],
+    ['method:GET', false],
+    ['post users', false],
   ])('filter %p keeps it: %p', (filter, kept) => {
     expect(matchesFilter(e, filter)).toBe(kept);
+  });
+});
+
+describe('matchesFilter on failures and raw TCP', () => {
+  it('status:err keeps the requests that got no answer; method: names a protocol without a method', () => {
+    const failed = request(3, { status: undefined, error: 'reset' });
+    expect(matchesFilter(failed, 'status:err')).toBe(true);
+    expect(matchesFilter(failed, 'status:5xx')).toBe(false);
+    expect(matchesFilter(request(4, { protocol: 'tcp', method: undefined, path: undefined, status: undefined }), 'method:tcp')).toBe(true);
   });
 });
 
