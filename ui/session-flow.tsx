@@ -2,6 +2,11 @@
 // while holding, progress again while leaving and restoring, and an error panel on failure.
 // It reports the exit code through onExit; run-tui.tsx owns the terminal.
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { harEntry } from '../plugin/har/entry.js';
+import { targetText } from '../plugin/har/replay.js';
+import { writeHar } from '../plugin/har/writer.js';
+import type { HarEntry } from '../plugin/har/types.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toDotenv } from '../plugin/engine/dotenv.js';
 import type { InterceptInfo } from '../plugin/engine/events.js';
@@ -10,6 +15,7 @@ import type { HeaderInfo } from './components/Header.js';
 import { useEngine, type UseEngineOptions } from './hooks/use-engine.js';
 import { useScreenSize, type ScreenSize } from './hooks/use-screen-size.js';
 import type { TuiSession } from './session.js';
+import type { TrafficRow } from './state/traffic.js';
 import { ProgressView } from './views/ProgressView.js';
 import { TrafficView } from './views/TrafficView.js';
 
@@ -21,7 +27,7 @@ export type Phase = 'starting' | 'holding' | 'leaving' | 'failed';
 export interface SessionFlowProps {
   session: TuiSession;
   header: HeaderInfo;
-  /** Where `e` writes the dotenv file. */
+  /** Where `e` proposes to write the dotenv file. */
   envFile: string;
   /** Called once at the end, with the exit code and what to print once the screen is gone. */
   onExit: (code: number, message?: string) => void;
@@ -30,9 +36,11 @@ export interface SessionFlowProps {
   size?: ScreenSize;
   engine?: UseEngineOptions;
   inputActive?: boolean;
+  /** Where `w` writes HAR files; the current folder by default. */
+  harDir?: string;
 }
 
-export function SessionFlow({ session, header, envFile, onExit, leaveSignal, size: fixedSize, engine, inputActive = true }: SessionFlowProps) {
+export function SessionFlow({ session, header, envFile, onExit, leaveSignal, size: fixedSize, engine, inputActive = true, harDir }: SessionFlowProps) {
   const view = useEngine(session.events, engine);
   const size = useScreenSize(fixedSize);
   const [phase, setPhase] = useState<Phase>('starting');
@@ -101,15 +109,29 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
     return () => leaveSignal.removeEventListener('abort', onAbort);
   }, [leaveSignal, leave]);
 
-  const writeEnv = useCallback(async () => {
+  const writeEnv = useCallback(async (path: string) => {
     const env = await session.env();
-    await writeFile(envFile, toDotenv(env), { mode: 0o600 });
-    return `wrote ${Object.keys(env).length} variables to ${envFile}`;
-  }, [session, envFile]);
+    await writeFile(path, toDotenv(env), { mode: 0o600 });
+    return `wrote ${Object.keys(env).length} variables to ${resolve(path)}`;
+  }, [session]);
+
+  const target = view.state.traffic.intercept?.info.localTarget;
+  const writeListed = useCallback(async (rows: TrafficRow[]) => {
+    const path = resolve(harDir ?? '.', harFileName(new Date()));
+    const entries = rows.map((r) => harEntry(r)).filter((e): e is HarEntry => e !== undefined);
+    const n = writeHar(path, entries, target ? { localTarget: targetText(target) } : {});
+    return `wrote ${n} requests to ${path} (credentials masked)`;
+  }, [target, harDir]);
 
   const common = { header, size, inputActive };
-  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} />;
+  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} envFile={envFile} onWriteHar={writeListed} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
   if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;
+}
+
+/** `intercept-20260102-030405.har`: a new name each second, sorting by time. */
+export function harFileName(at: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `intercept-${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}.har`;
 }

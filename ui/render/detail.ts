@@ -15,12 +15,29 @@ export function isPrintableText(text: string): boolean {
   return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
 
+/** A whole JSON body indented; anything else (a cut body too) as it came. */
+export function readableText(body: CapturedBody): string {
+  const looksJson = /json/i.test(body.mimeType ?? '') || /^\s*[[{]/.test(body.text);
+  if (looksJson && !body.truncated) {
+    try {
+      return JSON.stringify(JSON.parse(body.text), null, 2);
+    } catch {
+      // not JSON after all
+    }
+  }
+  return body.text;
+}
+
+function textLines(body: CapturedBody): string[] {
+  return readableText(body).replace(/\r?\n$/, '').split(/\r?\n/).map((l) => l.replace(/\t/g, '  '));
+}
+
 /** Up to `maxLines` lines of a body preview, each cut to `width`; a note when there is none. */
 export function previewLines(body: CapturedBody | undefined, bytes: number, width: number, maxLines: number): string[] {
   if (bytes === 0) return ['(empty)'];
   if (body === undefined || body.text === '') return [`(${sizeText(bytes)}, no preview)`];
   if (body.encoding === 'base64' || !isPrintableText(body.text)) return [`(${sizeText(bytes)} of binary data)`];
-  const lines = body.text.replace(/\r?\n$/, '').split(/\r?\n/).map((l) => truncate(l.replace(/\t/g, '  '), width));
+  const lines = textLines(body).map((l) => truncate(l, width));
   const shown = lines.slice(0, maxLines);
   if (lines.length > maxLines || body.truncated) shown.push('…');
   return shown;
@@ -43,6 +60,18 @@ export function shareLines(needs: number[], total: number): number[] {
   return out;
 }
 
+/** A body whole, for the body view: lines wrapped at `width`, binary as base64, a cut said. */
+export function wholeBodyLines(body: CapturedBody | undefined, bytes: number, width: number): string[] {
+  if (bytes === 0) return ['(empty)'];
+  if (body === undefined || body.text === '') return [`(${sizeText(bytes)}, not recorded)`];
+  const binary = body.encoding === 'base64' || !isPrintableText(body.text);
+  const raw = binary ? [`(${sizeText(bytes)} of binary data, as base64)`, body.text] : textLines(body);
+  const w = Math.max(1, width);
+  const out = raw.flatMap((l) => (l.length <= w ? [l] : Array.from({ length: Math.ceil(l.length / w) }, (_, i) => l.slice(i * w, (i + 1) * w))));
+  if (body.truncated) out.push(`… cut: only the first ${sizeText(binary ? Buffer.from(body.text, 'base64').length : Buffer.byteLength(body.text))} of ${sizeText(bytes)} were kept`);
+  return out;
+}
+
 export interface DetailLine {
   text: string;
   kind: 'title' | 'meta' | 'error' | 'section' | 'body';
@@ -52,19 +81,27 @@ export interface DetailLine {
  * The detail panel as lines that fit `width` x `height`: title, timing, then four sections
  * (request headers and body, response headers and body) sharing the remaining lines.
  */
-export function detailLines(e: TrafficEvent, width: number, height: number, utc = false): DetailLine[] {
+export function detailLines(e: TrafficEvent, width: number, height: number, utc = false, second?: { title: string; event: TrafficEvent }): DetailLine[] {
   const head: DetailLine[] = [
     { text: truncate(`${e.method ?? e.protocol.toUpperCase()} ${e.path ?? ''}`, width), kind: 'title' },
     { text: truncate(timingText(e, utc), width), kind: 'meta' },
   ];
   if (e.error) head.push({ text: truncate(`error: ${e.error}`, width), kind: 'error' });
+  const answer = (a: TrafficEvent): string[] => [...headerPairs(a.responseHeaders).map(([k, v]) => `${k}: ${v}`), ...previewLines(a.responseBody, a.bytesOut, width, height)];
   const sections: [string, string[]][] = [
     ['request headers', headerPairs(e.requestHeaders).map(([k, v]) => `${k}: ${v}`)],
     ['request body', previewLines(e.requestBody, e.bytesIn, width, height)],
-    ['response headers', headerPairs(e.responseHeaders).map(([k, v]) => `${k}: ${v}`)],
-    ['response body', previewLines(e.responseBody, e.bytesOut, width, height)],
+    ...(second
+      ? ([
+        [`recorded answer: ${e.status ?? 'none'} in ${durationText(e.durationMs)}`, answer(e)],
+        [`${second.title}: ${second.event.error ? `failed: ${second.event.error}` : `${second.event.status} in ${durationText(second.event.durationMs)}`}`, second.event.error ? [] : answer(second.event)],
+      ] as [string, string[]][])
+      : ([
+        ['response headers', headerPairs(e.responseHeaders).map(([k, v]) => `${k}: ${v}`)],
+        ['response body', previewLines(e.responseBody, e.bytesOut, width, height)],
+      ] as [string, string[]][])),
   ];
-  const bodies = sections.map(([, raw]) => (raw.length === 0 ? ['(none recorded)'] : raw));
+  const bodies = sections.map(([title, raw]) => (raw.length === 0 ? [title.includes('failed') ? '(no answer)' : '(none recorded)'] : raw));
   const room = shareLines(bodies.map((b) => b.length), height - head.length - sections.length);
   const out = [...head];
   sections.forEach(([title], i) => {

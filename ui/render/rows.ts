@@ -2,6 +2,7 @@
 // row's cells (truncated to fit), and the filter typed after `/`.
 import type { TrafficEvent } from '../../plugin/tunnel/types.js';
 import { requestFilter } from '../../plugin/har/filter.js';
+import type { TrafficRow } from '../state/traffic.js';
 import { clockText, durationText, fit, sizeText, truncateStart } from './format.js';
 
 export interface Columns {
@@ -40,7 +41,7 @@ export function statusCell(e: Pick<TrafficEvent, 'status' | 'error'>): string {
   return e.status !== undefined ? String(e.status) : '-';
 }
 
-export function rowCells(e: TrafficEvent, cols: Columns, utc = false): RowCells {
+export function rowCells(e: TrafficRow, cols: Columns, utc = false): RowCells {
   const method = e.method ?? e.protocol.toUpperCase();
   const path = e.path ?? (e.error ? e.error : `${sizeText(e.bytesIn)} in`);
   return {
@@ -50,7 +51,7 @@ export function rowCells(e: TrafficEvent, cols: Columns, utc = false): RowCells 
     status: fit(statusCell(e), cols.status, 'right'),
     duration: fit(durationText(e.durationMs), cols.duration, 'right'),
     size: fit(sizeText(e.bytesOut), cols.size, 'right'),
-    pod: truncateStart(e.pod, cols.pod).padEnd(cols.pod),
+    pod: truncateStart(e.replayOf ? '↻ replay' : e.pod, cols.pod).padEnd(cols.pod),
   };
 }
 

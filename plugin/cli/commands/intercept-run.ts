@@ -13,6 +13,7 @@ import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
 import { recordHar, type HarRecording } from '../../har/record.js';
+import { targetText } from '../../har/replay.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
 
@@ -124,7 +125,7 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
-  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, `${opts.port.localHost}:${opts.port.localPort}`);
+  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.port.localHost, port: opts.port.localPort }));
   try {
     if (tui) {
       const { runTui } = await import('../../../ui/run-tui.js');

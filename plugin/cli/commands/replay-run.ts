@@ -57,7 +57,7 @@ export async function runReplay(opts: ReplayOptions, deps: Pick<CliDeps, 'stdout
       deps.stdout.write(replayLine(i + 1, entry, req, answer));
     } catch (err) {
       failed++;
-      deps.stdout.write(replayLine(i + 1, entry, req, err as Error));
+      deps.stdout.write(replayLine(i + 1, entry, req, { error: (err as Error).message }));
     }
   }
   deps.stderr.write(replaySummary(chosen.length, failed, differ, targetText(to)));

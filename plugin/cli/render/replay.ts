@@ -19,13 +19,13 @@ export function replayHeader(): string {
   return `${'#'.padStart(3)}  ${cell('REQUEST', REQUEST_WIDTH)}  ${cell('RECORDED', 17)}  REPLAYED\n`;
 }
 
-export function replayLine(n: number, entry: HarEntry, req: ReplayRequest, answer: ReplayAnswer | Error): string {
+export function replayLine(n: number, entry: HarEntry, req: ReplayRequest, answer: ReplayAnswer | { error: string }): string {
   const recorded = answerCell(entry.response.status || 'ERR', Math.max(0, entry.response.bodySize), entry.time);
   const what = cell(`${req.method} ${req.target}`, REQUEST_WIDTH);
   const notes: string[] = [];
   let replayed: string;
-  if (answer instanceof Error) {
-    replayed = `not sent: ${answer.message}`;
+  if ('error' in answer) {
+    replayed = `not sent: ${answer.error}`;
   } else {
     replayed = answerCell(answer.status, answer.body.length, answer.durationMs);
     if (answer.status !== entry.response.status) notes.push('status differs');

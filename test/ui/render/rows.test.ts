@@ -102,7 +102,9 @@ describe('request detail', () => {
   });
 
   it.each([
-    [{ text: '{"a":1}' }, 7, 40, 3, ['{"a":1}']],
+    [{ text: '{"a":1}' }, 7, 40, 3, ['{', '  "a": 1', '}']],
+    [{ text: '{"a":1', truncated: true as const }, 99, 40, 3, ['{"a":1', '…']],
+    [{ text: '{not json', mimeType: 'application/json' }, 9, 40, 3, ['{not json']],
     [{ text: 'l1\nl2\nl3\nl4' }, 11, 40, 2, ['l1', 'l2', '…']],
     [{ text: 'abc', truncated: true as const }, 300, 40, 5, ['abc', '…']],
     [undefined, 0, 40, 5, ['(empty)']],
