@@ -1,12 +1,20 @@
 // The interactive UI of the real dist/kubectl-intercept in a real terminal (tmux, 100x30) on the
 // playground: pick orders by typing, choose a header match, confirm, see a request row appear for
 // a request sent with that header, open it, leave with q; then the real kubectl shows the workload
-// restored and tmux shows the terminal given back (alternate screen off).
+// restored and tmux shows the terminal given back (alternate screen off). The inspector keys on a
+// real intercept: the / filter's fields, r replaying to the local app, y copying a curl line
+// through OSC 52 into tmux's buffer, w writing a HAR file, e asking where the env file goes.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HarLog } from '../../plugin/har/types.js';
+import { harProblems } from '../har/har-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BIN, runInterceptOk } from '../helpers/cli.js';
 import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
 import { get, startLocalApp, type LocalApp } from './harness.js';
+import http from 'node:http';
 
 const socket = `intercept-tui-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -126,5 +134,78 @@ describe('kubectl intercept in a terminal', () => {
     const ended = await until('EXIT=', 30_000);
     expect(ended.replace(/\n/g, '')).toContain(`the intercept was ended elsewhere (its Lease was deleted); left intercept ${name}`); // the pane wraps at 100
     expect(ended).toContain('EXIT=0');
+  }, 150_000);
+
+  it('inspects requests: filter by method, replay with r, curl with y, HAR with w, env file with e', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tui-keys-'));
+    try {
+      tmux('kill-server');
+    } catch {
+      // not running
+    }
+    const command = `cd ${dir} && env -u CI HOME=/tmp ${BIN} orders --port ${local.port}:http --http-header x-dev=keys --kubeconfig ${pg.kubeconfigPath}; echo "EXIT=$?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'ui', '-x', '120', '-y', '30', command);
+    // An application's OSC 52 sets a tmux buffer only with set-clipboard on.
+    tmux('set', '-g', 'set-clipboard', 'on');
+    try {
+      await until('● healthy', 60_000);
+      const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
+      expect(await get(ip, 8080, '/orders/1?q=1', { 'x-dev': 'keys', authorization: 'Bearer s3cret' })).toMatchObject({ status: 200 });
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request({ host: ip, port: 8080, path: '/orders', method: 'POST', headers: { 'x-dev': 'keys', 'content-type': 'application/json', connection: 'close' }, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        });
+        req.on('error', reject);
+        req.end('{"item":"book"}');
+      });
+      await until(/POST +\/orders +200/);
+      await until(/p50 \S+ p95 \S+/);
+
+      await type(['/', ...'method:POST'.split(''), 'Enter']);
+      let s = await until('filter: method:POST (1 of 2)');
+      expect(s).not.toContain('/orders/1?q=1');
+      const before = local.requests.length;
+      await type(['Up', 'r']);
+      await until(/replayed POST \/orders: 200 \(was 200\)/);
+      expect(local.requests.length).toBe(before + 1);
+      expect(local.requests[before]).toMatchObject({ path: '/orders', headers: expect.objectContaining({ 'x-dev': 'keys', 'content-type': 'application/json' }) });
+      s = await until(/POST +\/orders +200 .*↻ replay/);
+      await type(['Enter']);
+      s = await until('replayed answer: 200');
+      expect(s).toContain('recorded answer: 200');
+      await type(['Escape', '/', 'Escape']);
+      await until('/orders/1?q=1');
+
+      // The GET is the newest row but one: Down from the tail selects the newest, Up the one before.
+      await type(['Down', 'Up', 'Up', 'y']);
+      s = await until('copied to the clipboard (OSC 52); credentials are masked');
+      expect(s.replace(/\n/g, '')).toContain(`curl -sS -i 'http://127.0.0.1:${local.port}/orders/1?q=1'`);
+      const buffer = tmux('show-buffer');
+      expect(buffer).toMatch(new RegExp(`^curl -sS -i 'http://127\\.0\\.0\\.1:${local.port}/orders/1\\?q=1' -H 'x-dev: keys' -H 'authorization: Bearer \\[masked\\]' -H 'Host: ${ip.replace(/\./g, '\\.')}:8080'$`));
+      expect(buffer).not.toContain('s3cret');
+      await type(['Escape']);
+
+      await type(['w']);
+      s = await until(/wrote 2 requests to \S+/);
+      const [file] = readdirSync(dir).filter((f) => f.endsWith('.har'));
+      expect(s.replace(/\n/g, '')).toContain(`wrote 2 requests to ${join(dir, file)}`);
+      const har = JSON.parse(readFileSync(join(dir, file), 'utf8')) as HarLog;
+      expect(harProblems(har)).toEqual([]);
+      expect(har.log.entries.map((e) => `${e.request.method} ${new URL(e.request.url).pathname}`)).toEqual(['GET /orders/1', 'POST /orders']);
+      expect(JSON.stringify(har)).not.toContain('s3cret');
+
+      await type(['e']);
+      await until('write the env file to: orders.env');
+      await type(['BSpace', 'BSpace', 'BSpace', ...'txt'.split(''), 'Enter']);
+      await until(`variables to ${join(dir, 'orders.txt')}`);
+      expect(readFileSync(join(dir, 'orders.txt'), 'utf8')).toContain('GREETING=');
+
+      await type(['q']);
+      s = await until('EXIT=', 60_000);
+      expect(s).toContain('EXIT=0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 150_000);
 });
