@@ -68,10 +68,14 @@ export function requestOfEntry(entry: HarEntry): ReplayRequest {
   };
 }
 
-/** The request a traffic event saw: unmasked when the event kept its secrets, masked otherwise. */
-export function requestOfEvent(e: TrafficEvent): ReplayRequest | undefined {
+/**
+ * The request a traffic event saw: unmasked when the event kept its secrets (--har-unmasked) and
+ * `withSecrets` (sending it, not showing it), masked otherwise.
+ */
+export function requestOfEvent(e: TrafficEvent, withSecrets = true): ReplayRequest | undefined {
   if (e.method === undefined || e.protocol === 'tcp' || e.protocol === 'ws') return undefined;
-  const raw = e.secrets?.requestHeaders ?? e.requestHeaders ?? [];
+  const secrets = withSecrets ? e.secrets : undefined;
+  const raw = secrets?.requestHeaders ?? e.requestHeaders ?? [];
   const headers: string[] = [];
   let authority: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -80,7 +84,7 @@ export function requestOfEvent(e: TrafficEvent): ReplayRequest | undefined {
   }
   return {
     method: e.method,
-    target: e.secrets?.path ?? e.path ?? '/',
+    target: secrets?.path ?? e.path ?? '/',
     headers,
     body: bodyOf(e.requestBody?.text, e.requestBody?.encoding),
     recordedBodyBytes: e.bytesIn,

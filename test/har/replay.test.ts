@@ -34,6 +34,7 @@ describe('what a recording sends', () => {
     });
     const secret = requestOfEvent({ ...event, secrets: { path: '/svc/Call?k=v', requestHeaders: ['authorization', 'Bearer s3cret'] } })!;
     expect(secret).toMatchObject({ target: '/svc/Call?k=v', headers: ['authorization', 'Bearer s3cret'] });
+    expect(requestOfEvent({ ...event, secrets: { path: '/svc/Call?k=v', requestHeaders: ['authorization', 'Bearer s3cret'] } }, false)).toMatchObject({ target: '/svc/Call?k=[masked]' });
     expect(requestOfEvent({ ...event, protocol: 'tcp', method: undefined })).toBeUndefined();
   });
 

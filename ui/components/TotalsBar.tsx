@@ -4,10 +4,11 @@ import { Box, Text } from 'ink';
 import { sparkline } from '../render/sparkline.js';
 import { totalsText } from '../render/totals.js';
 import { truncate } from '../render/format.js';
-import { percentile, recentCounts, requestsPerSecond, type TrafficState } from '../state/traffic.js';
+import { percentiles, recentCounts, requestsPerSecond, type TrafficState } from '../state/traffic.js';
 
 export function TotalsBar({ traffic, now, width }: { traffic: TrafficState; now: number; width: number }) {
-  const latency = { p50: percentile(traffic.latencies, 50), p95: percentile(traffic.latencies, 95) };
+  const [p50, p95] = percentiles(traffic.latencies, [50, 95]);
+  const latency = { p50, p95 };
   const text = totalsText(traffic.totals, requestsPerSecond(traffic, now), traffic.inFlight.size, latency);
   const sparkWidth = Math.max(0, Math.min(30, width - text.length - 2));
   return (

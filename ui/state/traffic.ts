@@ -173,11 +173,15 @@ export function applyTrafficAction(state: TrafficState, action: TrafficAction): 
   }
 }
 
-/** The `p`-th percentile (0-100) of the samples, nearest rank; undefined without samples. */
+/** The percentiles `ps` (0-100) of the samples, nearest rank, with one sort; undefined without samples. */
+export function percentiles(samples: readonly number[], ps: readonly number[]): (number | undefined)[] {
+  if (samples.length === 0) return ps.map(() => undefined);
+  const sorted = Float64Array.from(samples).sort();
+  return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+}
+
 export function percentile(samples: readonly number[], p: number): number | undefined {
-  if (samples.length === 0) return undefined;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return percentiles(samples, [p])[0];
 }
 
 /** Requests per second over the last `window` complete seconds before `now`. */

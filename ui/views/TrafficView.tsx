@@ -104,7 +104,8 @@ export function TrafficView({ view, header, size, onLeave, onWriteEnv, envFile, 
   };
 
   const copyCurl = (row: TrafficRow) => {
-    const req = requestOfEvent(row);
+    // Shown on the screen: masked, even when the rows keep credentials for a --har-unmasked file.
+    const req = requestOfEvent(row, false);
     if (!req || !localTarget) {
       setCurl('');
       return setNotice({ text: !req ? 'only HTTP requests have a curl line' : 'no local target yet', colour: 'yellow' });
@@ -112,7 +113,7 @@ export function TrafficView({ view, header, size, onLeave, onWriteEnv, envFile, 
     const line = curlCommand(req, localTarget);
     setCurl(line);
     (writeTerminal ?? ((d: string) => stdout.write(d)))(osc52(line));
-    setNotice({ text: `copied to the clipboard (OSC 52)${row.secrets ? '' : '; credentials are masked'}${req.body.length < req.recordedBodyBytes ? '; the body was cut when recorded' : ''}`, colour: 'green' });
+    setNotice({ text: `copied to the clipboard (OSC 52); credentials are masked${req.body.length < req.recordedBodyBytes ? '; the body was cut when recorded' : ''}`, colour: 'green' });
   };
 
   useKeys((input, key) => {
