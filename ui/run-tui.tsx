@@ -1,29 +1,16 @@
 // The TUI's entry for the CLI: decides whether a terminal can take it, switches to the alternate
 // screen, renders the App, and gives the terminal back on every way out (q, Ctrl-C, an error,
 // SIGTERM/SIGINT/SIGHUP, an uncaught exception), resolving with the exit code.
-import { connect } from 'node:net';
 import { render } from 'ink';
 import { describeError } from '../plugin/errors.js';
+import { probeLocalPort } from '../plugin/engine/local-port.js';
 import { App } from './app.js';
 import { SIGNAL_EXIT } from './session-flow.js';
 import type { HeaderInfo } from './components/Header.js';
 import type { UseEngineOptions } from './hooks/use-engine.js';
 import type { TuiSession } from './session.js';
 import type { SetupOptions } from './views/SetupFlow.js';
-
-/** Whether something accepts TCP connections on 127.0.0.1:port (the user's app, before intercepting). */
-export function probeLocalPort(port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (yes: boolean) => {
-      socket.destroy();
-      resolve(yes);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
+import type { EnvSyntax } from '../plugin/engine/env-syntax.js';
 
 export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 export const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
@@ -37,8 +24,9 @@ export interface RunTuiOptions {
   /** Otherwise the setup screens (workload, port, match, plan) run first and make the session. */
   setup?: RunTuiSetup;
   header: HeaderInfo;
-  /** Where `e` writes the app's environment (dotenv, mode 0600). */
+  /** Where `e` writes the app's environment (mode 0600), in envSyntax (default DEFAULT_ENV_SYNTAX). */
   envFile: string;
+  envSyntax?: EnvSyntax;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
@@ -128,7 +116,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
       if (!current) onExit(SIGNAL_EXIT[String(leave.signal.reason)] ?? 143);
     }, { once: true });
     const instance = render(
-      <App session={opts.session} setup={setup} header={opts.header} envFile={opts.envFile} onExit={onExit} leaveSignal={leave.signal} inputActive={Boolean(stdin.isTTY)} engine={opts.engine} />,
+      <App session={opts.session} setup={setup} header={opts.header} envFile={opts.envFile} envSyntax={opts.envSyntax} onExit={onExit} leaveSignal={leave.signal} inputActive={Boolean(stdin.isTTY)} engine={opts.engine} />,
       { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: true, maxFps: 10 },
     );
     let exited = false;

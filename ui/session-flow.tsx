@@ -1,22 +1,22 @@
 // One intercept session through its screens: progress while starting, the live traffic view
 // while holding, progress again while leaving and restoring, and an error panel on failure.
 // It reports the exit code through onExit; run-tui.tsx owns the terminal.
-import { writeFile } from 'node:fs/promises';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { resolve } from 'node:path';
+import { writeEnvFile } from '../plugin/engine/env-file.js';
 import { harEntry } from '../plugin/har/entry.js';
 import { targetText } from '../plugin/har/replay.js';
-import { writeHar } from '../plugin/har/writer.js';
 import type { HarEntry } from '../plugin/har/types.js';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { toDotenv } from '../plugin/engine/dotenv.js';
+import { writeHar } from '../plugin/har/writer.js';
+import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../plugin/engine/env-syntax.js';
 import type { InterceptInfo } from '../plugin/engine/events.js';
 import { describeError } from '../plugin/errors.js';
 import type { HeaderInfo } from './components/Header.js';
 import { useEngine, type UseEngineOptions } from './hooks/use-engine.js';
 import { useScreenSize, type ScreenSize } from './hooks/use-screen-size.js';
 import type { TuiSession } from './session.js';
-import type { TrafficRow } from './state/traffic.js';
 import { ProgressView } from './views/ProgressView.js';
+import type { TrafficRow } from './state/traffic.js';
 import { TrafficView } from './views/TrafficView.js';
 
 /** 128 + the signal's number, as shells report a process ended by it. */
@@ -27,8 +27,9 @@ export type Phase = 'starting' | 'holding' | 'leaving' | 'failed';
 export interface SessionFlowProps {
   session: TuiSession;
   header: HeaderInfo;
-  /** Where `e` proposes to write the dotenv file. */
+  /** Where `e` writes the environment, in envSyntax (default DEFAULT_ENV_SYNTAX). */
   envFile: string;
+  envSyntax?: EnvSyntax;
   /** Called once at the end, with the exit code and what to print once the screen is gone. */
   onExit: (code: number, message?: string) => void;
   /** Aborted to leave from outside (SIGTERM, SIGINT without a raw TTY). */
@@ -40,7 +41,7 @@ export interface SessionFlowProps {
   harDir?: string;
 }
 
-export function SessionFlow({ session, header, envFile, onExit, leaveSignal, size: fixedSize, engine, inputActive = true, harDir }: SessionFlowProps) {
+export function SessionFlow({ session, header, envFile, envSyntax = DEFAULT_ENV_SYNTAX, onExit, leaveSignal, size: fixedSize, engine, inputActive = true, harDir }: SessionFlowProps) {
   const view = useEngine(session.events, engine);
   const size = useScreenSize(fixedSize);
   const [phase, setPhase] = useState<Phase>('starting');
@@ -110,11 +111,12 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
   }, [leaveSignal, leave]);
 
   const writeEnv = useCallback(async (path: string) => {
-    const env = await session.env();
-    await writeFile(path, toDotenv(env), { mode: 0o600 });
-    return `wrote ${Object.keys(env).length} variables to ${resolve(path)}`;
-  }, [session]);
+    const { written, leftOut } = await writeEnvFile(path, await session.env(), envSyntax);
+    // Names only: values may be secrets.
+    return `wrote ${written} variables to ${path}` + (leftOut.length ? `; left out (${envSyntax} cannot hold them): ${leftOut.map((l) => l.name).join(', ')}` : '');
+  }, [session, envSyntax]);
 
+  const common = { header, size, inputActive };
   const target = view.state.traffic.intercept?.info.localTarget;
   const writeListed = useCallback(async (rows: TrafficRow[]) => {
     const path = resolve(harDir ?? '.', harFileName(new Date()));
@@ -123,8 +125,7 @@ export function SessionFlow({ session, header, envFile, onExit, leaveSignal, siz
     return `wrote ${n} requests to ${path} (credentials masked)`;
   }, [target, harDir]);
 
-  const common = { header, size, inputActive };
-  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} onWriteEnv={writeEnv} envFile={envFile} onWriteHar={writeListed} />;
+  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} envFile={envFile} onWriteEnv={writeEnv} onWriteHar={writeListed} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
   if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;

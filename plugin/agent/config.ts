@@ -24,6 +24,8 @@ export interface AgentConfig {
   pingIntervalMs: number;
   pingTimeoutMs: number;
   sniffTimeoutMs: number;
+  /** An outbound dial for the laptop that has not connected by then fails (ETIMEDOUT). */
+  dialTimeoutMs: number;
 }
 
 /** Variables the agent reads for itself; never reported as the app's environment. */
@@ -31,14 +33,14 @@ export const CONFIG_VARS = [
   'INTERCEPT_PORTS', 'INTERCEPT_APP_HOST', 'INTERCEPT_POD_IP', 'INTERCEPT_LISTEN_HOST',
   'INTERCEPT_CONTROL_HOST', 'INTERCEPT_CONTROL_PORT', 'INTERCEPT_TOKEN', 'INTERCEPT_ENV_PREFIX',
   'INTERCEPT_LOG_REQUESTS', 'INTERCEPT_PING_INTERVAL_MS', 'INTERCEPT_PING_TIMEOUT_MS',
-  'INTERCEPT_SNIFF_TIMEOUT_MS',
+  'INTERCEPT_SNIFF_TIMEOUT_MS', 'INTERCEPT_DIAL_TIMEOUT_MS',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
   return {
     ports: parsePorts(env.INTERCEPT_PORTS ?? ''),
     appHost: env.INTERCEPT_APP_HOST || env.INTERCEPT_POD_IP || firstPodAddress() || '127.0.0.1',
-    listenHost: env.INTERCEPT_LISTEN_HOST || '0.0.0.0',
+    listenHost: env.INTERCEPT_LISTEN_HOST || '::',
     controlHost: env.INTERCEPT_CONTROL_HOST || '127.0.0.1',
     controlPort: parsePort(env.INTERCEPT_CONTROL_PORT ?? '8022', 'INTERCEPT_CONTROL_PORT', true),
     token: env.INTERCEPT_TOKEN ?? '',
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     pingIntervalMs: positiveInt(env.INTERCEPT_PING_INTERVAL_MS, 1000),
     pingTimeoutMs: positiveInt(env.INTERCEPT_PING_TIMEOUT_MS, 3000),
     sniffTimeoutMs: positiveInt(env.INTERCEPT_SNIFF_TIMEOUT_MS, 500),
+    dialTimeoutMs: positiveInt(env.INTERCEPT_DIAL_TIMEOUT_MS, 10_000),
   };
 }
 

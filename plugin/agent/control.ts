@@ -6,9 +6,10 @@ import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:htt
 import net from 'node:net';
 import type { AgentConfig } from './config.js';
 import { log } from './log.js';
+import { OUTBOUND_LIMITS, OutboundDialer } from './outbound.js';
 import {
   encodeLine, encodeMeta, lineReader, META_HEADER, PROTOCOL_VERSION, SESSION_WINDOW, STREAM_WINDOW, streamPaths,
-  type AgentMessage, type ClientMessage, type PortCounts, type RequestMeta,
+  type AgentMessage, type ClientMessage, type OutboundMeta, type PortCounts, type RequestMeta,
 } from '../protocol/wire.js';
 import type { ClientHandle, Registry } from './registry.js';
 
@@ -57,6 +58,8 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
   const send = (msg: AgentMessage) => { if (!control.destroyed) control.write(encodeLine(msg)); };
 
   let handle: ClientHandle | undefined;
+  // Created only once the credential matched: nothing before hello can dial.
+  let outbound: OutboundDialer | undefined;
   let closed = false;
   let lastPong = Date.now();
   const helloTimer = setTimeout(() => refuse('no hello within 5 s'), HELLO_TIMEOUT_MS);
@@ -77,6 +80,10 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
       }
       if (msg.version !== PROTOCOL_VERSION) return refuse(`protocol version ${msg.version} is not supported (agent speaks ${PROTOCOL_VERSION}): use a matching kubectl-intercept`);
       handle = makeHandle(session, String(msg.client || 'unnamed client'));
+      outbound = new OutboundDialer({
+        name: handle.name, reply: send,
+        openStream: (meta: OutboundMeta) => openOutboundStream(session, meta),
+      }, { ...OUTBOUND_LIMITS, timeoutMs: deps.config.dialTimeoutMs }, deps.config.logRequests);
       log('client-connected', { client: handle.name, id: handle.id, remote });
       send({ t: 'welcome', agent: deps.agentVersion, env: deps.env, ports: deps.config.ports });
       return;
@@ -91,6 +98,8 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
       send({ t: 'reply', rid: msg.rid, ok: true });
     } else if (msg.t === 'stats') {
       send({ t: 'reply', rid: msg.rid, ok: true, counts: deps.counts() });
+    } else if (msg.t === 'dial') {
+      outbound?.dial(msg.rid, msg.host, msg.port);
     }
   }
   control.on('data', lineReader<ClientMessage>(onMessage));
@@ -115,6 +124,7 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
     closed = true;
     clearInterval(pinger);
     clearTimeout(helloTimer);
+    outbound?.closeAll();
     if (handle) {
       const dropped = deps.registry.dropClient(handle);
       log('client-disconnected', { client: handle.name, id: handle.id, droppedRegistrations: dropped });
@@ -123,6 +133,11 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
   }
   session.on('close', onGone);
   socket.on('close', () => { session.destroy(); onGone(); });
+}
+
+function openOutboundStream(session: ClientHttp2Session, meta: OutboundMeta): ClientHttp2Stream {
+  if (session.destroyed || session.closed) throw new Error('the tunnel is closed');
+  return session.request({ ':method': 'POST', ':path': streamPaths.outbound, [META_HEADER]: encodeMeta(meta) }, { endStream: false });
 }
 
 function makeHandle(session: ClientHttp2Session, name: string): ClientHandle {

@@ -7,6 +7,7 @@ import http2, {
 import type { Duplex } from 'node:stream';
 import type { PortMapping } from './config.js';
 import { log } from './log.js';
+import { openMirrors } from './mirror.js';
 import { rawHeaderLookup } from '../protocol/matcher.js';
 import { decodeMeta, encodeMeta, META_HEADER, STREAM_WINDOW, streamPaths, TRAILERS_HEADER, type ResponseMeta } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
@@ -24,25 +25,50 @@ const NGHTTP2_FLAG_END_STREAM = 0x1;
 const NGHTTP2_CANCEL = 8;
 const NGHTTP2_INTERNAL_ERROR = 2;
 
+/** Caller sessions of every router, for a graceful stop. */
+const callerSessions = new Set<ServerHttp2Session>();
+
+/** The pod is stopping: GOAWAY to every caller, whose streams in flight still finish (RFC 9113 §6.8). */
+export function drainH2(): void {
+  for (const session of callerSessions) session.close();
+}
+
 export function createH2Router(deps: H2Deps): (conn: Duplex) => void {
   const server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW } });
   const appSessions = new WeakMap<ServerHttp2Session, ClientHttp2Session>();
   server.on('session', (session: ServerHttp2Session) => {
+    callerSessions.add(session);
     session.on('error', () => undefined);
-    session.on('close', () => appSessions.get(session)?.close());
+    session.on('close', () => {
+      callerSessions.delete(session);
+      appSessions.get(session)?.close();
+    });
   });
   server.on('stream', function onCallerStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) {
     stream.on('error', () => undefined);
     const path = String(headers[':path'] ?? '/');
-    const route = deps.registry.route(deps.mapping.agentPort, rawHeaderLookup(rawHeaders), path);
-    if (deps.logRequests) log('request', { port: deps.mapping.appPort, method: String(headers[':method']), path, to: route ? route.client.name : 'app' });
+    const method = String(headers[':method'] ?? '');
+    const lookup = rawHeaderLookup(rawHeaders);
+    const route = deps.registry.route(deps.mapping.agentPort, lookup, path, method);
+    if (deps.logRequests) log('request', { port: deps.mapping.appPort, method, path, to: route ? route.client.name : 'app' });
     const endStream = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
+    const remote = `${stream.session?.socket?.remoteAddress}:${stream.session?.socket?.remotePort}`;
+    const mirrors = deps.registry.mirrors(deps.mapping.agentPort, lookup, path, method);
+    if (mirrors.length > 0) {
+      const copies = openMirrors(mirrors, streamPaths.h2, { port: deps.mapping.appPort, protocol: 'h2', remote, method, path, httpVersion: '2.0', rawHeaders }, deps.stats);
+      if (copies && endStream) copies.end([]);
+      else if (copies) {
+        let trailers: string[] = [];
+        stream.on('data', (d: Buffer) => copies.write([d]));
+        stream.on('trailers', (_t: IncomingHttpHeaders, _f: number, raw: string[]) => { trailers = raw; });
+        stream.on('end', () => copies.end(trailers));
+      }
+    }
     if (route) {
       try {
         const tunnel = route.client.openStream(streamPaths.h2, {
           registration: route.reg.id, port: deps.mapping.appPort, protocol: 'h2',
-          remote: `${stream.session?.socket?.remoteAddress}:${stream.session?.socket?.remotePort}`,
-          method: String(headers[':method']), path, httpVersion: '2.0', rawHeaders,
+          remote, method, path, httpVersion: '2.0', rawHeaders,
         }, true);
         deps.stats.intercepted++;
         return relayViaTunnel(stream, tunnel, route.client.name);

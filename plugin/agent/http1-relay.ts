@@ -14,6 +14,7 @@ import {
 } from './http1-head.js';
 import { exchangeViaTunnel, type TunnelExchange } from './http1-tunnel.js';
 import { log } from './log.js';
+import { openMirrors, type MirrorCopies } from './mirror.js';
 import { pipeBoth } from './passthrough.js';
 import { rawHeaderLookup } from '../protocol/matcher.js';
 import { streamPaths } from '../protocol/wire.js';
@@ -46,8 +47,21 @@ interface Exchange {
   responseDone: boolean;
   /** Bytes of the app's answer already given to the caller. */
   answered: boolean;
+  /** An idempotent bodiless request on a reused app connection, kept to send once more (RFC 9110 §9.2.2). */
+  retry?: Buffer;
   tunnel?: TunnelExchange;
+  mirror?: MirrorCopies;
 }
+
+/** Relays that end their connection at the next quiet moment once the agent is stopping. */
+const relays = new Set<() => void>();
+
+/** The pod is stopping: every connection ends after its exchange in flight, or now if idle. */
+export function drainHttp1(): void {
+  for (const drain of relays) drain();
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, preopened?: net.Socket): void {
   const { mapping, registry, stats } = deps;
@@ -59,6 +73,15 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
   let responseBody: BodyReader | undefined;
   let piping = false;
   let closed = false;
+  let draining = false;
+  /** Exchanges the current app connection has carried: a request on a reused one may be retried. */
+  let appUses = 0;
+  const drain = () => {
+    draining = true;
+    if (!current) closeBoth();
+  };
+  relays.add(drain);
+  caller.once('close', () => relays.delete(drain));
 
   if (preopened && !preopened.destroyed) useApp(preopened);
   caller.on('data', onCallerData);
@@ -104,10 +127,12 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     }
     // An app that answered early and closed gets no more of the body; it is read and dropped.
     const ok = x.toApp ? (raw.length === 0 || !app || app.write(raw)) : x.tunnel!.write(step.data);
+    x.mirror?.write(step.data);
     if (step.done) {
       requestBody = undefined;
       x.requestDone = true;
       x.tunnel?.end(step.trailers ?? []);
+      x.mirror?.end(step.trailers ?? []);
       finishIfDone();
     }
     if (!ok && !closed) {
@@ -124,7 +149,8 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       refuse(400, `kubectl-intercept agent: a malformed HTTP/1 request (${framing}).\n`);
       return false;
     }
-    const route = registry.route(mapping.agentPort, rawHeaderLookup(head.rawHeaders), head.target);
+    const lookup = rawHeaderLookup(head.rawHeaders);
+    const route = registry.route(mapping.agentPort, lookup, head.target, head.method);
     if (deps.logRequests) log('request', { port: mapping.appPort, method: head.method, path: head.target, to: route ? route.client.name : 'app' });
     const x: Exchange = {
       // An upgrade with a body is rare (h2c with a POST); it is taken as a plain request.
@@ -132,13 +158,21 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       requestDone: false, responseDone: false, answered: false,
     };
     current = x;
+    const remote = `${caller.remoteAddress}:${caller.remotePort}`;
+    if (!x.upgrade) {
+      const mirrors = registry.mirrors(mapping.agentPort, lookup, head.target, head.method);
+      if (mirrors.length > 0) {
+        x.mirror = openMirrors(mirrors, streamPaths.http1, {
+          port: mapping.appPort, protocol: 'http1', remote, method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
+        }, stats);
+      }
+    }
     if (route) {
       let stream: ClientHttp2Stream | undefined;
       try {
         stream = route.client.openStream(x.upgrade ? streamPaths.upgrade : streamPaths.http1, {
           registration: route.reg.id, port: mapping.appPort, protocol: x.upgrade ? 'ws' : 'http1',
-          remote: `${caller.remoteAddress}:${caller.remotePort}`,
-          method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
+          remote, method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
         }, !x.upgrade);
       } catch {
         stream = undefined; // the tunnel just closed: fail open to the app
@@ -157,6 +191,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     if (x.toApp) {
       stats.passthroughRequests++;
       if (!app) useApp(connectApp());
+      if (appUses++ > 0 && IDEMPOTENT.has(head.method) && framing.kind === 'none' && !x.upgrade) x.retry = headBytes;
       app!.write(headBytes);
     }
     if (x.upgrade) {
@@ -171,6 +206,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       requestBody = undefined;
       x.requestDone = true;
       x.tunnel?.end([]);
+      x.mirror?.end([]);
     }
     return true;
   }
@@ -179,7 +215,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     const x = current;
     if (!x || !x.requestDone || !x.responseDone) return;
     current = undefined;
-    if (x.close) return closeBoth();
+    if (x.close || draining) return closeBoth();
     resumeCaller();
   }
 
@@ -195,6 +231,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
 
   function useApp(socket: net.Socket): void {
     app = socket;
+    appUses = 0;
     appBuf = Buffer.alloc(0);
     let connected = !socket.connecting;
     socket.once('connect', () => { connected = true; });
@@ -261,6 +298,16 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     app = undefined;
     if (closed || piping) return;
     if (x && x.toApp) {
+      if (!x.answered && x.retry) {
+        // The app closed a kept-alive connection as this request went out (its idle timeout, or
+        // it is stopping): nothing was answered, so it is sent once more on a new connection.
+        const again = x.retry;
+        x.retry = undefined;
+        useApp(connectApp());
+        appUses = 1;
+        app!.write(again);
+        return;
+      }
       x.close = true;
       if (x.responseDone) return finishIfDone();
       if (responseBody?.endOfInput()) {

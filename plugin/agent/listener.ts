@@ -97,12 +97,30 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
     socket.on('end', onEnd);
     app.on('readable', onAppGreeting);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(mapping.agentPort, config.listenHost, () => {
-      log('listening', { agentPort: mapping.agentPort, appPort: mapping.appPort, app: `${config.appHost}:${mapping.appPort}` });
-      resolve(server);
+  return listenDualStack(server, mapping.agentPort, config.listenHost).then((host) => {
+    log('listening', { agentPort: mapping.agentPort, host, appPort: mapping.appPort, app: `${config.appHost}:${mapping.appPort}` });
+    return server;
+  });
+}
+
+/**
+ * `::` takes IPv4 and IPv6 callers alike (IPV6_V6ONLY is off by default on Linux), so the agent
+ * is ready on IPv4, IPv6 and dual-stack clusters; a node without IPv6 refuses `::`, and then
+ * `0.0.0.0` serves its IPv4 callers.
+ */
+function listenDualStack(server: net.Server, port: number, host: string): Promise<string> {
+  const attempt = (h: string) => new Promise<string>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, h, () => {
+      server.removeListener('error', onError);
+      resolve(h);
     });
+  });
+  if (host !== '::') return attempt(host);
+  return attempt('::').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EAFNOSUPPORT' && err.code !== 'EADDRNOTAVAIL') throw err;
+    return attempt('0.0.0.0');
   });
 }
 

@@ -3,6 +3,8 @@
 // control port. See docs/dataplane.md.
 import { appEnvironment, loadConfig, type AgentConfig } from './config.js';
 import { startControlServer } from './control.js';
+import { drainH2 } from './h2.js';
+import { drainHttp1 } from './http1-relay.js';
 import { startPortListener } from './listener.js';
 import { log } from './log.js';
 import { Registry } from './registry.js';
@@ -39,6 +41,10 @@ async function startAgent(): Promise<void> {
     // Keep serving briefly: endpoints are removed from Services a moment after the pod is told to stop.
     process.on(signal, () => {
       log('stopping', { signal, drainMs: 2000 });
+      // Callers' connections end at their next quiet moment, so they reconnect to a pod that stays
+      // instead of losing a request when this one is gone.
+      drainHttp1();
+      drainH2();
       setTimeout(() => process.exit(0), 2000).unref();
     });
   }

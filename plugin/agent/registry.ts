@@ -1,4 +1,5 @@
 // Who intercepts what: registrations of all connected clients, conflict rules, and routing lookups.
+// Steals (global or filtered) take a request; mirrors get a copy and never conflict.
 import type { ClientHttp2Stream } from 'node:http2';
 import type { PortMapping } from './config.js';
 import { canonicalKey, compileMatch, describeMatch, validateMatch, type CompiledMatch, type HeaderLookup } from '../protocol/matcher.js';
@@ -18,17 +19,31 @@ export interface Route {
   client: ClientHandle;
   compiled: CompiledMatch;
   key: string;
+  /** Order among overlapping filters: when this agent first saw the registration. */
+  order: number;
 }
+
+/** How many first-seen orders are remembered for clients that went away (and may come back). */
+const REMEMBERED = 1000;
 
 export class Registry {
   private routes: Route[] = [];
+  private seq = 0;
+  /**
+   * By client name and registration id: a client that reconnects after a network blip keeps its
+   * place among overlapping filters instead of going to the back (first registered wins).
+   */
+  private firstSeen = new Map<string, number>();
 
   constructor(private readonly mappings: PortMapping[]) {}
 
   /** Adds (or replaces the client's own same-id) registration; returns the refusal reason, if any. */
   register(client: ClientHandle, input: Registration): string | undefined {
     if (!input || typeof input.id !== 'string' || !Number.isInteger(input.port)) return 'a registration needs an id (string) and a port (number)';
-    const reg: Registration = { id: input.id, port: input.port, match: input.match && typeof input.match === 'object' ? input.match : {} };
+    const reg: Registration = {
+      id: input.id, port: input.port, match: input.match && typeof input.match === 'object' ? input.match : {},
+      mirror: input.mirror === true,
+    };
     const mapping = this.mappings.find((m) => m.appPort === reg.port) ?? this.mappings.find((m) => m.agentPort === reg.port);
     if (!mapping) {
       const known = this.mappings.map((m) => m.appPort).join(', ');
@@ -38,8 +53,8 @@ export class Registry {
     if (invalid) return invalid;
     const compiled = compileMatch(reg.match);
     const key = canonicalKey(reg.match);
-    const others = this.routes.filter((r) => r.mapping === mapping && !(r.client === client && r.reg.id === reg.id));
-    for (const other of others) {
+    const others = this.routes.filter((r) => r.mapping === mapping && !r.reg.mirror && !(r.client === client && r.reg.id === reg.id));
+    for (const other of reg.mirror ? [] : others) {
       const holder = `${other.client.name} (${describeMatch(other.reg.match)})`;
       if (compiled.global && other.compiled.global) return `port ${mapping.appPort} is already intercepted globally by ${holder}`;
       if (compiled.global) return `port ${mapping.appPort} has a filtered intercept by ${holder}; a global intercept would take its traffic`;
@@ -47,8 +62,19 @@ export class Registry {
       if (other.key === key) return `port ${mapping.appPort} already has an intercept with the same match by ${holder}`;
     }
     this.routes = this.routes.filter((r) => !(r.client === client && r.reg.id === reg.id));
-    this.routes.push({ reg, mapping, client, compiled, key });
+    this.routes.push({ reg, mapping, client, compiled, key, order: this.orderOf(`${client.name}\n${reg.id}`) });
+    this.routes.sort((a, b) => a.order - b.order);
     return undefined;
+  }
+
+  private orderOf(who: string): number {
+    let order = this.firstSeen.get(who);
+    if (order === undefined) {
+      order = this.seq++;
+      this.firstSeen.set(who, order);
+      if (this.firstSeen.size > REMEMBERED) this.firstSeen.delete(this.firstSeen.keys().next().value as string);
+    }
+    return order;
   }
 
   unregister(client: ClientHandle, id: string): boolean {
@@ -64,17 +90,18 @@ export class Registry {
     return before - this.routes.length;
   }
 
-  isIntercepted(agentPort: number): boolean {
-    return this.routes.some((r) => r.mapping.agentPort === agentPort);
-  }
-
   /** The global intercept of a port, which also takes its non-HTTP connections. */
   globalRoute(agentPort: number): Route | undefined {
-    return this.routes.find((r) => r.mapping.agentPort === agentPort && r.compiled.global);
+    return this.routes.find((r) => r.mapping.agentPort === agentPort && !r.reg.mirror && r.compiled.global);
   }
 
-  /** The first registration whose match accepts this request, or undefined (= to the app). */
-  route(agentPort: number, headers: HeaderLookup, path: string): Route | undefined {
-    return this.routes.find((r) => r.mapping.agentPort === agentPort && r.compiled.test(headers, path));
+  /** The oldest steal whose match accepts this request, or undefined (= to the app). */
+  route(agentPort: number, headers: HeaderLookup, path: string, method: string): Route | undefined {
+    return this.routes.find((r) => r.mapping.agentPort === agentPort && !r.reg.mirror && r.compiled.test(headers, path, method));
+  }
+
+  /** Every mirror that wants a copy of this request. */
+  mirrors(agentPort: number, headers: HeaderLookup, path: string, method: string): Route[] {
+    return this.routes.filter((r) => r.mapping.agentPort === agentPort && r.reg.mirror && r.compiled.test(headers, path, method));
   }
 }

@@ -1,5 +1,7 @@
 // The environment of a workload's app container, read from an agent that is already installed
 // (by any user's intercept): a tunnel with no registration, which the agent answers with `welcome`.
+// While this machine holds an intercept of the workload, its service-link variables (pointing at
+// that intercept's local forwards) come first, as `-- COMMAND` and --env-file get them.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
@@ -9,6 +11,8 @@ import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
 import { openTunnel } from '../tunnel/tunnel.js';
 import { ensureSecret, installedAgent } from './install.js';
+import { interceptStatuses } from './intercepts.js';
+import { serviceLinkEnv } from './outbound.js';
 import { describeWorkload, findWorkload, podSelector, readWorkload, type WorkloadId } from './kube-objects.js';
 import type { WorkloadRef } from './refs.js';
 import { CONTROL_PORT } from './takeover.js';
@@ -41,8 +45,17 @@ export async function workloadEnv(access: KubeAccess, namespace: string, ref: Wo
     });
     const env = session.env();
     await session.close();
-    return env;
+    return { ...(await heldLinks(access, core, id, w.spec?.template?.spec?.enableServiceLinks !== false)), ...env };
   } catch (err) {
     throw kubeError(err, access, `reading the environment of ${describeWorkload(id)}`);
   }
+}
+
+/** The service links of a live intercept of this workload held from this machine, if there is one. */
+async function heldLinks(access: KubeAccess, core: CoreV1Api, id: WorkloadId, enableServiceLinks: boolean): Promise<Record<string, string>> {
+  const holder = `${access.userName}@${hostname()}`;
+  const held = (await interceptStatuses(access, id.namespace)).find((i) => i.state === 'live' && i.kind === id.kind && i.workload === id.name && i.holder === holder && i.outbound?.links);
+  if (!held?.outbound) return {};
+  const services = (await core.listNamespacedService({ namespace: id.namespace })).items;
+  return serviceLinkEnv(services, enableServiceLinks, held.outbound.links);
 }

@@ -2,8 +2,11 @@
 // state, each tunnel's state, traffic records from the tunnels (tagged with their pod) and
 // warnings. Front-ends (line printer, JSON lines, TUI) only ever read these.
 import type { Match } from '../protocol/matcher.js';
-import type { TrafficEvent, TrafficStartEvent, TunnelState } from '../tunnel/types.js';
+import type { OutboundEvent, TrafficEvent, TrafficStartEvent, TunnelState } from '../tunnel/types.js';
+import type { OutboundInfo } from './outbound.js';
 import type { WorkloadKind } from './refs.js';
+import type { EnvOverridesApplied } from './env-overrides.js';
+import type { HolderProcess } from './holder-process.js';
 
 export type Step = 'resolve' | 'lease' | 'install' | 'rollout' | 'service' | 'tunnel' | 'env' | 'leave' | 'restore';
 
@@ -30,8 +33,12 @@ export interface InterceptInfo {
   match: Match;
   localTarget: { host: string; port: number };
   holder: string;
+  /** The holder's process, so its own machine can tell at once when it is gone. */
+  process?: HolderProcess;
   /** ISO time the intercept started. */
   since: string;
+  /** The holder's local outbound proxy and --forward ports (on the holder's machine). */
+  outbound?: OutboundInfo;
 }
 
 export type InterceptState = 'starting' | 'active' | 'leaving' | 'left' | 'failed';
@@ -41,6 +48,8 @@ export interface InterceptStateEvent {
   state: InterceptState;
   info: InterceptInfo;
   reason?: string;
+  /** On 'active', when --env was given: which of its variables won over the pod's. */
+  env?: EnvOverridesApplied;
 }
 
 export interface TunnelStateEvent {
@@ -66,4 +75,4 @@ export interface CountsEvent {
   passedToCluster: number;
 }
 
-export type EngineEvent = ProgressEvent | InterceptStateEvent | TunnelStateEvent | TrafficStartEvent | TrafficEvent | WarningEvent | CountsEvent;
+export type EngineEvent = ProgressEvent | InterceptStateEvent | TunnelStateEvent | TrafficStartEvent | TrafficEvent | WarningEvent | CountsEvent | OutboundEvent;

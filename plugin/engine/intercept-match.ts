@@ -17,25 +17,41 @@ export interface ParsedMatch {
   match: Match;
   /** Notes for the user, e.g. about a deprecated flag. */
   notes: string[];
+  /** What is allowed but probably not meant (matchWarnings). */
+  warnings: string[];
   /** Whether any match flag was given (none means a global intercept, but also "not said yet"). */
   given: boolean;
 }
 
-function headerFlag(flag: string, option: string): HeaderMatch {
-  const eq = flag.indexOf('=');
-  if (eq <= 0) throw userError(`${option} ${JSON.stringify(flag)} is not NAME=VALUE`, `use ${option} x-dev=alice, or ${option} 'x-dev=~^alice' for a regular expression`);
-  const name = flag.slice(0, eq).trim();
-  const value = flag.slice(eq + 1);
+/**
+ * `NAME=VALUE` or `NAME=~REGEX`: one header match, as the flags and the setup's form both take it
+ * (`option` names where it was typed, for the message).
+ */
+export function parseHeaderMatch(text: string, option: string): HeaderMatch {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw userError(`${option} ${JSON.stringify(text)} is not NAME=VALUE`, `use ${option} x-dev=alice, or ${option} 'x-dev=~^alice' for a regular expression`);
+  const name = text.slice(0, eq).trim();
+  const value = text.slice(eq + 1);
   return value.startsWith('~') ? { name, value: value.slice(1), regex: true } : { name, value };
+}
+
+/**
+ * `x-dev=` is valid (requests whose x-dev header is empty) but is mostly an unset shell variable
+ * (`--http-header x-dev=$ME`): said, not refused.
+ */
+export function matchWarnings(match: Match): string[] {
+  return (match.headers ?? [])
+    .filter((h) => h.value === '' && !h.regex)
+    .map((h) => `the header match ${h.name}= has an empty value: only requests that send ${h.name} empty match (an unset shell variable?)`);
 }
 
 export function matchFromFlags(flags: MatchFlags): ParsedMatch {
   const notes: string[] = [];
-  const headers = (flags.httpHeader ?? []).map((h) => headerFlag(h, '--http-header'));
+  const headers = (flags.httpHeader ?? []).map((h) => parseHeaderMatch(h, '--http-header'));
   let all = false;
   for (const m of flags.httpMatch ?? []) {
     if (m === 'all') all = true;
-    else headers.push(headerFlag(m, '--http-match'));
+    else headers.push(parseHeaderMatch(m, '--http-match'));
   }
   if (flags.httpMatch?.length) notes.push('--http-match is deprecated: use --http-header NAME=VALUE, or no match flag for a global intercept');
   const paths = [
@@ -51,7 +67,7 @@ export function matchFromFlags(flags: MatchFlags): ParsedMatch {
   const invalid = validateMatch(match);
   if (invalid) throw userError(invalid);
   const given = headers.length > 0 || paths.length > 0 || all;
-  return { match, notes, given };
+  return { match, notes, warnings: matchWarnings(match), given };
 }
 
 /** One line for the user: `all requests` or the agent's own description of the match. */

@@ -4,10 +4,13 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
-import { allLeases, interceptOf, isExpired } from './lease.js';
+import { allLeases, interceptOf, isOrphaned } from './lease.js';
 
 export interface InterceptStatus extends InterceptInfo {
-  /** live: renewed recently; orphaned: its holder stopped renewing (crashed); `leave` cleans it up. */
+  /**
+   * live: renewed recently; orphaned: its holder stopped renewing (crashed), or ran on this machine
+   * and its process is gone; `leave` cleans it up.
+   */
   state: 'live' | 'orphaned';
   renewTime?: string;
 }
@@ -23,7 +26,7 @@ export async function interceptStatuses(access: KubeAccess, namespace: string | 
     const info = interceptOf(l);
     if (!info) return [];
     const renew = l.spec?.renewTime ? new Date(l.spec.renewTime).toISOString() : undefined;
-    return [{ ...info, state: isExpired(l, now) ? ('orphaned' as const) : ('live' as const), ...(renew ? { renewTime: renew } : {}) }];
+    return [{ ...info, state: isOrphaned(l, now) ? ('orphaned' as const) : ('live' as const), ...(renew ? { renewTime: renew } : {}) }];
   }).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 

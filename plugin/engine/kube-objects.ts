@@ -81,8 +81,8 @@ export function podSelector(w: Workload): string {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
-/** The workload a NAME or KIND/NAME means: a bare name may be any kind, and must be only one. */
-export async function findWorkload(apps: AppsV1Api, namespace: string, ref: { kind?: WorkloadKind; name: string }): Promise<WorkloadId> {
+/** The workloads a NAME or KIND/NAME may mean: a bare name may be any kind. */
+export async function findWorkloads(apps: AppsV1Api, namespace: string, ref: { kind?: WorkloadKind; name: string }): Promise<WorkloadId[]> {
   const kinds: WorkloadKind[] = ref.kind ? [ref.kind] : ['Deployment', 'StatefulSet', 'ReplicaSet'];
   const found: WorkloadId[] = [];
   for (const kind of kinds) {
@@ -96,6 +96,12 @@ export async function findWorkload(apps: AppsV1Api, namespace: string, ref: { ki
       if (!isNotFound(err)) throw err;
     }
   }
+  return found;
+}
+
+/** The workload a NAME or KIND/NAME means, which must be only one. */
+export async function findWorkload(apps: AppsV1Api, namespace: string, ref: { kind?: WorkloadKind; name: string }): Promise<WorkloadId> {
+  const found = await findWorkloads(apps, namespace, ref);
   if (found.length === 0) throw userError(`no ${ref.kind ? describeWorkload({ kind: ref.kind, name: ref.name }) : `workload "${ref.name}"`} in namespace "${namespace}"`, 'see the workloads with `kubectl intercept list`');
   if (found.length > 1) throw userError(`"${ref.name}" is ambiguous in namespace "${namespace}": ${found.map(describeWorkload).join(', ')}`, 'name the kind, e.g. deploy/NAME or sts/NAME');
   return found[0];

@@ -9,6 +9,7 @@ import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
 import { MANAGED_BY } from './install.js';
+import { holderGone } from './holder-process.js';
 
 export const LEASE_DURATION_S = 15;
 export const RENEW_INTERVAL_MS = 5000;
@@ -61,6 +62,14 @@ export function isExpired(lease: V1Lease, now = Date.now()): boolean {
   return renewed + (lease.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 < now;
 }
 
+/**
+ * Nobody's any more: its Lease ran out, or its holder ran on this machine and its process is gone
+ * (seen at once, where the Lease would take up to LEASE_DURATION_S).
+ */
+export function isOrphaned(lease: V1Lease, now = Date.now()): boolean {
+  return isExpired(lease, now) || holderGone(interceptOf(lease)?.process);
+}
+
 export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
   try {
     return JSON.parse(lease.metadata?.annotations?.[INTERCEPT_ANNOTATION] ?? '') as InterceptInfo;
@@ -69,25 +78,39 @@ export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
   }
 }
 
-/** Creates the intercept's Lease; refuses when someone holds it; takes an expired one over. */
-export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo): Promise<V1Lease> {
-  const now = new Date();
+/**
+ * Creates the intercept's Lease; refuses when someone holds it; takes an orphaned one over and
+ * says whose it was (`tookOver`).
+ */
+export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo, now = new Date()): Promise<{ lease: V1Lease; tookOver?: string }> {
   const body = leaseBody(info, now);
   try {
-    return await coord.createNamespacedLease({ namespace: info.namespace, body });
+    return { lease: await coord.createNamespacedLease({ namespace: info.namespace, body }) };
   } catch (err) {
     if (!isConflict(err)) throw err;
   }
   const existing = await coord.readNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace });
-  if (!isExpired(existing)) {
-    const other = interceptOf(existing);
-    throw userError(
-      `intercept "${info.name}" already exists, held by ${existing.spec?.holderIdentity ?? 'someone'}${other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload})` : ''}`,
-      'choose another --name, or end it with `kubectl intercept leave ' + info.name + '`',
-    );
-  }
+  const other = interceptOf(existing);
+  const holder = existing.spec?.holderIdentity ?? 'someone';
+  if (!isOrphaned(existing, now.getTime())) throw heldError(info, existing, other, now);
   body.metadata!.resourceVersion = existing.metadata?.resourceVersion;
-  return coord.replaceNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace, body });
+  const lease = await coord.replaceNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace, body });
+  const how = isExpired(existing, now.getTime()) ? 'its Lease had expired' : `its process ${other?.process?.pid} on this machine is gone`;
+  return { lease, tookOver: `took over intercept ${info.name}, orphaned by ${holder} (${how})` };
+}
+
+function heldError(info: InterceptInfo, existing: V1Lease, other: InterceptInfo | undefined, now: Date) {
+  const holder = existing.spec?.holderIdentity ?? 'someone';
+  const where = other ? ` since ${other.since} (on ${other.kind.toLowerCase()}/${other.workload}${other.process ? `, pid ${other.process.pid}` : ''})` : '';
+  const leaveIt = `\`kubectl intercept leave ${info.name}\``;
+  if (holder === info.holder) {
+    const here = other?.process !== undefined && other.process.host === info.process?.host && other.process.pidNamespace === info.process?.pidNamespace;
+    if (here) return userError(`intercept "${info.name}" already runs on this machine, held by ${holder}${where}`, `end it there (Ctrl-C), or with ${leaveIt}; or choose another --name`);
+    const renewed = existing.spec?.renewTime ? new Date(existing.spec.renewTime).getTime() : now.getTime();
+    const left = Math.max(1, Math.ceil((renewed + (existing.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 - now.getTime()) / 1000));
+    return userError(`intercept "${info.name}" already exists, held by ${holder} (you, on another machine)${where}`, `if that process is gone, its Lease runs out in ${left} s and running this again then takes it over; or end it with ${leaveIt}`);
+  }
+  return userError(`intercept "${info.name}" already exists, held by ${holder}${where}`, `choose another --name, or end it with ${leaveIt}`);
 }
 
 export async function deleteLease(coord: CoordinationV1Api, namespace: string, name: string): Promise<boolean> {

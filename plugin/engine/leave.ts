@@ -5,8 +5,9 @@ import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
-import { describeWorkload, type WorkloadId } from './kube-objects.js';
-import { allLeases, deleteLease, interceptOf, isExpired, leaseName, workloadLeases } from './lease.js';
+import { describeWorkload, isNotFound, type WorkloadId } from './kube-objects.js';
+import { secretNameFor } from './install.js';
+import { allLeases, deleteLease, interceptOf, isOrphaned, leaseName, workloadLeases } from './lease.js';
 import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
 
@@ -16,15 +17,15 @@ export interface LeaveClients {
   coord: CoordinationV1Api;
 }
 
-export function leaveClients(access: KubeAccess): LeaveClients {
-  return { apps: makeClient(access, AppsV1Api), core: makeClient(access, CoreV1Api), coord: makeClient(access, CoordinationV1Api) };
+export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClients {
+  return { apps: makeClient(access, AppsV1Api, cut), core: makeClient(access, CoreV1Api, cut), coord: makeClient(access, CoordinationV1Api, cut) };
 }
 
 /** Restores the workload unless a live intercept other than `except` still uses it. */
 export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
   const leases = await workloadLeases(clients.coord, id);
   const others = leases.filter((l) => l.metadata?.name !== options.except);
-  const live = others.filter((l) => !isExpired(l));
+  const live = others.filter((l) => !isOrphaned(l));
   if (live.length > 0) {
     emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
     return false;
@@ -34,18 +35,21 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
   const services = await restoreServices(clients, id);
   for (const s of services) emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
   const { changed, secret } = await restoreWorkload(clients, id);
-  if (changed) {
-    emit({ type: 'progress', step: 'restore', message: `removed the agent from ${describeWorkload(id)}; waiting for the rollout` });
+  // A leave cut short (killed, abandoned) after the template was restored leaves the Secret: this
+  // leave finishes it, once the pods that still run the agent are gone.
+  const cutShort = !changed && (await secretExists(clients.core, id.namespace, secretNameFor(id)));
+  if (changed || cutShort) {
+    emit({ type: 'progress', step: 'restore', message: changed ? `removed the agent from ${describeWorkload(id)}; waiting for the rollout` : `finishing an earlier restore of ${describeWorkload(id)}; waiting for the rollout` });
     await waitForRollout(clients, id, {
       timeoutMs: options.rolloutTimeoutMs,
       failFast: false,
       onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
   }
-  if (secret) await deleteSecret(clients.core, id.namespace, secret);
+  if (changed || cutShort) await deleteSecret(clients.core, id.namespace, secret ?? secretNameFor(id));
   const maps = await deleteUnusedConfigMaps(clients, id.namespace);
   for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });
-  return changed;
+  return changed || cutShort;
 }
 
 export interface LeaveResult {
@@ -82,4 +86,14 @@ export async function interceptNames(access: KubeAccess, namespace: string | und
     const info = interceptOf(l);
     return info ? [{ namespace: info.namespace, name: info.name }] : [];
   });
+}
+
+async function secretExists(core: CoreV1Api, namespace: string, name: string): Promise<boolean> {
+  try {
+    await core.readNamespacedSecret({ name, namespace });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }

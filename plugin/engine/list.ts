@@ -3,7 +3,8 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import { summarizeWorkloads, type WorkloadInfo } from './workloads.js';
-import { ensureNamespace, isForbidden } from './kube-objects.js';
+import { ensureNamespace, findWorkloads, isForbidden } from './kube-objects.js';
+import type { WorkloadRef } from './refs.js';
 
 export async function listWorkloads(access: KubeAccess, namespace: string | undefined): Promise<WorkloadInfo[]> {
   const apps = makeClient(access, AppsV1Api);
@@ -28,6 +29,15 @@ export async function listWorkloads(access: KubeAccess, namespace: string | unde
     });
   } catch (err) {
     throw kubeError(err, access, namespace ? `listing workloads in namespace "${namespace}"` : 'listing workloads');
+  }
+}
+
+/** Whether NAME or KIND/NAME names a workload in the namespace (one or several kinds). */
+export async function workloadExists(access: KubeAccess, namespace: string, ref: WorkloadRef): Promise<boolean> {
+  try {
+    return (await findWorkloads(makeClient(access, AppsV1Api), namespace, ref)).length > 0;
+  } catch (err) {
+    throw kubeError(err, access, `looking for workload "${ref.name}"`);
   }
 }
 

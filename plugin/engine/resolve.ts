@@ -6,7 +6,7 @@ import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { describeWorkload, ensureNamespace, type WorkloadId } from './kube-objects.js';
-import { summarizeWorkloads, type ServicePortInfo, type WorkloadInfo } from './workloads.js';
+import { HEADLESS_HINT, headlessReason, notInterceptableHint, summarizeWorkloads, type ServicePortInfo, type WorkloadInfo } from './workloads.js';
 
 export interface ResolveRequest {
   namespace: string;
@@ -23,6 +23,8 @@ export interface ResolvedTarget {
   /** The Service and its port object, as takeOverTemplate/takeOverService need them. */
   service: V1Service;
   servicePort: V1ServicePort;
+  /** Every Service of the namespace (service links and --forward are checked against them). */
+  services: V1Service[];
 }
 
 function portText(p: ServicePortInfo): string {
@@ -36,7 +38,9 @@ export function pickPort(info: WorkloadInfo, req: Pick<ResolveRequest, 'port' | 
   if (req.service !== undefined) {
     ports = ports.filter((p) => p.service === req.service);
     if (ports.length === 0) throw userError(`no Service "${req.service}" selects ${what}`, `its Services: ${[...new Set(info.ports.map((p) => p.service))].join(', ') || 'none'}`);
+    if (ports.every((p) => p.headless)) throw userError(`cannot intercept ${what} through Service "${req.service}": ${headlessReason([req.service]).replace(/^its /, '')}`, HEADLESS_HINT);
   }
+  ports = ports.filter((p) => !p.headless);
   if (req.container !== undefined) {
     const containers = (info.template.spec?.containers ?? []).map((c) => c.name);
     if (!containers.includes(req.container)) throw userError(`${what} has no container "${req.container}"`, `its containers: ${containers.join(', ')}`);
@@ -87,9 +91,9 @@ export async function resolveTarget(access: KubeAccess, req: ResolveRequest): Pr
     throw userError(`"${req.workload.name}" is ambiguous in namespace "${namespace}": ${candidates.map(describeWorkload).join(', ')}`, 'name the kind, e.g. deploy/NAME or sts/NAME');
   }
   const info = candidates[0];
-  if (info.notInterceptable) throw userError(`cannot intercept ${describeWorkload(info)}: ${info.notInterceptable}`);
+  if (info.notInterceptable) throw userError(`cannot intercept ${describeWorkload(info)}: ${info.notInterceptable}`, notInterceptableHint(info));
   const port = pickPort(info, req) as ResolvedTarget['port'];
   const service = services.find((s) => s.metadata?.name === port.service)!;
   const servicePort = service.spec!.ports!.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === 'TCP')!;
-  return { id: { kind: info.kind, namespace, name: info.name }, info, port, service, servicePort };
+  return { id: { kind: info.kind, namespace, name: info.name }, info, port, service, servicePort, services };
 }

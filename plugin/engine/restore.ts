@@ -3,7 +3,7 @@
 // goes once no workload in the namespace mounts it. Every step is idempotent, so `leave` from
 // another machine and the holder itself may both run it.
 import { AppsV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
-import { hasController, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
+import { hasController, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type Workload, type WorkloadId } from './kube-objects.js';
 import { installedAgent, MANAGED_BY } from './install.js';
 import { AGENT_VOLUME, ANNOTATION, SERVICE_ANNOTATION, restoreService, restoreTemplate } from './takeover.js';
 import { selects } from './workloads.js';
@@ -56,7 +56,7 @@ export async function deleteSecret(core: CoreV1Api, namespace: string, name: str
 }
 
 /** Every workload object of the namespace, old ReplicaSets included, and which are ReplicaSets. */
-async function namespaceWorkloads(apps: AppsV1Api, namespace: string) {
+export async function namespaceWorkloads(apps: AppsV1Api, namespace: string) {
   const [deployments, statefulsets, replicasets] = await Promise.all([
     apps.listNamespacedDeployment({ namespace }),
     apps.listNamespacedStatefulSet({ namespace }),
@@ -107,12 +107,18 @@ export async function deleteUnusedConfigMaps(clients: RestoreClients, namespace:
     clients.core.listNamespacedConfigMap({ namespace, labelSelector: managedBySelector() }),
     namespaceWorkloads(clients.apps, namespace),
   ]);
+  const used = agentCodeInUse(workloads);
+  return deleteUnused(maps.items.map((m) => m.metadata!.name!), used, (name) => clients.core.deleteNamespacedConfigMap({ name, namespace }));
+}
+
+/** The agent ConfigMaps that a workload's template mounts, but those `except` names. */
+export function agentCodeInUse(workloads: Awaited<ReturnType<typeof namespaceWorkloads>>, except: (w: Workload) => boolean = () => false): Set<string> {
   const used = new Set<string>();
   for (const w of workloads.all) {
     // A ReplicaSet scaled to 0 keeps its template for rollbacks, but no pod runs it.
     const isOldReplicaSet = workloads.replicaSets.includes(w) && (w.spec?.replicas ?? 1) === 0 && (w.status?.replicas ?? 0) === 0;
-    if (isOldReplicaSet) continue;
+    if (isOldReplicaSet || except(w)) continue;
     for (const v of w.spec?.template?.spec?.volumes ?? []) if (v.name === AGENT_VOLUME && v.configMap?.name) used.add(v.configMap.name);
   }
-  return deleteUnused(maps.items.map((m) => m.metadata!.name!), used, (name) => clients.core.deleteNamespacedConfigMap({ name, namespace }));
+  return used;
 }

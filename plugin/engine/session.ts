@@ -2,7 +2,6 @@
 // Service → tunnels → hold → leave/restore. It owns its Lease, tunnels and timers, and reports
 // everything through one EventHub; it knows nothing of how events are shown.
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
@@ -11,13 +10,20 @@ import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
 import { agentCode } from './agent-code.js';
-import { toDotenv } from './dotenv.js';
+import { writeEnvFile } from './env-file.js';
+import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-syntax.js';
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
 import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
+import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
+import { DialError } from '../tunnel/connection.js';
+import { leftBehind, type LeftBehind } from './left-behind.js';
+import { pause } from './abortable.js';
+import { thisProcess } from './holder-process.js';
+import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout.js';
@@ -35,7 +41,11 @@ export interface InterceptRequest {
   name?: string;
   agentImage?: string;
   envFile?: string;
+  /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
+  envSyntax?: EnvSyntax;
   envJson?: string;
+  /** `--env`: variables that win over the app container's in env() and the env files. */
+  envOverrides?: Record<string, string>;
   rolloutTimeoutMs?: number;
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
@@ -46,6 +56,8 @@ export interface InterceptRequest {
   bodyPreviewBytes?: number;
   /** Traffic events also carry the unmasked URL and headers (`--har-unmasked`). */
   keepSecrets?: boolean;
+  /** `--forward SERVICE:PORT[:LOCAL_PORT]`: plain local ports into the cluster. */
+  forwards?: ForwardRequest[];
 }
 
 export interface SessionDeps {
@@ -63,6 +75,7 @@ export class InterceptSession {
   info: InterceptInfo | undefined;
   private target: ResolvedTarget | undefined;
   private tunnels: PodTunnels | undefined;
+  private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
   private resolveLost!: (reason: string) => void;
   /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
@@ -73,9 +86,11 @@ export class InterceptSession {
   private starting: Promise<unknown> | undefined;
   /** Aborted by a leave while starting: every wait of the start ends at once. */
   private readonly startAbort = new AbortController();
+  /** Aborted by abandon(): every request of this session fails, those in flight too. */
+  private readonly cut = new AbortController();
 
   constructor(private readonly req: InterceptRequest, private readonly deps: SessionDeps) {
-    this.clients = leaveClients(req.access);
+    this.clients = leaveClients(req.access, this.cut.signal);
     this.rolloutTimeoutMs = req.rolloutTimeoutMs ?? 120_000;
   }
 
@@ -99,7 +114,9 @@ export class InterceptSession {
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
-    const holder = `${req.access.userName}@${this.deps.hostname ?? hostname()}`;
+    const forwards = planForwards(req.forwards ?? [], target.services, req.namespace);
+    const host = this.deps.hostname ?? hostname();
+    const holder = `${req.access.userName}@${host}`;
     const info: InterceptInfo = (this.info = {
       name: req.name ?? `${target.id.name}-${dnsLabel(req.access.userName)}`,
       namespace: req.namespace,
@@ -112,21 +129,34 @@ export class InterceptSession {
       match: req.match,
       localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
+      process: thisProcess(host),
       since: new Date().toISOString(),
     });
     this.startAbort.signal.throwIfAborted();
+    // Listening before the Lease, so the Lease (and `status`) records where; a busy --forward
+    // port is refused before anything in the cluster changes.
+    this.outbound = await Outbound.start({
+      namespace: req.namespace, services: target.services, forwards,
+      enableServiceLinks: target.info.template.spec?.enableServiceLinks !== false,
+      context: { dial: (host, port) => this.dialOutbound(host, port), emit: this.emit },
+    });
+    info.outbound = this.outbound.info;
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      await acquireLease(this.clients.coord, info);
+      const { tookOver } = await acquireLease(this.clients.coord, info);
+      if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
+      await this.outbound.close();
       throw kubeError(err, req.access, doing);
     }
     this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
     void this.lease.lost.then(this.resolveLost);
     try {
       await this.install(target, info);
-      this.emit({ type: 'intercept', state: 'active', info });
+      const overrides = this.req.envOverrides ?? {};
+      const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
+      this.emit({ type: 'intercept', state: 'active', info, ...(env ? { env } : {}) });
       return info;
     } catch (err) {
       if (this.startAbort.signal.aborted) throw err;
@@ -187,14 +217,32 @@ export class InterceptSession {
   private async writeEnv(): Promise<void> {
     if (!this.req.envFile && !this.req.envJson) return;
     const env = await this.env();
-    if (this.req.envFile) await writeFile(this.req.envFile, toDotenv(env), { mode: 0o600 });
-    if (this.req.envJson) await writeFile(this.req.envJson, JSON.stringify(env, null, 2) + '\n', { mode: 0o600 });
+    const syntax = this.req.envSyntax ?? DEFAULT_ENV_SYNTAX;
+    if (this.req.envFile) {
+      const { leftOut } = await writeEnvFile(this.req.envFile, env, syntax);
+      for (const message of leftOutWarnings(leftOut, this.req.envFile, syntax)) this.emit({ type: 'warning', code: 'env-left-out', message });
+    }
+    if (this.req.envJson) await writeEnvFile(this.req.envJson, env, 'json');
     this.emit({ type: 'progress', step: 'env', message: `wrote the environment of container ${this.info!.container} (${Object.keys(env).length} variables) to ${[this.req.envFile, this.req.envJson].filter(Boolean).join(' and ')}` });
   }
 
-  /** The app container's environment, as the agent reported it. */
+  /**
+   * The app container's environment as the agent reported it, over the service-link variables
+   * pointing at the local forwards (the container's own variables win, as in the kubelet), with
+   * the --env overrides.
+   */
   async env(): Promise<Record<string, string>> {
-    return (await this.tunnels?.env()) ?? {};
+    return applyEnvOverrides({ ...this.outbound?.links, ...(await this.tunnels?.env()) }, this.req.envOverrides ?? {}).env;
+  }
+
+  /** What `-- COMMAND` runs with: env() and the proxy variables. */
+  async commandEnv(): Promise<Record<string, string>> {
+    return { ...(await this.env()), ...this.outbound?.proxyEnv() };
+  }
+
+  private dialOutbound(host: string, port: number) {
+    if (!this.tunnels) return Promise.reject(new DialError('the intercept is still starting: no tunnel to an agent yet', 'ECONNRESET'));
+    return this.tunnels.dial(host, port);
   }
 
   /** Resolves with the reason when the intercept ends from outside (its Lease deleted). */
@@ -212,6 +260,23 @@ export class InterceptSession {
       this.ending = (this.starting ?? Promise.resolve()).then(() => this.doLeave());
     }
     return this.ending;
+  }
+
+  /**
+   * Gives up on starting or leaving (the user insisted): stops every request and timer of the
+   * session, then reads back from the cluster what is left and how to clean it up.
+   */
+  async abandon(): Promise<LeftBehind> {
+    const reason = new InterceptError('user', 'the intercept was abandoned');
+    this.startAbort.abort(reason);
+    this.cut.abort(reason);
+    this.lease?.stop();
+    void this.tunnels?.close().catch(() => undefined);
+    this.ending?.catch(() => undefined);
+    // A request the server had already taken may still be applied: let it land before looking.
+    await pause(200);
+    if (!this.info) return { items: [] };
+    return leftBehind(this.req.access, this.info, this.target?.id);
   }
 
   private async doLeave(): Promise<void> {
@@ -232,6 +297,7 @@ export class InterceptSession {
   private async cleanUp(): Promise<void> {
     const info = this.info!;
     this.lease?.stop();
+    await this.outbound?.close();
     await this.tunnels?.close();
     await deleteLease(this.clients.coord, info.namespace, leaseName(info.name));
     if (this.target) {

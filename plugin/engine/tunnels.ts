@@ -5,6 +5,8 @@ import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { InterceptError } from '../errors.js';
 import { pause } from './abortable.js';
 import type { PodDialer } from '../kube/port-forward.js';
+import { DialError } from '../tunnel/connection.js';
+import type { OutboundDial } from '../tunnel/outbound-relay.js';
 import { openTunnel } from '../tunnel/tunnel.js';
 import type { LocalTarget, ReconnectPolicy, Registration, TunnelEvent, TunnelSession } from '../tunnel/types.js';
 import type { EngineEvent } from './events.js';
@@ -56,6 +58,9 @@ export class PodTunnels {
   private reportedPassed = -1;
   private countsTimer: NodeJS.Timeout | undefined;
   private counting = false;
+  /** Outbound connections take turns over the pods' agents. */
+  private turn = 0;
+  private readonly up = new Map<string, TunnelSession>();
 
   constructor(private readonly opts: PodTunnelsOptions) {}
 
@@ -132,6 +137,14 @@ export class PodTunnels {
     return this.syncing;
   }
 
+  /** Has an agent with a working tunnel connect to host:port from its pod (outbound, decision 13). */
+  async dial(host: string, port: number): Promise<OutboundDial> {
+    const active = [...this.up.values()].filter((s) => s.state() === 'active');
+    if (active.length === 0) throw new DialError('no tunnel to an agent is up right now', 'ECONNRESET');
+    const session = active[this.turn++ % active.length];
+    return { ...(await session.dial(host, port)), pod: session.pod };
+  }
+
   pods(): string[] {
     return [...this.sessions.keys()];
   }
@@ -159,6 +172,7 @@ export class PodTunnels {
     for (const [name, session] of this.sessions) {
       if (wanted.has(name)) continue;
       this.sessions.delete(name);
+      this.up.delete(name);
       const counted = this.passed.get(name);
       if (counted) this.passedBefore += counted.now - counted.base;
       this.passed.delete(name);
@@ -186,6 +200,7 @@ export class PodTunnels {
         await session.close();
         return undefined;
       }
+      this.up.set(pod, session);
       // What the agent passed before this tunnel is not ours to count.
       const base = await this.passedBy(session);
       if (base !== undefined) this.passed.set(pod, { base, now: base });
@@ -207,6 +222,7 @@ export class PodTunnels {
     this.stopWatch?.();
     const all = [...this.sessions.values()];
     this.sessions.clear();
+    this.up.clear();
     await Promise.all(all.map(async (p) => (await p)?.close()));
   }
 }

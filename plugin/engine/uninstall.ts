@@ -7,7 +7,7 @@ import type { EngineEvent } from './events.js';
 import { installedAgent } from './install.js';
 import { describeWorkload, findWorkload, hasController, readWorkload, type WorkloadId } from './kube-objects.js';
 import { waitForRollout } from './rollout.js';
-import { deleteLease, interceptOf, isExpired, workloadLeases } from './lease.js';
+import { deleteLease, interceptOf, isOrphaned, workloadLeases } from './lease.js';
 import { leaveClients, restoreIfUnused } from './leave.js';
 import { deleteUnusedConfigMaps, deleteUnusedSecrets } from './restore.js';
 import type { WorkloadKind, WorkloadRef } from './refs.js';
@@ -33,7 +33,7 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     id = await findWorkload(clients.apps, ref.namespace, ref);
     const hadAgent = installedAgent((await readWorkload(clients.apps, id)).metadata?.annotations) !== undefined;
     const leases = await workloadLeases(clients.coord, id);
-    const live = leases.filter((l) => !isExpired(l));
+    const live = leases.filter((l) => !isOrphaned(l));
     if (live.length > 0 && !options.yes) {
       const who = live.map((l) => `${interceptOf(l)?.name ?? l.metadata?.name} held by ${l.spec?.holderIdentity ?? 'someone'}`).join(', ');
       throw userError(`${describeWorkload(id)} has ${live.length} running intercept(s): ${who}`, 'add --yes to end them and uninstall anyway');
@@ -44,7 +44,7 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     if (hadAgent && !restoredHere) {
       await waitForRollout(clients, id, { timeoutMs: options.rolloutTimeoutMs, failFast: false, onProgress: (p) => options.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }) });
     }
-    return { id, restored: hadAgent };
+    return { id, restored: hadAgent || restoredHere };
   } catch (err) {
     throw kubeError(err, access, `uninstalling the agent from ${describeWorkload(id)}`);
   }

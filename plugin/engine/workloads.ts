@@ -1,7 +1,7 @@
 // Which workloads can be intercepted, through which Service ports, and why not when they can't.
 // Pure: the caller lists Deployments, StatefulSets, ReplicaSets and Services of a namespace.
-import type { V1Deployment, V1ReplicaSet, V1Service, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { AGENT_CONTAINER, ANNOTATION, hasAgentContainer, resolveTargetPort, restoreTemplate, type TakeoverRecord } from './takeover.js';
+import type { V1Deployment, V1ReplicaSet, V1Service, V1ServicePort, V1StatefulSet, V1PodTemplateSpec } from '@kubernetes/client-node';
+import { AGENT_CONTAINER, ANNOTATION, hasAgentContainer, resolveTargetPort, restoreService, restoreTemplate, SERVICE_ANNOTATION, type TakeoverRecord } from './takeover.js';
 import type { WorkloadKind } from './refs.js';
 import { hasController } from './kube-objects.js';
 
@@ -14,6 +14,8 @@ export interface ServicePortInfo {
   /** The container and port the Service port reaches; undefined when no container has it. */
   container?: string;
   containerPort?: number;
+  /** Its Service has no cluster IP (clusterIP: None): clients dial the pods' port, never ours. */
+  headless?: true;
 }
 
 export interface WorkloadInfo {
@@ -29,6 +31,24 @@ export interface WorkloadInfo {
   template: V1PodTemplateSpec;
 }
 
+/** `list`'s short reason for a Service port without a cluster IP. */
+export function headlessReason(services: string[]): string {
+  return `${services.length > 1 ? 'its Services' : 'its Service'} ${services.join(', ')} ${services.length > 1 ? 'are' : 'is'} headless (clusterIP: None)`;
+}
+
+/**
+ * Why, and what to do, for the refusals that are not obvious. The agent is reached only through a
+ * Service's targetPort: a headless Service's clients resolve the pods' IPs and dial the app's
+ * port itself, which only a privileged redirect (iptables, NET_ADMIN) could take.
+ */
+export function notInterceptableHint(info: Pick<WorkloadInfo, 'kind' | 'name' | 'ports'>): string | undefined {
+  if (info.ports.length === 0) return `an intercept takes over a Service's port: give the workload a Service with a TCP port, e.g. kubectl expose ${info.kind.toLowerCase()}/${info.name} --port PORT`;
+  if (info.ports.every((p) => p.headless)) return HEADLESS_HINT;
+  return undefined;
+}
+
+export const HEADLESS_HINT = 'clients of a headless Service connect to the pods\' own port, which the agent cannot take without privileges; intercept through a Service that has a cluster IP';
+
 type Workload = V1Deployment | V1StatefulSet | V1ReplicaSet;
 
 /**
@@ -43,6 +63,20 @@ export function originalTemplate(w: Workload): V1PodTemplateSpec {
     return restoreTemplate(template, JSON.parse(text) as TakeoverRecord);
   } catch {
     return template;
+  }
+}
+
+/**
+ * The Service as it was before a numeric target port was pointed at the agent: its ports are the
+ * app's (what `list` shows, what others intercept), not the agent's 15080.
+ */
+export function originalService(svc: V1Service): V1Service {
+  const text = svc.metadata?.annotations?.[SERVICE_ANNOTATION];
+  if (!text) return svc;
+  try {
+    return restoreService(svc, JSON.parse(text) as V1ServicePort[]);
+  } catch {
+    return svc;
   }
 }
 
@@ -65,6 +99,7 @@ export function servicePortsFor(template: V1PodTemplateSpec, services: V1Service
         port: sp.port,
         targetPort: (sp.targetPort as string | number | undefined) ?? sp.port,
         protocol: sp.protocol ?? 'TCP',
+        ...(svc.spec?.clusterIP === 'None' ? { headless: true as const } : {}),
       };
       // Named ports resolve in container order, as the endpoints controller does; a number is
       // attributed to the container that declares it, else to the first container.
@@ -92,6 +127,7 @@ function whyNot(kind: WorkloadKind, w: Workload, ports: ServicePortInfo[], servi
   if (kind === 'ReplicaSet' && hasController(w)) return 'owned by another controller';
   if (!services.some((s) => template && selects(s, template))) return 'no Service selects its pods';
   if (ports.length === 0) return 'its Service has no ports';
+  if (ports.every((p) => p.headless)) return headlessReason([...new Set(ports.map((p) => p.service))]);
   if (ports.every((p) => p.protocol !== 'TCP')) return 'its Service ports are not TCP';
   if (ports.every((p) => p.container === undefined)) return 'no container has the port its Service targets';
   return undefined;
@@ -113,7 +149,7 @@ export function summarizeWorkloads(input: {
     .map(([kind, w]) => {
       const template = w.spec?.template ?? {};
       const original = originalTemplate(w);
-      const services = input.services.filter((s) => s.metadata?.namespace === w.metadata?.namespace);
+      const services = input.services.filter((s) => s.metadata?.namespace === w.metadata?.namespace).map(originalService);
       const ports = servicePortsFor(original, services);
       const reason = whyNot(kind, w, ports, services);
       return {

@@ -75,7 +75,7 @@ function cutNote(body: CapturedBody | undefined, size: number): string | undefin
 function postData(e: TrafficEvent, headers: readonly string[]): HarPostData | undefined {
   const body = e.requestBody;
   if (!body && e.bytesIn === 0) return undefined;
-  const note = cutNote(body, e.bytesIn);
+  const note = e.requestCut ? 'body cut by the agent: a mirror copies only the first bytes of a request' : cutNote(body, e.bytesIn);
   return {
     mimeType: body?.mimeType ?? flatValue(headers, 'content-type') ?? '',
     text: body?.text ?? '',
@@ -138,7 +138,8 @@ export function harEntry(e: TrafficEvent, unmasked = false): HarEntry | undefine
     },
     cache: {},
     timings,
-    ...(e.error ? { comment: `no complete answer: ${e.error}` } : {}),
+    ...(e.error ? { comment: `no complete answer: ${e.error}` } : e.mirror ? { comment: 'a mirrored copy: the caller was answered by the cluster, not by this answer' } : {}),
     _pod: e.pod,
+    ...(e.mirror ? { _mirror: true as const } : {}),
   };
 }

@@ -58,6 +58,8 @@ export interface HarEntry {
   comment?: string;
   /** The pod whose agent sent the request to this machine. */
   _pod?: string;
+  /** A copy of a request the cluster answered (--mirror). */
+  _mirror?: true;
 }
 
 export interface HarLog {

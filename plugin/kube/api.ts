@@ -12,13 +12,15 @@ import {
 import { clusterError, InterceptError, userError } from '../errors.js';
 import type { KubeAccess } from './kubeconfig.js';
 
-export function makeClient<T extends ApiType>(access: KubeAccess, api: ApiConstructor<T>): T {
+/** `cut`, when given and aborted, fails every request of this client, those in flight included. */
+export function makeClient<T extends ApiType>(access: KubeAccess, api: ApiConstructor<T>, cut?: AbortSignal): T {
   const middleware: Middleware[] = [];
-  if (access.requestTimeoutMs > 0) {
+  if (access.requestTimeoutMs > 0 || cut) {
     const ms = access.requestTimeoutMs;
     middleware.push({
       pre: async (ctx) => {
-        ctx.setSignal(AbortSignal.timeout(ms));
+        const signals = [...(ms > 0 ? [AbortSignal.timeout(ms)] : []), ...(cut ? [cut] : [])];
+        ctx.setSignal(signals.length === 1 ? signals[0] : AbortSignal.any(signals));
         return ctx;
       },
       post: async (res) => res,

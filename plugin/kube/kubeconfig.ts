@@ -109,6 +109,11 @@ export function kubeconfigFiles(flags: KubeFlags, env: NodeJS.ProcessEnv = proce
   return existsSync(dflt) ? [dflt] : [];
 }
 
+/** The context names of the kubeconfig files kubectl would read (for completion; reads no cluster). */
+export function contextNames(flags: KubeFlags, env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
+  return mergeConfigs(kubeconfigFiles(flags, env, home).map(readConfigFile)).contexts.map((c) => c.name);
+}
+
 /** Parses kubectl's --request-timeout: "0", a bare number of seconds, or a duration like 1m30s. */
 export function parseRequestTimeout(value: string | undefined): number {
   if (value === undefined || value === '' || value === '0') return 0;

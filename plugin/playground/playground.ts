@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer } from './apiserver/server.js';
+import { claimKubeconfig } from './kubeconfig-claim.js';
 import { KubeClient } from './controllers/client.js';
 import { startControllers } from './controllers/index.js';
 import { applyDemo, waitForDemo } from './demo/apply.js';
@@ -16,6 +17,7 @@ import { startTraffic } from './demo/traffic.js';
 import { startKubelet } from './kubelet/kubelet.js';
 import { createCA, issueCert } from './pki.js';
 import { startKubeProxy } from './proxy/kube-proxy.js';
+import { startClusterDNS } from './dns/cluster-dns.js';
 
 export const PLAYGROUND_CONTEXT = 'intercept-playground';
 
@@ -107,12 +109,14 @@ export function kubeconfigYaml(server: string, caPem: string, token: string): st
 
 export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
   const say = opts.onProgress ?? (() => {});
+  if (opts.kubeconfigOut) await mkdir(dirname(opts.kubeconfigOut), { recursive: true });
+  // Taken before anything starts, so a second playground on the same file refuses at once.
+  const claim = opts.kubeconfigOut ? await claimKubeconfig(opts.kubeconfigOut) : undefined;
   const ownDir = !opts.dir;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'intercept-playground-')));
   if (opts.dir) await mkdir(opts.dir, { recursive: true });
   const stops: { what: string; stop: () => unknown }[] = [];
   const abort = new AbortController();
-  let kubeconfigOut: string | undefined;
 
   const stop = async () => {
     abort.abort();
@@ -123,7 +127,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         say(`stopping ${s.what} failed: ${(err as Error).message}`);
       }
     }
-    if (kubeconfigOut) await rm(kubeconfigOut, { force: true });
+    await claim?.release();
     if (ownDir) await rm(dir, { recursive: true, force: true });
   };
 
@@ -139,7 +143,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       issueCert(ca, { commonName: 'playground', dnsNames: ['playground', 'localhost'], ipAddresses: ['127.0.0.1'] }),
     ]);
     const token = () => randomBytes(24).toString('hex');
-    const tokens = { admin: token(), controllers: token(), node: token(), proxy: token() };
+    const tokens = { admin: token(), controllers: token(), node: token(), proxy: token(), dns: token() };
     const api = await startApiServer({
       host: '127.0.0.1',
       port: opts.port ?? 0,
@@ -150,6 +154,8 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         [tokens.controllers]: { name: 'system:kube-controller-manager' },
         [tokens.node]: { name: 'system:node:playground', groups: ['system:nodes'] },
         [tokens.proxy]: { name: 'system:kube-proxy' },
+        // kube-dns runs as its ServiceAccount, bound to system:kube-dns by the bootstrap policy.
+        [tokens.dns]: { name: 'system:serviceaccount:kube-system:kube-dns', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
       },
       serviceCIDR,
       kubeletClient: { cert: kubeletClient.cert, key: kubeletClient.key },
@@ -159,6 +165,11 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
 
     const admin = await KubeClient.fromKubeConfig(kubeConfigFor(api.url, ca.cert, tokens.admin, 'playground-admin'));
     stops.push({ what: 'the admin client', stop: () => admin.close() });
+
+    // Pods get the cluster DNS's address from the kubelet, so it comes first.
+    const clusterDNS = await startClusterDNS(kubeConfigFor(api.url, ca.cert, tokens.dns, 'kube-dns'), { log: (m) => say(`cluster DNS: ${m}`) });
+    stops.push({ what: 'the cluster DNS', stop: () => clusterDNS.stop() });
+    say(`cluster DNS listening on ${clusterDNS.address}`);
 
     // The components only meet through the API server, so they can all start at once; the demo
     // objects can go in meanwhile (its Services come first, so pods get the service env).
@@ -171,6 +182,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
         dataDir: join(dir, 'kubelet'),
         tls: { cert: kubeletServing.cert, key: kubeletServing.key, ca: ca.cert },
         log: (m) => say(`kubelet: ${m}`),
+        clusterDNS: clusterDNS.address,
       }).then((c) => (say('kubelet started (node "playground")'), c)),
       startControllers(kubeConfigFor(api.url, ca.cert, tokens.controllers, 'system:kube-controller-manager'), { log: (m) => say(`controllers: ${m}`) }),
       startKubeProxy(kubeConfigFor(api.url, ca.cert, tokens.proxy, 'system:kube-proxy'), { log: (m) => say(`kube-proxy: ${m}`) }),
@@ -187,11 +199,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     const kubeconfigPath = join(dir, 'kubeconfig');
     const yaml = kubeconfigYaml(api.url, ca.cert, tokens.admin);
     await writeFile(kubeconfigPath, yaml, { mode: 0o600 });
-    if (opts.kubeconfigOut) {
-      await mkdir(dirname(opts.kubeconfigOut), { recursive: true });
-      await writeFile(opts.kubeconfigOut, yaml, { mode: 0o600 });
-      kubeconfigOut = opts.kubeconfigOut;
-    }
+    await claim?.write(yaml, api.url);
 
     let ready: Promise<void> = Promise.resolve();
     if (demo) {

@@ -1,4 +1,4 @@
-// What an intercept matches: global, or HTTP headers and/or a path. Validation, canonical keys
+// What an intercept matches: global, or HTTP headers, a path and/or methods. Validation, canonical keys
 // for conflict checks, and the per-request test. Semantics are in docs/dataplane.md.
 import { compileRegex, type LinearRegex } from './linear-regex.js';
 
@@ -18,22 +18,29 @@ export interface PathMatch {
   value: string;
 }
 
-/** No headers and no path: a global intercept. Several headers and the path are ANDed. */
+/** No headers, no path and no method: a global intercept. Headers, path and methods are ANDed. */
 export interface Match {
   headers?: HeaderMatch[];
   path?: PathMatch;
+  /** Request methods (any one of them), as sent: uppercase tokens such as GET. */
+  methods?: string[];
 }
 
 export interface CompiledMatch {
   global: boolean;
-  test(headers: HeaderLookup, path: string): boolean;
+  test(headers: HeaderLookup, path: string, method: string): boolean;
 }
 
 /** Every value received for a header name (lowercase), in order. */
 export type HeaderLookup = (lowerName: string) => string[];
 
+/**
+ * Whether the match takes every request. A path prefix of `/` alone takes every request as well,
+ * so it is global too: it must meet the conflict rules of a global intercept, not bypass them.
+ */
 export function isGlobal(match: Match): boolean {
-  return (match.headers?.length ?? 0) === 0 && match.path === undefined;
+  const everyPath = match.path === undefined || (match.path.kind === 'prefix' && match.path.value === '/');
+  return (match.headers?.length ?? 0) === 0 && (match.methods?.length ?? 0) === 0 && everyPath;
 }
 
 /** Returns the reason the match is unusable, or undefined when it is fine. */
@@ -48,6 +55,14 @@ export function validateMatch(match: Match): string | undefined {
     if (h.regex) {
       const err = regexError(h.value);
       if (err) return `invalid regular expression for header ${h.name}: ${err}`;
+    }
+  }
+  if (match.methods !== undefined) {
+    if (!Array.isArray(match.methods)) return 'methods must be a list such as ["GET"]';
+    for (const m of match.methods) {
+      if (typeof m !== 'string' || !/^[A-Z][A-Z-_]*$/.test(m) || m.length > 20) {
+        return `invalid HTTP method ${JSON.stringify(m)}: use a method name such as GET or POST (uppercase, as sent)`;
+      }
     }
   }
   const p = match.path;
@@ -82,7 +97,8 @@ export function canonicalKey(match: Match): string {
     .map((h) => `${h.name.toLowerCase()}${h.regex ? '~' : '='}${h.value}`)
     .sort();
   const path = match.path ? `${match.path.kind}:${match.path.value}` : '';
-  return JSON.stringify([headers, path]);
+  const methods = [...new Set(match.methods ?? [])].sort();
+  return JSON.stringify(methods.length > 0 ? [headers, path, methods] : [headers, path]);
 }
 
 /** A short human description, e.g. `x-dev=alice, path prefix /api`, or `all traffic`. */
@@ -90,6 +106,7 @@ export function describeMatch(match: Match): string {
   if (isGlobal(match)) return 'all traffic';
   const parts = (match.headers ?? []).map((h) => `${h.name}${h.regex ? '=~' : '='}${h.value}`);
   if (match.path) parts.push(`path ${match.path.kind} ${match.path.value}`);
+  if (match.methods?.length) parts.push(`method ${match.methods.join('|')}`);
   return parts.join(', ');
 }
 
@@ -103,9 +120,11 @@ export function compileMatch(match: Match): CompiledMatch {
     return (lookup: HeaderLookup) => lookup(name).some((v) => (re ? boundedTest(re, v) : v === h.value));
   });
   const pathTest = compilePath(match.path);
+  const methods = match.methods?.length ? new Set(match.methods) : undefined;
   return {
     global: isGlobal(match),
-    test(headers: HeaderLookup, rawPath: string): boolean {
+    test(headers: HeaderLookup, rawPath: string, method: string): boolean {
+      if (methods && !methods.has(method)) return false;
       if (!headerTests.every((t) => t(headers))) return false;
       return pathTest ? pathTest(stripQuery(rawPath)) : true;
     },

@@ -6,13 +6,18 @@ import type { Match } from './matcher.js';
 /** Protocol version sent in hello; bumped on incompatible changes. */
 export const PROTOCOL_VERSION = 1;
 
-/** Paths of the HTTP/2 streams the agent opens toward the client. */
+/**
+ * Paths of the HTTP/2 streams the agent opens toward the client (on the tunnel the agent is the
+ * HTTP/2 client, so it opens every stream; an outbound connection the client asks for with `dial`
+ * arrives as an `outbound` stream once the agent has connected).
+ */
 export const streamPaths = {
   control: '/intercept/control',
   http1: '/intercept/http1',
   h2: '/intercept/h2',
   upgrade: '/intercept/upgrade',
   tcp: '/intercept/tcp',
+  outbound: '/intercept/outbound',
 } as const;
 
 /** Header carrying a stream's metadata (base64 of UTF-8 JSON, so any header byte survives). */
@@ -35,6 +40,8 @@ export interface Registration {
   /** The app port (or the agent port fronting it) to intercept. */
   port: number;
   match: Match;
+  /** A copy of each matching request, answered by whoever answers it anyway (DESIGN decision 12). */
+  mirror?: boolean;
 }
 
 /** Sent by the agent on every traffic stream. */
@@ -49,7 +56,14 @@ export interface RequestMeta {
   httpVersion?: string;
   /** Flat [name, value, name, value...] list, as received (HTTP/2 includes pseudo headers). */
   rawHeaders?: string[];
+  /** A mirrored copy: its answer is read and dropped by the agent; the body may be cut (see MIRROR_BODY_LIMIT). */
+  mirror?: boolean;
 }
+
+/** The most of a request body a mirror copy carries; the rest is cut (the trailer says so). */
+export const MIRROR_BODY_LIMIT = 256 * 1024;
+/** Trailer set to "1" on a mirror copy whose body was cut. */
+export const TRUNCATED_TRAILER = 'x-intercept-truncated';
 
 /** Sent by the client in the response headers of an HTTP traffic stream. */
 export interface ResponseMeta {
@@ -58,11 +72,23 @@ export interface ResponseMeta {
   rawHeaders: string[];
 }
 
+/** Sent by the agent on an outbound stream: which dial it answers and the address it connected to. */
+export interface OutboundMeta {
+  rid: number;
+  /** The resolved peer, `ip:port` (IPv6 in brackets). */
+  address: string;
+}
+
+/** Why a dial failed: the socket error's code where there is one (ENOTFOUND, ECONNREFUSED...). */
+export type DialErrorCode = 'ECONNREFUSED' | 'ENOTFOUND' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EINVAL' | 'ELIMIT' | string;
+
 export type ClientMessage =
   | { t: 'hello'; token: string; client: string; version: number }
   | { t: 'register'; rid: number; reg: Registration }
   | { t: 'unregister'; rid: number; id: string }
-  | { t: 'stats'; rid: number };
+  | { t: 'stats'; rid: number }
+  /** Asks the agent to connect to host:port from the pod (names resolved by the pod's resolver). */
+  | { t: 'dial'; rid: number; host: string; port: number };
 
 export interface PortCounts {
   agentPort: number;
@@ -72,12 +98,15 @@ export interface PortCounts {
   /** HTTP requests/streams that matched no registration and went to the app. */
   passthroughRequests: number;
   intercepted: number;
+  /** Mirror copies sent, and those dropped because the client's queue was full. */
+  mirrored?: number;
+  mirrorDropped?: number;
 }
 
 export type AgentMessage =
   | { t: 'welcome'; agent: string; env: Record<string, string>; ports: { agentPort: number; appPort: number }[] }
   | { t: 'refused'; reason: string }
-  | { t: 'reply'; rid: number; ok: boolean; error?: string; counts?: PortCounts[] };
+  | { t: 'reply'; rid: number; ok: boolean; error?: string; code?: DialErrorCode; counts?: PortCounts[] };
 
 export function encodeMeta(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');

@@ -6,7 +6,7 @@ import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type ServerHt
 import type { Duplex } from 'node:stream';
 import {
   decodeMeta, encodeLine, lineReader, META_HEADER, PROTOCOL_VERSION, SESSION_WINDOW, STREAM_WINDOW, streamPaths,
-  type AgentMessage, type ClientMessage, type RequestMeta,
+  type AgentMessage, type ClientMessage, type DialErrorCode, type OutboundMeta, type RequestMeta,
 } from '../protocol/wire.js';
 import { forwardH2, forwardHttp1, type ForwardContext } from './forward-http.js';
 import { forwardTcp, forwardUpgrade } from './forward-raw.js';
@@ -34,6 +34,22 @@ const WELCOME_TIMEOUT_MS = 10_000;
  */
 export const SILENCE_LIMIT_MS = 6_000;
 
+/** An outbound connection the agent made from the pod: bytes both ways on `stream`. */
+export interface DialedStream {
+  stream: ServerHttp2Stream;
+  /** The peer the agent connected to (`ip:port`), resolved by the pod. */
+  address: string;
+}
+
+/** A dial the pod could not make; `code` is the socket's (ENOTFOUND, ECONNREFUSED, ETIMEDOUT...). */
+export class DialError extends Error {
+  override readonly name = 'DialError';
+  constructor(message: string, readonly code: DialErrorCode, readonly pod = '') { super(message); }
+}
+
+/** The agent gives up after its own 10 s; this only catches an agent that never answers. */
+const DIAL_ANSWER_TIMEOUT_MS = 15_000;
+
 /** Thrown when the agent refuses the client (wrong credential...): reconnecting will not help. */
 export class RefusedError extends Error {
   override readonly name = 'RefusedError';
@@ -48,6 +64,7 @@ export class AgentConnection {
   private session: ServerHttp2Session | undefined;
   private nextRid = 1;
   private pending = new Map<number, (reply: Reply) => void>();
+  private dials = new Map<number, { resolve: (d: DialedStream) => void; reject: (e: DialError) => void }>();
   private readonly localAgent = new http.Agent({ keepAlive: true });
   private localSession: ClientHttp2Session | undefined;
   private server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW }, maxSessionMemory: 64 });
@@ -64,7 +81,10 @@ export class AgentConnection {
     const handleAgentMessage = (msg: AgentMessage) => {
       if (msg.t === 'welcome') { clearTimeout(timer); settleReady?.resolve(msg); }
       else if (msg.t === 'refused') { clearTimeout(timer); closeReason = `the agent refused this client: ${msg.reason}`; settleReady?.reject(new RefusedError(closeReason)); }
-      else if (msg.t === 'reply') { this.pending.get(msg.rid)?.(msg); this.pending.delete(msg.rid); }
+      else if (msg.t === 'reply' && this.dials.has(msg.rid)) {
+        this.dials.get(msg.rid)?.reject(new DialError(msg.error ?? 'the agent could not connect', msg.code ?? 'EUNKNOWN', opts.pod));
+        this.dials.delete(msg.rid);
+      } else if (msg.t === 'reply') { this.pending.get(msg.rid)?.(msg); this.pending.delete(msg.rid); }
     };
 
     let lastHeard = Date.now();
@@ -87,6 +107,8 @@ export class AgentConnection {
         settleReady?.reject(new Error(closeReason));
         for (const done of this.pending.values()) done({ t: 'reply', rid: 0, ok: false, error: closeReason });
         this.pending.clear();
+        for (const d of this.dials.values()) d.reject(new DialError(closeReason, 'ECONNRESET', opts.pod));
+        this.dials.clear();
         this.localSession?.destroy();
         this.localAgent.destroy();
         onClosed(closeReason);
@@ -103,6 +125,7 @@ export class AgentConnection {
         stream.on('data', lineReader<AgentMessage>(handleAgentMessage));
         return;
       }
+      if (path === streamPaths.outbound) return void this.takeOutbound(stream, decodeMeta<OutboundMeta>(headers[META_HEADER]));
       const meta = decodeMeta<RequestMeta>(headers[META_HEADER]);
       if (!meta || !this.control) return void stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       this.serveTraffic(stream, String(path), meta);
@@ -128,13 +151,55 @@ export class AgentConnection {
     });
   }
 
+  /** Asks the agent to connect to host:port from the pod; resolves with the stream carrying the bytes. */
+  dial(host: string, port: number): Promise<DialedStream> {
+    const control = this.control;
+    if (!control || control.destroyed) return Promise.reject(new DialError('the tunnel is not connected', 'ECONNRESET', this.opts.pod));
+    const rid = this.nextRid++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.dials.delete(rid);
+        reject(new DialError(`the agent did not answer a connection to ${host}:${port} within ${DIAL_ANSWER_TIMEOUT_MS / 1000} s`, 'ETIMEDOUT', this.opts.pod));
+      }, DIAL_ANSWER_TIMEOUT_MS);
+      this.dials.set(rid, {
+        resolve: (d) => { clearTimeout(timer); resolve(d); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      control.write(encodeLine({ t: 'dial', rid, host, port } satisfies ClientMessage));
+    });
+  }
+
   close(): void {
     this.session?.destroy();
     this.duplex.destroy();
   }
 
+  /** An outbound stream answers a dial of ours; one nobody waits for (timed out) is cancelled. */
+  private takeOutbound(stream: ServerHttp2Stream, meta: OutboundMeta | undefined): void {
+    const waiter = meta && this.dials.get(meta.rid);
+    if (!meta || !waiter) return void stream.close(http2.constants.NGHTTP2_CANCEL);
+    this.dials.delete(meta.rid);
+    stream.respond({ ':status': 200 });
+    waiter.resolve({ stream, address: String(meta.address) });
+  }
+
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Resolves when no HTTP request is in flight (after unregistering, before closing: a leave lets answers finish). */
+  drained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private serveTraffic(stream: ServerHttp2Stream, path: string, meta: RequestMeta): void {
     const { opts } = this;
+    if (path === streamPaths.http1 || path === streamPaths.h2) {
+      this.inFlight++;
+      stream.once('close', () => {
+        if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+    }
     const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit, opts.keepSecrets);
     const ctx: ForwardContext = {
       local: opts.localTarget, record, localAgent: this.localAgent,

@@ -63,7 +63,7 @@ export function forwardHttp1(stream: ServerHttp2Stream, meta: RequestMeta, ctx: 
   stream.on('data', (chunk: Buffer) => record.requestData(chunk));
   stream.on('end', () => record.requestEnd());
   stream.on('trailers', (t: IncomingHttpHeaders) => {
-    const raw = decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? [];
+    const raw = record.requestTrailers(decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []);
     if (raw.length > 0) local.addTrailers(pairs(raw));
   });
   stream.on('close', () => { if (!local.destroyed && !stream.writableFinished) { local.destroy(); record.finish('the caller or the tunnel went away'); } });
@@ -80,7 +80,7 @@ export function forwardH2(stream: ServerHttp2Stream, meta: RequestMeta, ctx: For
   }
   const req = session.request(rawToHeaders(meta.rawHeaders ?? []), { waitForTrailers: true });
   let callerTrailers: string[] = [];
-  stream.on('trailers', (t: IncomingHttpHeaders) => { callerTrailers = decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []; });
+  stream.on('trailers', (t: IncomingHttpHeaders) => { callerTrailers = record.requestTrailers(decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []); });
   req.on('wantTrailers', () => req.sendTrailers(rawToHeaders(callerTrailers)));
   stream.on('data', (chunk: Buffer) => record.requestData(chunk));
   stream.on('end', () => record.requestEnd());

@@ -1,7 +1,7 @@
 // Builds traffic events: masks credentials in headers and URLs (redact.ts), keeps the first bytes
 // of each body (text as text, anything else as base64) and times the round trip the way HAR does.
 import { randomUUID } from 'node:crypto';
-import type { RequestMeta } from '../protocol/wire.js';
+import { TRUNCATED_TRAILER, type RequestMeta } from '../protocol/wire.js';
 import { maskHeaders, maskUrl } from './redact.js';
 import type { CapturedBody, TrafficEvent, TrafficStartEvent, TrafficTimings, TunnelEvent } from './types.js';
 
@@ -91,6 +91,7 @@ export class TrafficRecord {
       start: Date.now(), durationMs: 0, method: meta.method, path: meta.path === undefined ? undefined : maskUrl(meta.path), bytesIn: 0, bytesOut: 0,
       remote: meta.remote, requestHeaders: meta.rawHeaders ? maskHeaders(meta.rawHeaders) : undefined,
       ...(meta.httpVersion ? { httpVersion: meta.httpVersion } : {}),
+      ...(meta.mirror ? { mirror: true as const } : {}),
     };
     if (keepSecrets) this.event.secrets = { path: meta.path, requestHeaders: meta.rawHeaders };
     this.requestBody = new BodyCollector(limit);
@@ -113,6 +114,14 @@ export class TrafficRecord {
   responseData(chunk: Buffer): void {
     this.event.bytesOut += chunk.length;
     this.responseBody.add(chunk);
+  }
+
+  /** The caller's trailers as the local app gets them: a mirror's cut mark is the record's, not the app's. */
+  requestTrailers(raw: string[]): string[] {
+    const at = raw.findIndex((v, i) => i % 2 === 0 && v === TRUNCATED_TRAILER);
+    if (at < 0) return raw;
+    this.event.requestCut = true;
+    return [...raw.slice(0, at), ...raw.slice(at + 2)];
   }
 
   response(status: number, rawHeaders: string[], statusText?: string): void {

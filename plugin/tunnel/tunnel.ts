@@ -1,11 +1,13 @@
 // openTunnel: one tunnel to the agent of one pod. Dials, authenticates, registers, serves traffic,
 // and after a drop reconnects with backoff and registers again, reporting its state as events.
 import { clusterError, userError } from '../errors.js';
-import { AgentConnection, RefusedError } from './connection.js';
+import { AgentConnection, DialError, RefusedError } from './connection.js';
 import { asSocket } from './socket-bridge.js';
 import type { PortCounts, Registration, ReconnectPolicy, TunnelEvent, TunnelOptions, TunnelSession, TunnelState } from './types.js';
 
 const defaultPolicy: ReconnectPolicy = { initialDelayMs: 200, maxDelayMs: 5000, giveUpAfterMs: 120_000 };
+/** How long a closing tunnel waits for the answers of requests in flight. */
+const DRAIN_MS = 2000;
 
 export async function openTunnel(options: TunnelOptions): Promise<TunnelSession> {
   const policy = { ...defaultPolicy, ...options.reconnect };
@@ -123,6 +125,10 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
       regs.delete(id);
       if (conn && state === 'active') await conn.request({ t: 'unregister', id });
     },
+    dial(host: string, port: number) {
+      if (!conn || state !== 'active') return Promise.reject(new DialError(`the tunnel to pod ${options.pod} is ${state}`, 'ECONNRESET', options.pod));
+      return conn.dial(host, port);
+    },
     async stats(): Promise<PortCounts[]> {
       const reply = await control({ t: 'stats' });
       return reply.counts ?? [];
@@ -137,6 +143,8 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
           Promise.all([...regs.keys()].map((id) => c.request({ t: 'unregister', id }))),
           new Promise((resolve) => setTimeout(resolve, 1000).unref()),
         ]);
+        // No new request comes now; those in flight get their answers before the tunnel closes.
+        await Promise.race([c.drained(), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
       }
       c?.close();
       await held;

@@ -1,5 +1,6 @@
 // The tunnel's public types: options for openTunnel, the session it returns, and the events it
 // emits (a union discriminated on `type`, so the engine and UIs can switch on it).
+import type { ServerHttp2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type { PortCounts, Protocol, Registration } from '../protocol/wire.js';
 
@@ -93,6 +94,10 @@ export interface TrafficEvent {
   secrets?: { path?: string; requestHeaders?: string[]; responseHeaders?: string[] };
   remote: string;
   error?: string;
+  /** A mirrored copy: the caller was answered by the app (or another intercept), not by this answer. */
+  mirror?: true;
+  /** The mirrored request's body was longer than the agent copies (MIRROR_BODY_LIMIT) and was cut. */
+  requestCut?: true;
 }
 
 export interface CapturedBody {
@@ -121,6 +126,31 @@ export interface WarningEvent {
   message: string;
 }
 
+/** How a local process reached the outbound path (decision 13). */
+export type OutboundVia = 'socks5' | 'http-connect' | 'http' | 'forward';
+
+/** One connection the local process made into the cluster, dialed by the agent of `pod`. */
+export interface OutboundEvent {
+  type: 'outbound';
+  id: string;
+  /** Empty when no tunnel could take the connection. */
+  pod: string;
+  via: OutboundVia;
+  /** As the local process asked for it: `users:8080`, `10.96.0.12:80`, `[fd00::1]:443`. */
+  destination: string;
+  /** What the pod reached (`ip:port`), when the dial succeeded. */
+  address?: string;
+  /** Epoch milliseconds when the local process connected. */
+  start: number;
+  durationMs: number;
+  /** Local process -> destination. */
+  bytesSent: number;
+  /** Destination -> local process. */
+  bytesReceived: number;
+  /** Why the connection failed or could not be made (with the socket code where there is one). */
+  error?: string;
+}
+
 export type TunnelEvent = StateEvent | TrafficStartEvent | TrafficEvent | WarningEvent;
 
 export interface TunnelSession {
@@ -132,6 +162,11 @@ export interface TunnelSession {
   /** Adds an intercept; rejects with the agent's reason (e.g. a conflict naming the holder). */
   register(reg: Registration): Promise<void>;
   unregister(id: string): Promise<void>;
+  /**
+   * Has the agent connect to host:port from the pod (names resolved there); resolves with the byte
+   * stream and the address it reached, rejects with a DialError carrying the socket's code.
+   */
+  dial(host: string, port: number): Promise<{ stream: ServerHttp2Stream; address: string }>;
   /** Pass-through and intercept counts per port. */
   stats(): Promise<PortCounts[]>;
   /** Unregisters everything, closes the tunnel and stops reconnecting. */

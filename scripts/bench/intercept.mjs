@@ -5,7 +5,11 @@
 //   2. request latency, both over the API server's port-forward: a plain `kubectl port-forward` to
 //      an orders pod's app port, against an intercepted request (cluster IP -> agent -> tunnel ->
 //      this machine), each answering GET /health;
-//   3. `leave`: time from SIGTERM to the holder's exit, which comes once the workload is restored.
+//   3. `leave`: time from SIGTERM to the holder's exit, which comes once the workload is restored;
+//   4. outbound (issue 13): this machine -> users through an orders pod's agent (a --forward port,
+//      and the HTTP proxy by name), against `kubectl port-forward` to a users pod; and a fresh
+//      connection per request through the forward against one straight to the cluster IP (loopback
+//      on the playground), which is what an agent's dial costs.
 // Usage: node scripts/bench/intercept.mjs [requests=300]   (after `npm run build`)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -65,15 +69,15 @@ function get(host, port, path, headers, agent) {
   });
 }
 
-async function latency(host, port, headers, expectLocal) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+async function latency(host, port, headers, expectLocal, { path = '/health', fresh = false } = {}) {
+  const agent = fresh ? false : new http.Agent({ keepAlive: true, maxSockets: 1 });
   const times = [];
   for (let i = 0; i < requests + 20; i++) {
-    const r = await get(host, port, '/health', headers, agent);
+    const r = await get(host, port, path, headers, agent);
     if (r.status !== 200) throw new Error(`GET /health answered ${r.status}`);
     if (i >= 20) times.push(r.ms); // the first requests warm up connections and JIT
   }
-  agent.destroy();
+  if (agent) agent.destroy();
   if (expectLocal && localHits < requests) throw new Error(`only ${localHits} requests reached this machine`);
   times.sort((a, b) => a - b);
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
@@ -93,7 +97,8 @@ try {
   const localPort = local.address().port;
 
   const t0 = performance.now();
-  const holder = start(bin, ['orders', '--port', `${localPort}:http`, '--http-header', 'x-dev=bench', '--name', 'bench', '-o', 'json']);
+  const forwardPort = 40000 + Math.floor(Math.random() * 20000);
+  const holder = start(bin, ['orders', '--port', `${localPort}:http`, '--http-header', 'x-dev=bench', '--name', 'bench', '--forward', `users:http:${forwardPort}`, '-o', 'json']);
   const active = await until('the intercept to be active', () => holder.lines.find((l) => l.text.includes('"type":"intercept","state":"active"')));
   const events = holder.lines.map((l) => ({ at: l.at, e: JSON.parse(l.text) }));
   const rollout = events.filter((x) => x.e.type === 'progress' && x.e.step === 'rollout');
@@ -110,6 +115,21 @@ try {
   const intercepted = await latency(ip, 8080, { 'x-dev': 'bench' }, true);
   pf.child.kill('SIGTERM');
 
+  const usersIP = kubectl('get', 'svc', 'users', '-o', 'jsonpath={.spec.clusterIP}');
+  const usersPod = kubectl('get', 'pods', '-l', 'app=users', '-o', 'jsonpath={.items[0].metadata.name}');
+  const pfUsersPort = pfPort + 1;
+  const pfUsers = start('kubectl', ['--cache-dir', join(work, 'cache'), 'port-forward', `pod/${usersPod}`, `${pfUsersPort}:9090`]);
+  await until('kubectl port-forward to users to listen', () => pfUsers.lines.some((l) => l.text.startsWith('Forwarding from')));
+  const proxy = JSON.parse(active.text).info.outbound.proxy.split(':');
+  const out = {
+    portForward: await latency('127.0.0.1', pfUsersPort, {}, false),
+    forward: await latency('127.0.0.1', forwardPort, {}, false),
+    proxyByName: await latency(proxy[0], Number(proxy[1]), { host: 'users:8080' }, false, { path: 'http://users:8080/health', fresh: true }),
+    freshDirect: await latency(usersIP, 8080, {}, false, { fresh: true }),
+    freshForward: await latency('127.0.0.1', forwardPort, {}, false, { fresh: true }),
+  };
+  pfUsers.child.kill('SIGTERM');
+
   const t1 = performance.now();
   holder.child.kill('SIGTERM');
   const code = await holder.exited;
@@ -122,6 +142,13 @@ try {
   console.log(`GET /health over ${requests} sequential keep-alive requests:`);
   console.log(`  plain kubectl port-forward to the app:      p50 ${plain.p50.toFixed(2)} ms  p99 ${plain.p99.toFixed(2)} ms`);
   console.log(`  intercepted (agent + tunnel over the API):   p50 ${intercepted.p50.toFixed(2)} ms  p99 ${intercepted.p99.toFixed(2)} ms  (${(intercepted.p50 / plain.p50).toFixed(2)}x at p50)`);
+  const line = (label, r) => console.log(`  ${label.padEnd(47)} p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`);
+  console.log(`outbound, GET users /health, ${requests} sequential requests:`);
+  line('kubectl port-forward to a users pod:', out.portForward);
+  line('--forward users:http (through an agent):', out.forward);
+  line('HTTP proxy, http://users:8080 (new conn each):', out.proxyByName);
+  line('new connection each, straight to cluster IP:', out.freshDirect);
+  line('new connection each, through --forward:', out.freshForward);
 } finally {
   for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
   await sleep(500);

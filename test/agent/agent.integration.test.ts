@@ -1,6 +1,7 @@
 // The agent process on its own terms: credentials, conflicts, invalid matches, the environment
 // report, pass-through counts, and reconnecting clients.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
 import net from 'node:net';
 import WebSocket, { createWebSocketStream, WebSocketServer } from 'ws';
 import { removeBundleDirs, startAgent, type AgentProcess } from '../fixtures/dataplane/agent-process.js';
@@ -197,6 +198,20 @@ describe('traffic agent', () => {
       await session.close();
       for (const s of relayed) s.destroy();
       await new Promise((r) => relay.close(r));
+    }
+  });
+  it('takes IPv4 and IPv6 callers alike by default (dual-stack clusters, IPv6-only ones)', async () => {
+    const dual = await startAgent({ appPorts: [app.port], env: { INTERCEPT_LISTEN_HOST: '' } });
+    try {
+      expect((await dual.waitForLog('listening')).host).toBe('::');
+      const port = dual.agentPorts[0];
+      const viaV6 = await new Promise<string>((resolve, reject) => {
+        const req = http.get({ host: '::1', port, path: '/v6', agent: false }, (res) => { res.resume(); resolve(String(res.headers['x-served-by'])); });
+        req.on('error', reject);
+      });
+      expect([viaV6, servedBy(await request(port, { path: '/v4' }))]).toEqual(['app', 'app']);
+    } finally {
+      await dual.stop();
     }
   });
 });

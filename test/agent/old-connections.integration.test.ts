@@ -7,6 +7,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { removeBundleDirs, startAgent, type AgentProcess } from '../fixtures/dataplane/agent-process.js';
 import { startH2App, startHttpApp, type Running } from '../fixtures/dataplane/apps.js';
+import { steadyLoad } from '../fixtures/steady-load.js';
 import { connectClient, eventually, type TestClient } from '../fixtures/dataplane/clients.js';
 
 interface Seen { by: string; localPort: number; status: number }
@@ -116,38 +117,49 @@ describe('connections opened before the intercept', () => {
 
   it('under steady keep-alive load, misses no matching request once registered and sends no other to the laptop', async () => {
     const pool = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const results: { phase: string; dev: string; seen?: Seen; error?: string }[] = [];
-    let phase = 'before';
-    let running = true;
-    const load = (async () => {
-      for (let i = 0; running; i++) {
-        const dev = i % 2 === 0 ? 'alice' : 'bob';
-        const at = phase;
-        try {
-          results.push({ phase: at, dev, seen: await pooled(pool, webPort, { 'x-dev': dev }) });
-        } catch (err) {
-          results.push({ phase: at, dev, error: (err as Error).message });
-        }
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const load = steadyLoad((dev) => pooled(pool, webPort, { 'x-dev': dev }), ['alice', 'bob'], 10);
     try {
-      await eventually(() => (results.length >= 20 ? true : undefined), 'load running');
+      await eventually(() => (load.calls.length >= 20 ? true : undefined), 'load running');
       const c = await intercept(app.port, laptop.port);
-      phase = 'active';
-      await eventually(() => (results.filter((r) => r.phase === 'active').length >= 60 ? true : undefined), 'requests while active');
+      load.phase = 'active';
+      await eventually(() => (load.count('active') >= 60 ? true : undefined), 'requests while active');
       await c.session.close();
-      phase = 'after';
-      await eventually(() => (results.filter((r) => r.phase === 'after').length >= 20 ? true : undefined), 'requests after leave');
+      load.phase = 'after';
+      await eventually(() => (load.count('after') >= 20 ? true : undefined), 'requests after leave');
     } finally {
-      running = false;
-      await load;
+      await load.stop();
       pool.destroy();
     }
+    const results = load.calls;
     expect(results.filter((r) => r.error)).toEqual([]);
     const by = (p: string, dev: string) => results.filter((r) => r.phase === p && r.dev === dev).map((r) => r.seen?.by);
     expect(new Set(by('active', 'alice'))).toEqual(new Set(['laptop']));
     expect(new Set([...by('before', 'alice'), ...by('before', 'bob'), ...by('active', 'bob'), ...by('after', 'alice'), ...by('after', 'bob')])).toEqual(new Set(['app']));
     expect(new Set(results.map((r) => r.seen?.localPort)).size).toBe(1);
+  });
+  it('sends an idempotent request once more when the app closes a reused connection without answering it', async () => {
+    // An app that answers the first request of each connection and drops the connection at the
+    // second, as a keep-alive timeout racing a new request does.
+    const flaky = net.createServer((socket) => {
+      let seen = 0;
+      socket.on('data', (d: Buffer) => {
+        seen += (d.toString('latin1').match(/ HTTP\/1\.1\r\n/g) ?? []).length;
+        if (seen === 1) socket.write('HTTP/1.1 200 OK\r\nx-served-by: flaky\r\ncontent-length: 2\r\n\r\nok');
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', () => r()));
+    const flakyAgent = await startAgent({ appPorts: [(flaky.address() as net.AddressInfo).port] });
+    const pool = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await pooled(pool, flakyAgent.agentPorts[0]);
+      const second = await pooled(pool, flakyAgent.agentPorts[0]);
+      expect([first.by, second.by, first.status, second.status]).toEqual(['flaky', 'flaky', 200, 200]);
+      expect(second.localPort).toBe(first.localPort);
+    } finally {
+      pool.destroy();
+      await flakyAgent.stop();
+      flaky.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ describe('withDefaultCommand', () => {
     [['--kubeconfig', 'kc.yaml'], ['ui', '--kubeconfig', 'kc.yaml']],
     [['-n', 'shop', 'orders', '--port', '8080'], ['start', '-n', 'shop', 'orders', '--port', '8080']],
     [['-n', 'shop', 'list'], ['-n', 'shop', 'list']],
+    [['--version'], ['version', '--client']],
+    [['--version', '-o', 'json'], ['version', '--client', '-o', 'json']],
   ])('%j -> %j', (args, expected) => {
     expect(withDefaultCommand(args)).toEqual(expected);
   });

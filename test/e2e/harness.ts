@@ -1,6 +1,7 @@
 // Helpers for end-to-end intercept tests: a long-running `kubectl-intercept start` child with its
 // output collected, a local HTTP server standing in for the developer's process, and HTTP calls
 // through a Service's cluster IP, as a caller in the cluster would make them.
+import { afterAll, beforeAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
@@ -8,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
-import { waitFor } from '../helpers/playground.js';
+import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
 
 export interface Holder {
   child: ChildProcess;
@@ -91,4 +92,28 @@ export function get(host: string, port: number, path: string, headers: Record<st
     req.on('timeout', () => req.destroy(new Error(`GET ${host}:${port}${path} timed out`)));
     req.on('error', reject);
   });
+}
+
+/**
+ * One playground for the test file (started before its tests, stopped after them), and the
+ * holders its tests start, killed at the end if a failing test left them running.
+ */
+export function filePlayground(): { readonly pg: TestPlayground; keep: (h: Holder) => Holder } {
+  let pg: TestPlayground | undefined;
+  const holders: Holder[] = [];
+  beforeAll(async () => {
+    pg = await startTestPlayground();
+    await pg.ready;
+  }, 60_000);
+  afterAll(async () => {
+    for (const h of holders) await stopHolder(h, 'SIGKILL');
+    await pg?.stop();
+  });
+  return {
+    get pg() {
+      if (!pg) throw new Error('the playground is not started yet (use it inside a test)');
+      return pg;
+    },
+    keep: (h) => (holders.push(h), h),
+  };
 }

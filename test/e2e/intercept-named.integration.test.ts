@@ -88,7 +88,7 @@ describe('intercept orders (named target port) with --http-header', () => {
     expect((await json(['get', 'svc', 'orders'])).spec).toEqual(serviceBefore.spec);
     expect(await leftovers()).toEqual([]);
     expect(await runIntercept(['leave', '--all', '--kubeconfig', kc])).toMatchObject({ code: 0, stdout: '', stderr: 'No intercepts found in default namespace.\n' });
-    expect(await runIntercept(['leave', 'alice', '--kubeconfig', kc])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: no intercept "alice" in namespace "default"\n  see the intercepts with `kubectl intercept status`\n$/) });
+    expect(await runIntercept(['leave', 'alice', '--kubeconfig', kc])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: no intercept "alice" in namespace "default", and none on a workload of that name\n  see the intercepts with `kubectl intercept status`\n$/) });
     const noAgent = await runIntercept(['env', 'orders', '--kubeconfig', kc]);
     expect(noAgent).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: deployment\/orders has no intercept agent, so there is no environment to read\n/) });
     const back = await get(clusterIP, 8080, '/orders/3', { 'x-dev': 'alice' });

@@ -55,7 +55,7 @@ describe('two users on orders at once', () => {
     // An intercept name that is taken: refused, naming the holder.
     const taken = await runIntercept(['orders', '--port', '9999:http', '--name', 'alice', '--kubeconfig', kc]);
     expect(taken.code).toBe(2);
-    expect(taken.stderr).toMatch(/^error: .*intercept "alice" already exists, held by \S+@\S+ since /);
+    expect(taken.stderr).toMatch(/^error: .*intercept "alice" already runs on this machine, held by \S+@\S+ since \S+ \(on deployment\/orders, pid \d+\)\n  end it there \(Ctrl-C\)/);
     // A global intercept would take their traffic: refused.
     const global = await runIntercept(['orders', '--port', '9999:http', '--name', 'dave', '--kubeconfig', kc], { timeoutMs: 60_000 });
     expect(global.code).toBe(2);
@@ -71,8 +71,8 @@ describe('two users on orders at once', () => {
     }, { timeoutMs: 10_000, intervalMs: 200, what: "alice's requests to reach the orders pods again" });
     expect((await get(ip, 8080, '/still', { 'x-dev': 'bob' })).body).toBe('local:bob /still');
 
-    // Nobody renews alice's Lease any more: after its 15 s it shows as orphaned, while bob's,
-    // renewed every 5 s by his running process, stays live.
+    // alice's process is gone: on this machine she shows as orphaned at once (elsewhere after her
+    // Lease's 15 s), while bob, whose process runs, stays live.
     await waitFor(async () => {
       const items = JSON.parse(await runInterceptOk(['status', '-o', 'json', '--kubeconfig', kc])).items;
       return items.map((i: { name: string; state: string }) => `${i.name}:${i.state}`).join(' ') === 'alice:orphaned bob:live';

@@ -5,7 +5,9 @@
 // real intercept: the / filter's fields, r replaying to the local app, y copying a curl line
 // through OSC 52 into tmux's buffer, w writing a HAR file, e asking where the env file goes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HarLog } from '../../plugin/har/types.js';
@@ -14,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BIN, runInterceptOk } from '../helpers/cli.js';
 import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
 import { get, startLocalApp, type LocalApp } from './harness.js';
-import http from 'node:http';
 
 const socket = `intercept-tui-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -206,6 +207,50 @@ describe('kubectl intercept in a terminal', () => {
       expect(s).toContain('EXIT=0');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+
+  it('down from the live tail selects, b shows a long response body whole, e asks where to write the env file', async () => {
+    // The local app answers with 1,000 numbered lines (about 22 kB: more than the 16 KiB the TUI keeps).
+    const long = Array.from({ length: 1000 }, (_, i) => `line ${String(i + 1).padStart(4, '0')} of the body`).join('\n');
+    const app = http.createServer((_req, res) => res.setHeader('content-type', 'text/plain').end(long));
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const port = (app.address() as AddressInfo).port;
+    const cwd = mkdtempSync(join(tmpdir(), 'tui-env-'));
+    try {
+      const command = `cd ${cwd} && env -u CI HOME=/tmp ${BIN} orders --port ${port}:http --http-header x-dev=body --kubeconfig ${pg.kubeconfigPath}; echo "EXIT=$?"; sleep 60`;
+      try {
+        tmux('kill-server');
+      } catch {
+        // none running yet
+      }
+      tmux('new-session', '-d', '-s', 'ui', '-x', '100', '-y', '30', command);
+      await until('● healthy', 60_000);
+      const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
+      expect((await get(ip, 8080, '/long', { 'x-dev': 'body' })).body).toBe(long);
+      await until(/GET +\/long +200/);
+
+      await type(['Down', 'Enter']);
+      let s = await until('request headers');
+      expect(s).not.toContain('line 1000');
+      await type(['b']);
+      s = await until('response body of GET /long · lines 1-');
+      expect(s).toContain('line 0001 of the body');
+      await type(Array.from({ length: 45 }, () => ' '));
+      s = await until(/only the first [\d.]+ ?kB of 2\d ?kB were recorded/);
+      await type(['Escape', 'Escape']);
+      await until(/GET +\/long +200/);
+
+      await type(['e']);
+      await until('write the env file to: orders.env▏');
+      await type(['BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', ...'my.env'.split(''), 'Enter']);
+      await until(/wrote \d+ variables to my\.env/);
+      expect(statSync(join(cwd, 'my.env')).mode & 0o777).toBe(0o600);
+
+      await type(['q']);
+      expect(await until('EXIT=', 60_000)).toContain('EXIT=0');
+    } finally {
+      await new Promise((r) => app.close(r));
     }
   }, 150_000);
 });

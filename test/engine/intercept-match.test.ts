@@ -10,12 +10,19 @@ describe('matchFromFlags', () => {
     [{ httpPathEqual: '/h', httpHeader: ['a=b'] }, { headers: [{ name: 'a', value: 'b' }], path: { kind: 'equal', value: '/h' } }],
     [{ httpPathRegex: '^/v[0-9]+/' }, { path: { kind: 'regex', value: '^/v[0-9]+/' } }],
   ])('%j -> %j', (flags, match) => {
-    expect(matchFromFlags(flags)).toEqual({ match, notes: [], given: Object.keys(flags).length > 0 });
+    expect(matchFromFlags(flags)).toEqual({ match, notes: [], warnings: [], given: Object.keys(flags).length > 0 });
   });
 
   it('accepts the deprecated --http-match with a note', () => {
-    expect(matchFromFlags({ httpMatch: ['all'] })).toEqual({ match: {}, notes: [expect.stringContaining('--http-match is deprecated')], given: true });
+    expect(matchFromFlags({ httpMatch: ['all'] })).toEqual({ match: {}, notes: [expect.stringContaining('--http-match is deprecated')], warnings: [], given: true });
     expect(matchFromFlags({ httpMatch: ['x-dev=bob'] }).match).toEqual({ headers: [{ name: 'x-dev', value: 'bob' }] });
+  });
+
+  it('warns about an empty header value (an unset shell variable), without refusing it', () => {
+    const r = matchFromFlags({ httpHeader: ['x-dev=', 'x-team=a'] });
+    expect(r.match).toEqual({ headers: [{ name: 'x-dev', value: '' }, { name: 'x-team', value: 'a' }] });
+    expect(r.warnings).toEqual(['the header match x-dev= has an empty value: only requests that send x-dev empty match (an unset shell variable?)']);
+    expect(matchFromFlags({ httpHeader: ['x-dev=~'] }).warnings).toEqual([]);
   });
 
   it.each([

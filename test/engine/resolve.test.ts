@@ -38,3 +38,22 @@ describe('pickPort', () => {
     expect(() => pickPort(info, req)).toThrow(message);
   });
 });
+
+describe('pickPort with a headless Service beside a normal one', () => {
+  const both: WorkloadInfo = {
+    ...info,
+    ports: [
+      { service: 'shop-pods', port: 3000, targetPort: 3000, protocol: 'TCP', container: 'web', containerPort: 3000, headless: true },
+      { service: 'shop', name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', container: 'web', containerPort: 3000 },
+    ],
+  };
+
+  it('takes the port of the Service with a cluster IP', () => {
+    expect(pickPort(both, { port: local })).toMatchObject({ service: 'shop', port: 80 });
+    expect(pickPort(both, { port: { ...local, remote: 3000 } })).toMatchObject({ service: 'shop', port: 80 });
+  });
+
+  it('refuses the headless one by name, saying why', () => {
+    expect(() => pickPort(both, { port: local, service: 'shop-pods' })).toThrow(/^cannot intercept deployment\/shop through Service "shop-pods": Service shop-pods is headless \(clusterIP: None\)$/);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { V1Deployment, V1ReplicaSet, V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { summarizeWorkloads } from '../../plugin/engine/workloads.js';
+import { HEADLESS_HINT, notInterceptableHint, summarizeWorkloads } from '../../plugin/engine/workloads.js';
 
 function deploy(name: string, labels: Record<string, string>, ports: { name?: string; containerPort: number }[]): V1Deployment {
   return {
@@ -49,6 +49,28 @@ describe('interceptable workloads', () => {
 
   it('says why a workload cannot be intercepted', () => {
     expect(byName.worker.notInterceptable).toBe('no Service selects its pods');
+    expect(notInterceptableHint(byName.worker)).toMatch(/^an intercept takes over a Service's port: .*kubectl expose deployment\/worker --port PORT$/);
     expect(byName.broken.notInterceptable).toBe('no container has the port its Service targets');
+  });
+});
+
+describe('headless Services', () => {
+  const deployments = [deploy('db', { app: 'db' }, [{ containerPort: 5432 }]), deploy('api', { app: 'api' }, [{ containerPort: 8080 }])];
+  const headless = (name: string, app: string, port: number): V1Service => ({ metadata: { name, namespace: 'default' }, spec: { clusterIP: 'None', selector: { app }, ports: [{ port, targetPort: port as never }] } });
+  const rows = summarizeWorkloads({
+    deployments, statefulsets: [], replicasets: [],
+    services: [headless('db', 'db', 5432), headless('api-pods', 'api', 8080), { ...service('api', { app: 'api' }, [{ port: 80, targetPort: 8080 as never }]) }],
+  });
+  const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+
+  it('a workload only a headless Service selects cannot be intercepted, and the hint says why', () => {
+    expect(byName.db.notInterceptable).toBe('its Service db is headless (clusterIP: None)');
+    expect(notInterceptableHint(byName.db)).toBe(HEADLESS_HINT);
+    expect(HEADLESS_HINT).toMatch(/pods' own port, which the agent cannot take without privileges/);
+  });
+
+  it('a workload with a headless and a normal Service is intercepted through the normal one', () => {
+    expect(byName.api.notInterceptable).toBeUndefined();
+    expect(byName.api.ports.map((p) => [p.service, p.headless ?? false])).toEqual([['api-pods', true], ['api', false]]);
   });
 });

@@ -76,6 +76,13 @@ describe('harEntry', () => {
     expect(harProblems({ log: { version: '1.1', creator: { name: 't', version: '1' }, entries: [] } })).not.toEqual([]);
   });
 
+  it('marks a mirrored copy, and a body the mirror cut', () => {
+    const e = harEntry({ ...base, mirror: true, requestCut: true, bytesIn: 3, requestBody: { text: 'abc', mimeType: 'text/plain' } })!;
+    expect(e._mirror).toBe(true);
+    expect(e.comment).toBe('a mirrored copy: the caller was answered by the cluster, not by this answer');
+    expect(e.request.postData?.comment).toBe('body cut by the agent: a mirror copies only the first bytes of a request');
+  });
+
   it('has no entry for raw TCP', () => {
     expect(harEntry({ ...base, method: undefined, path: undefined, protocol: 'tcp' })).toBeUndefined();
   });

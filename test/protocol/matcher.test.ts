@@ -32,12 +32,14 @@ const cases: { name: string; match: Match; headers: string[]; path: string; want
   { name: 'a longer header value never matches a regex', match: { headers: [{ name: 'x', value: 'a$', regex: true }] }, headers: ['x', 'a'.repeat(MAX_REGEX_INPUT + 1)], path: '/', want: false },
   { name: 'a longer header value still matches exactly', match: { headers: [{ name: 'x', value: 'a'.repeat(MAX_REGEX_INPUT + 1) }] }, headers: ['x', 'a'.repeat(MAX_REGEX_INPUT + 1)], path: '/', want: true },
   { name: 'a longer path never matches a regex', match: { path: { kind: 'regex', value: '^/' } }, headers: [], path: `/${'p'.repeat(MAX_REGEX_INPUT)}?q`, want: false },
+  { name: 'a method filter takes its methods only', match: { methods: ['POST'] }, headers: [], path: '/', want: false },
+  { name: 'a method filter ANDed with a header', match: { methods: ['GET'], headers: [{ name: 'x-dev', value: 'a' }] }, headers: ['x-dev', 'a'], path: '/', want: true },
   { name: 'headers and path ANDed', match: { headers: [{ name: 'x-dev', value: 'a' }], path: { kind: 'prefix', value: '/api' } }, headers: ['x-dev', 'a'], path: '/web', want: false },
 ];
 
 describe('compileMatch', () => {
   it.each(cases)('$name', ({ match, headers, path, want }) => {
-    expect(compileMatch(match).test(rawHeaderLookup(headers), path)).toBe(want);
+    expect(compileMatch(match).test(rawHeaderLookup(headers), path, 'GET')).toBe(want);
   });
 });
 
@@ -68,5 +70,12 @@ describe('canonicalKey and describeMatch', () => {
   it('describes matches for conflict messages', () => {
     expect(describeMatch({})).toBe('all traffic');
     expect(describeMatch({ headers: [{ name: 'x-dev', value: '^a', regex: true }], path: { kind: 'prefix', value: '/api' } })).toBe('x-dev=~^a, path prefix /api');
+    expect(describeMatch({ methods: ['GET', 'HEAD'] })).toBe('method GET|HEAD');
+    expect(describeMatch({ path: { kind: 'prefix', value: '/' } })).toBe('all traffic');
+  });
+  it('treats the same methods in any order as the same match, and refuses a lowercase method', () => {
+    expect(canonicalKey({ methods: ['POST', 'GET'] })).toBe(canonicalKey({ methods: ['GET', 'POST'] }));
+    expect(canonicalKey({ methods: ['GET'] })).not.toBe(canonicalKey({}));
+    expect(validateMatch({ methods: ['get'] })).toMatch(/invalid HTTP method "get"/);
   });
 });

@@ -53,7 +53,7 @@ describe('App', () => {
     const { r } = mount(session, { envFile });
     await waitForScreen(r, '● healthy');
     await press(r, 'e');
-    await waitForScreen(r, `write the env file to: ${envFile}▏`);
+    await waitForScreen(r, `to: ${envFile}▏`);
     await press(r, KEY.enter);
     await waitForScreen(r, `wrote 2 variables to ${envFile}`);
     expect(await readFile(envFile, 'utf8')).toBe("DATABASE_URL=postgres://u:p@db/orders\nMODE='dev mode'\n");

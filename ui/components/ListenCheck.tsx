@@ -2,6 +2,7 @@
 // refusal, since the user may start the app after the intercept.
 import { Text } from 'ink';
 import { useEffect, useState } from 'react';
+import { notListeningText } from '../../plugin/engine/local-port.js';
 
 export function ListenCheck({ port, probePort }: { port: number; probePort: (port: number) => Promise<boolean> }) {
   const [listening, setListening] = useState<boolean | undefined>(undefined);
@@ -13,7 +14,7 @@ export function ListenCheck({ port, probePort }: { port: number; probePort: (por
       live = false;
     };
   }, [port, probePort]);
-  if (listening === false) return <Text color="yellow">nothing listens on 127.0.0.1:{port} yet: start your app there (requests fail until then)</Text>;
+  if (listening === false) return <Text color="yellow">{notListeningText(port)}</Text>;
   if (listening === true) return <Text color="green">something listens on 127.0.0.1:{port}</Text>;
   return null;
 }

@@ -60,18 +60,6 @@ export function shareLines(needs: number[], total: number): number[] {
   return out;
 }
 
-/** A body whole, for the body view: lines wrapped at `width`, binary as base64, a cut said. */
-export function wholeBodyLines(body: CapturedBody | undefined, bytes: number, width: number): string[] {
-  if (bytes === 0) return ['(empty)'];
-  if (body === undefined || body.text === '') return [`(${sizeText(bytes)}, not recorded)`];
-  const binary = body.encoding === 'base64' || !isPrintableText(body.text);
-  const raw = binary ? [`(${sizeText(bytes)} of binary data, as base64)`, body.text] : textLines(body);
-  const w = Math.max(1, width);
-  const out = raw.flatMap((l) => (l.length <= w ? [l] : Array.from({ length: Math.ceil(l.length / w) }, (_, i) => l.slice(i * w, (i + 1) * w))));
-  if (body.truncated) out.push(`… cut: only the first ${sizeText(binary ? Buffer.from(body.text, 'base64').length : Buffer.byteLength(body.text))} of ${sizeText(bytes)} were kept`);
-  return out;
-}
-
 export interface DetailLine {
   text: string;
   kind: 'title' | 'meta' | 'error' | 'section' | 'body';
@@ -111,4 +99,21 @@ export function detailLines(e: TrafficEvent, width: number, height: number, utc 
     out.push({ text: title, kind: 'section' }, ...shown.map((t) => ({ text: truncate(t, width), kind: 'body' as const })));
   });
   return out.slice(0, Math.max(0, height));
+}
+
+/**
+ * A body as recorded, whole: every line wrapped to `width` rather than cut (JSON indented), and a
+ * last line when only its start was recorded. Bodies that have no text preview get previewLines' note.
+ */
+export function wholeBodyLines(body: CapturedBody | undefined, bytes: number, width: number): string[] {
+  if (bytes === 0 || !body || body.encoding === 'base64' || !isPrintableText(body.text)) return previewLines(body, bytes, width, 1);
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const text of textLines(body)) {
+    if (text === '') out.push('');
+    for (let i = 0; i < text.length; i += w) out.push(text.slice(i, i + w));
+  }
+  const recorded = Buffer.byteLength(body.text);
+  if (body.truncated || recorded < bytes) out.push(`… only the first ${sizeText(recorded)} of ${sizeText(bytes)} were recorded`);
+  return out;
 }

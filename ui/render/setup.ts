@@ -1,6 +1,7 @@
 // Pure text for the setup screens: workload rows for the picker, Service port labels, the match
 // form parsed into a Match (with the agent's own validation), and the plan of cluster changes.
 import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match, type PathMatch } from '../../plugin/protocol/matcher.js';
+import { matchWarnings, parseHeaderMatch } from '../../plugin/engine/intercept-match.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
 
 const KIND_SHORT = { Deployment: 'deploy', StatefulSet: 'sts', ReplicaSet: 'rs' } as const;
@@ -9,9 +10,9 @@ export function workloadName(w: Pick<WorkloadInfo, 'kind' | 'name'>): string {
   return `${KIND_SHORT[w.kind]}/${w.name}`;
 }
 
-/** The Service ports an intercept can take: TCP, reaching a container port. */
+/** The Service ports an intercept can take: TCP, reaching a container port, with a cluster IP. */
 export function usablePorts(w: Pick<WorkloadInfo, 'ports'>): ServicePortInfo[] {
-  return w.ports.filter((p) => p.containerPort !== undefined && p.protocol === 'TCP');
+  return w.ports.filter((p) => p.containerPort !== undefined && p.protocol === 'TCP' && !p.headless);
 }
 
 export function portLabel(p: ServicePortInfo): string {
@@ -50,20 +51,26 @@ export function formFromMatch(match: Match): MatchForm {
   };
 }
 
-/** The form as a Match, or the first thing wrong with it (the agent's own validation). */
-export function matchFromForm(form: MatchForm): { match: Match; error?: string } {
+/**
+ * The form as a Match, or the first thing wrong with it (the agent's own validation), and what is
+ * allowed but probably not meant: the same parser and warnings as the command-line flags.
+ */
+export function matchFromForm(form: MatchForm): { match: Match; error?: string; warning?: string } {
   const headers: HeaderMatch[] = [];
   for (const part of form.headers.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) return { match: {}, error: `"${part}" is not NAME=VALUE (or NAME=~REGEX)` };
-    const value = part.slice(eq + 1);
-    headers.push(value.startsWith('~') ? { name: part.slice(0, eq).trim(), value: value.slice(1), regex: true } : { name: part.slice(0, eq).trim(), value });
+    try {
+      headers.push(parseHeaderMatch(part, 'header'));
+    } catch (err) {
+      return { match: {}, error: (err as Error).message };
+    }
   }
   const match: Match = {};
   if (headers.length) match.headers = headers;
   if (form.path.trim() !== '') match.path = { kind: form.pathKind, value: form.path.trim() };
   const error = validateMatch(match);
-  return error ? { match, error } : { match };
+  if (error) return { match, error };
+  const [warning] = matchWarnings(match);
+  return warning ? { match, warning } : { match };
 }
 
 export function matchSummary(match: Match): string {

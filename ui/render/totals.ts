@@ -19,6 +19,7 @@ export function totalsText(t: Totals, perSecond: number, inFlight: number, laten
   parts.push(`errors ${countText(t.errors)}`, rateText(perSecond));
   if (latency?.p50 !== undefined && latency.p95 !== undefined) parts.push(`p50 ${durationText(latency.p50)} p95 ${durationText(latency.p95)}`);
   if (inFlight > 0) parts.push(`in flight ${countText(inFlight)}`);
+  if (t.outbound) parts.push(`outbound ${countText(t.outbound)}${t.outboundFailed ? ` (${countText(t.outboundFailed)} failed)` : ''}`);
   return parts.join(' · ');
 }
 

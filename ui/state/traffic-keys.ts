@@ -3,42 +3,34 @@
 // (a paste, a held arrow while the loop is busy) each see the result of the one before.
 import type { Key } from 'ink';
 
-/** table, one request opened, the `/` filter, a body seen whole, the curl line, where to write the env file. */
-export type Mode = 'table' | 'detail' | 'filter' | 'body' | 'curl' | 'env';
+/** body: the opened request's response body alone, whole and scrollable; env-path: asking where to write the env file; curl: the request as a curl line. */
+export type Mode = 'table' | 'detail' | 'body' | 'filter' | 'env-path' | 'curl';
 
 export interface TrafficUi {
   mode: Mode;
   filter: string;
   /** Undefined: follow the newest request. */
   selectedId?: string;
-  /** The body view: which body, and its first line shown. */
-  bodySide?: 'request' | 'response';
+  /** First line shown in the body view. */
   scroll?: number;
+  /** The env file's path as typed (kept for the next `e`). */
+  envPath?: string;
   /** Where the curl view goes back to. */
   back?: 'table' | 'detail';
-  /** The env file's path as typed after `e`. */
-  envPath?: string;
+}
+
+/** What the keys need to know of the screen: the default env file, how far the body can scroll. */
+export interface KeyContext {
+  envFile?: string;
+  scrollMax?: number;
+  pageLines?: number;
 }
 
 export type KeyEffect = 'leave' | 'toggle-pause' | 'clear' | 'write-env' | 'replay' | 'copy-curl' | 'write-har' | undefined;
 
 export const INITIAL_UI: TrafficUi = { mode: 'table', filter: '' };
 
-/** Lines PgUp/PgDn move the body view by. */
-export const PAGE = 10;
-
-type KeyFlags = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'return' | 'escape' | 'backspace' | 'delete' | 'ctrl' | 'meta'> & Partial<Pick<Key, 'pageUp' | 'pageDown' | 'tab'>>;
-
-/** What the keys need besides the screen: the env file `e` proposes. */
-export interface KeyContext {
-  envFile?: string;
-}
-
-function textInput(value: string, input: string, key: KeyFlags): string | undefined {
-  if (key.backspace || key.delete) return value.slice(0, -1);
-  if (input && !key.ctrl && !key.meta && !key.tab) return value + input;
-  return undefined;
-}
+type KeyFlags = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'return' | 'escape' | 'backspace' | 'delete' | 'ctrl' | 'meta'> & Partial<Pick<Key, 'pageUp' | 'pageDown'>>;
 
 /** `ids` are the rows shown (filtered), oldest first. */
 export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: readonly string[], ctx: KeyContext = {}): { ui: TrafficUi; effect?: KeyEffect } {
@@ -46,46 +38,45 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
   if (ui.mode === 'filter') {
     if (key.return) return { ui: { ...ui, mode: 'table' } };
     if (key.escape) return { ui: { ...ui, mode: 'table', filter: '' } };
-    const filter = textInput(ui.filter, input, key);
-    return { ui: filter === undefined ? ui : { ...ui, filter } };
+    if (key.backspace || key.delete) return { ui: { ...ui, filter: ui.filter.slice(0, -1) } };
+    if (input && !key.ctrl && !key.meta) return { ui: { ...ui, filter: ui.filter + input } };
+    return { ui };
   }
-  if (ui.mode === 'env') {
-    if (key.return) return (ui.envPath ?? '').trim() === '' ? { ui } : { ui: { ...ui, mode: 'table' }, effect: 'write-env' };
+  if (ui.mode === 'env-path') {
+    const path = ui.envPath ?? '';
+    if (key.return) return path.trim() ? { ui: { ...ui, mode: 'table' }, effect: 'write-env' } : { ui };
     if (key.escape) return { ui: { ...ui, mode: 'table' } };
-    const envPath = textInput(ui.envPath ?? '', input, key);
-    return { ui: envPath === undefined ? ui : { ...ui, envPath } };
-  }
-  if (ui.mode === 'curl') {
-    if (key.escape || key.return || input === 'y' || key.leftArrow || key.backspace) return { ui: { ...ui, mode: ui.back ?? 'table' } };
-    return input === 'q' ? { ui, effect: 'leave' } : { ui };
-  }
-  if (ui.mode === 'body') {
-    const scroll = ui.scroll ?? 0;
-    if (key.escape || key.return || key.leftArrow || key.backspace || input === 'b') return { ui: { ...ui, mode: 'detail' } };
-    if (key.tab) return { ui: { ...ui, bodySide: ui.bodySide === 'request' ? 'response' : 'request', scroll: 0 } };
-    // The view stops the scroll at the body's end; here only the start is known.
-    if (key.upArrow) return { ui: { ...ui, scroll: Math.max(0, scroll - 1) } };
-    if (key.downArrow) return { ui: { ...ui, scroll: scroll + 1 } };
-    if (key.pageUp) return { ui: { ...ui, scroll: Math.max(0, scroll - PAGE) } };
-    if (key.pageDown || input === ' ') return { ui: { ...ui, scroll: scroll + PAGE } };
-    return input === 'q' ? { ui, effect: 'leave' } : { ui };
+    if (key.backspace || key.delete) return { ui: { ...ui, envPath: path.slice(0, -1) } };
+    if (input && !key.ctrl && !key.meta) return { ui: { ...ui, envPath: path + input } };
+    return { ui };
   }
   if (input === 'q') return { ui, effect: 'leave' };
+  if (ui.mode === 'curl') {
+    if (key.escape || key.return || input === 'y' || key.leftArrow || key.backspace) return { ui: { ...ui, mode: ui.back ?? 'table' } };
+    return { ui };
+  }
+  if (ui.mode === 'body') {
+    const page = Math.max(1, ctx.pageLines ?? 10);
+    const by = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : key.pageDown || input === ' ' ? page : 0;
+    if (by !== 0) return { ui: { ...ui, scroll: Math.max(0, Math.min(ctx.scrollMax ?? Infinity, (ui.scroll ?? 0) + by)) } };
+    if (key.escape || key.return || key.leftArrow || key.backspace || input === 'b') return { ui: { ...ui, mode: 'detail', scroll: 0 } };
+    return { ui };
+  }
   const found = ui.selectedId === undefined ? -1 : ids.indexOf(ui.selectedId);
   const index = found >= 0 ? found : undefined;
   if (key.upArrow || key.downArrow) {
     if (ids.length === 0) return { ui };
-    // Down past the newest row in the table goes back to following new requests; from following,
-    // Down (like Up) selects the newest.
+    // Down from the live tail selects the newest row, as Up does; down past it follows again.
+    if (key.downArrow && ui.mode === 'table' && index === undefined) return { ui: { ...ui, selectedId: ids[ids.length - 1] } };
     if (key.downArrow && ui.mode === 'table' && index === ids.length - 1) return { ui: { ...ui, selectedId: undefined } };
-    const next = index === undefined ? ids.length - 1 : Math.min(ids.length - 1, Math.max(0, index + (key.upArrow ? -1 : 1)));
+    const next = Math.min(ids.length - 1, Math.max(0, (index ?? ids.length) + (key.upArrow ? -1 : 1)));
     return { ui: { ...ui, selectedId: ids[next] } };
   }
   if (index !== undefined && input === 'r') return { ui, effect: 'replay' };
   if (index !== undefined && input === 'y') return { ui: { ...ui, mode: 'curl', back: ui.mode === 'detail' ? 'detail' : 'table' }, effect: 'copy-curl' };
   if (ui.mode === 'detail') {
     if (key.escape || key.return || key.leftArrow || key.backspace) return { ui: { ...ui, mode: 'table' } };
-    if (input === 'b') return { ui: { ...ui, mode: 'body', bodySide: 'response', scroll: 0 } };
+    if (input === 'b') return { ui: { ...ui, mode: 'body', scroll: 0 } };
     return { ui };
   }
   if (key.return) return index !== undefined ? { ui: { ...ui, mode: 'detail' } } : { ui };
@@ -94,6 +85,6 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
   if (input === 'c') return { ui: { ...ui, selectedId: undefined }, effect: 'clear' };
   if (input === '/') return { ui: { ...ui, mode: 'filter' } };
   if (input === 'w') return { ui, effect: 'write-har' };
-  if (input === 'e') return { ui: { ...ui, mode: 'env', envPath: ui.envPath ?? ctx.envFile ?? '' } };
+  if (input === 'e') return { ui: { ...ui, mode: 'env-path', envPath: ui.envPath ?? ctx.envFile ?? '.env' } };
   return { ui };
 }

@@ -18,6 +18,9 @@ export interface Totals {
   passedToCluster?: number;
   bytesIn: number;
   bytesOut: number;
+  /** Connections the local process made into the cluster through the agents, and how many failed (none yet: undefined). */
+  outbound?: number;
+  outboundFailed?: number;
 }
 
 /** A row of the table: a request the tunnels saw, or the answer to one sent again with `r`. */
@@ -130,6 +133,13 @@ export function foldTraffic(state: TrafficState, events: readonly EngineEvent[],
         break;
       case 'counts':
         totals.passedToCluster = e.passedToCluster;
+        break;
+      case 'outbound':
+        totals.outbound = (totals.outbound ?? 0) + 1;
+        if (e.error) {
+          totals.outboundFailed = (totals.outboundFailed ?? 0) + 1;
+          warnings = [...warnings, { at: now, message: `outbound ${e.destination}${e.pod ? ` (pod ${e.pod})` : ''}: ${e.error}` }].slice(-5);
+        }
         break;
       case 'progress':
         break;

@@ -24,7 +24,7 @@ export function MatchStep({ width, initial = {}, onDone, onBack, inputActive = t
   const [values, setValues] = useState<Record<Field, string>>({ headers: initial.headers ?? '', path: initial.path ?? '', envFile: initial.envFile ?? '' });
   const [pathKind, setPathKind] = useState<PathMatch['kind']>(initial.pathKind ?? 'prefix');
   const [field, setField] = useState<Field>('headers');
-  const { match, error } = matchFromForm({ headers: values.headers, path: values.path, pathKind });
+  const { match, error, warning } = matchFromForm({ headers: values.headers, path: values.path, pathKind });
   const edit = (f: (s: string) => string) => setValues((v) => ({ ...v, [field]: f(v[field]) }));
   useKeys((input, key) => {
     if (key.escape || (key.ctrl && input === 'c')) return onBack();
@@ -47,6 +47,7 @@ export function MatchStep({ width, initial = {}, onDone, onBack, inputActive = t
       {row('envFile', 'env file', 'optional: where to write the container environment')}
       <Text> </Text>
       {error ? <Text color="red" wrap="truncate">{truncate(error, width)}</Text> : <Text color="green" wrap="truncate">{truncate(`intercepts ${matchSummary(match)}`, width)}</Text>}
+      {warning ? <Text color="yellow" wrap="truncate">{truncate(`warning: ${warning}`, width)}</Text> : null}
       <Footer hints={[{ key: '⏎', label: 'next' }, { key: '↑↓', label: 'field' }, { key: 'tab', label: 'path kind' }, { key: 'esc', label: 'back' }]} width={width} />
     </Box>
   );

@@ -9,13 +9,13 @@ import { Footer, type KeyHint } from '../components/Footer.js';
 import { Header, type HeaderInfo } from '../components/Header.js';
 import { InterceptLine } from '../components/InterceptLine.js';
 import { RequestDetail } from '../components/RequestDetail.js';
+import { ResponseBody, responseBodyLayout } from '../components/ResponseBody.js';
 import { TextPanel } from '../components/TextPanel.js';
 import { TotalsBar } from '../components/TotalsBar.js';
 import { TrafficTable } from '../components/TrafficTable.js';
 import type { EngineView } from '../hooks/use-engine.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { ScreenSize } from '../hooks/use-screen-size.js';
-import { wholeBodyLines } from '../render/detail.js';
 import { truncate } from '../render/format.js';
 import { matchesFilter } from '../render/rows.js';
 import { replayRow } from '../state/replay-row.js';
@@ -27,10 +27,10 @@ export interface TrafficViewProps {
   header: HeaderInfo;
   size: ScreenSize;
   onLeave: () => void;
-  /** Writes the env file to the path typed after `e`; resolves with what to tell the user. */
-  onWriteEnv: (path: string) => Promise<string>;
-  /** The env file `e` proposes. */
+  /** Where `e` offers to write the env file. */
   envFile?: string;
+  /** Writes the env file to the path the user chose; resolves with what to tell the user. */
+  onWriteEnv: (path: string) => Promise<string>;
   /** Writes the rows listed as a HAR file (`w`); resolves with what to tell the user. */
   onWriteHar?: (rows: TrafficRow[]) => Promise<string>;
   /** Where OSC 52 goes (the terminal); the process's stdout by default. */
@@ -50,25 +50,24 @@ const TABLE_KEYS: KeyHint[] = [
   { key: 'w', label: 'write HAR' },
   { key: 'e', label: 'env file' },
 ];
-const DETAIL_KEYS: KeyHint[] = [{ key: 'esc', label: 'back' }, { key: '↑↓', label: 'previous/next' }, { key: 'b', label: 'whole body' }, { key: 'r', label: 'replay' }, { key: 'y', label: 'curl' }, { key: 'q', label: 'leave' }];
-const FILTER_KEYS: KeyHint[] = [{ key: '⏎', label: 'keep filter' }, { key: 'esc', label: 'clear filter' }, { key: 'status:5xx method:POST', label: 'fields' }];
-const BODY_KEYS: KeyHint[] = [{ key: 'esc', label: 'back' }, { key: '↑↓ PgUp PgDn', label: 'scroll' }, { key: 'tab', label: 'request/response' }];
+const DETAIL_KEYS: KeyHint[] = [{ key: 'esc', label: 'back' }, { key: '↑↓', label: 'previous/next' }, { key: 'b', label: 'whole response body' }, { key: 'r', label: 'replay' }, { key: 'y', label: 'curl' }, { key: 'q', label: 'leave' }];
 const CURL_KEYS: KeyHint[] = [{ key: 'esc', label: 'back' }];
-const ENV_KEYS: KeyHint[] = [{ key: '⏎', label: 'write' }, { key: 'esc', label: 'cancel' }];
-const KEYS = { table: TABLE_KEYS, detail: DETAIL_KEYS, filter: FILTER_KEYS, body: BODY_KEYS, curl: CURL_KEYS, env: ENV_KEYS };
+const BODY_KEYS: KeyHint[] = [{ key: '↑↓', label: 'scroll' }, { key: 'space', label: 'page' }, { key: 'esc', label: 'back' }, { key: 'q', label: 'leave' }];
+const ENV_PATH_KEYS: KeyHint[] = [{ key: '⏎', label: 'write (owner-only: it holds the container\'s secrets)' }, { key: 'esc', label: 'cancel' }];
+const FILTER_KEYS: KeyHint[] = [{ key: '⏎', label: 'keep filter' }, { key: 'esc', label: 'clear filter' }, { key: 'status:5xx method:POST', label: 'fields' }];
 
-type Notice = { text: string; colour: 'green' | 'red' | 'yellow' };
-
-export function TrafficView({ view, header, size, onLeave, onWriteEnv, envFile, onWriteHar, writeTerminal, inputActive = true }: TrafficViewProps) {
+export function TrafficView({ view, header, size, onLeave, envFile, onWriteEnv, onWriteHar, writeTerminal, inputActive = true }: TrafficViewProps) {
   const { state, now, dispatch } = view;
   const traffic = state.traffic;
   const { stdout } = useStdout();
+  const [curl, setCurl] = useState('');
   // Screen state lives in a ref so that keys arriving together each see the previous key's result.
   const ui = useRef<TrafficUi>(INITIAL_UI);
   const [, rerender] = useState(0);
-  const [notice, setNotice] = useState<Notice | undefined>(undefined);
-  const [curl, setCurl] = useState('');
+  const [notice, setNotice] = useState<Status | undefined>(undefined);
   const { mode, filter, selectedId } = ui.current;
+  const width = size.columns;
+  const bodyHeight = Math.max(3, size.rows - 5);
 
   const rows = useMemo(() => (filter === '' ? traffic.rows : traffic.rows.filter((r) => matchesFilter(r, filter))), [traffic.rows, filter]);
   const found = selectedId === undefined ? -1 : rows.findIndex((r) => r.id === selectedId);
@@ -119,49 +118,40 @@ export function TrafficView({ view, header, size, onLeave, onWriteEnv, envFile, 
   useKeys((input, key) => {
     const current = ui.current;
     const shown = current.filter === filter ? rows : traffic.rows.filter((r) => matchesFilter(r, current.filter));
-    const { ui: next, effect } = trafficKey(current, input, key, shown.map((r) => r.id), { envFile });
+    const body = current.mode === 'body' && selected ? responseBodyLayout(selected, width, bodyHeight) : undefined;
+    const { ui: next, effect } = trafficKey(current, input, key, shown.map((r) => r.id), { envFile, scrollMax: body?.scrollMax, pageLines: body?.page });
     if (next !== current) {
       ui.current = next;
       rerender((n) => n + 1);
     }
     const target = shown.find((r) => r.id === next.selectedId);
     // A message stays until the next key.
-    if (notice) setNotice(undefined);
+    if (notice && effect !== 'write-env') setNotice(undefined);
     if (effect === 'leave') onLeave();
     else if (effect === 'toggle-pause') dispatch({ type: 'toggle-pause' });
     else if (effect === 'clear') dispatch({ type: 'clear' });
     else if (effect === 'replay' && target) replay(target);
     else if (effect === 'copy-curl' && target) copyCurl(target);
     else if (effect === 'write-har' && onWriteHar) announce('writing the HAR file…', onWriteHar(shown.filter((r) => !r.replayOf)), 'could not write the HAR file');
-    else if (effect === 'write-env') announce('writing the env file…', onWriteEnv((next.envPath ?? '').trim()), 'could not write the env file');
+    else if (effect === 'write-env') {
+      setNotice({ text: 'writing the env file…', colour: 'green' });
+      onWriteEnv(next.envPath ?? envFile ?? '.env').then(
+        (text) => setNotice({ text, colour: 'green' }),
+        (err: unknown) => setNotice({ text: `could not write the env file: ${(err as Error).message}`, colour: 'red' }),
+      );
+    }
   }, inputActive);
 
-  const width = size.columns;
-  const bodyHeight = Math.max(3, size.rows - 5);
   const tunnels = Object.values(traffic.tunnels);
-  const lastWarning = traffic.warnings[traffic.warnings.length - 1];
-  const status =
-    mode === 'filter'
-      ? { text: `/${filter}▏`, colour: 'cyan' as const }
-      : mode === 'env'
-        ? { text: `write the env file to: ${ui.current.envPath ?? ''}▏`, colour: 'cyan' as const }
-      : traffic.paused
-        ? { text: `paused · ${traffic.missedWhilePaused} new requests not shown · p to resume`, colour: 'yellow' as const }
-        : notice
-          ? notice
-          : filter
-            ? { text: `filter: ${filter} (${rows.length} of ${traffic.rows.length})`, colour: 'cyan' as const }
-            : lastWarning && now - lastWarning.at < 30_000
-              ? { text: `warning: ${lastWarning.message}`, colour: 'yellow' as const }
-              : { text: ' ', colour: 'green' as const };
+  const status = statusLine({ ui: ui.current, traffic, notice, shown: rows.length, now, width });
   return (
     <Box flexDirection="column" width={width} height={size.rows}>
       <Header info={header} width={width} />
       <InterceptLine info={traffic.intercept?.info} health={healthOf(traffic, now)} activeTunnels={tunnels.filter((t) => t.state === 'active').length} tunnels={tunnels.length} width={width} />
-      {mode === 'detail' && selected ? (
+      {mode === 'body' && selected ? (
+        <ResponseBody event={selected} width={width} height={bodyHeight} scroll={ui.current.scroll ?? 0} />
+      ) : mode === 'detail' && selected ? (
         <RequestDetail {...withReplay(selected, traffic.rows)} width={width} height={bodyHeight} />
-      ) : mode === 'body' && selected ? (
-        <BodyView row={selected} side={ui.current.bodySide ?? 'response'} scroll={ui.current.scroll ?? 0} width={width} height={bodyHeight} onClamp={(s) => (ui.current = { ...ui.current, scroll: s })} />
       ) : mode === 'curl' ? (
         <TextPanel title="curl (to the local process)" lines={[curl || '(none)']} width={width} height={bodyHeight} wrap />
       ) : (
@@ -169,7 +159,7 @@ export function TrafficView({ view, header, size, onLeave, onWriteEnv, envFile, 
       )}
       <TotalsBar traffic={traffic} now={now} width={width} />
       <Text color={status.colour} wrap="truncate">{truncate(status.text, width)}</Text>
-      <Footer hints={KEYS[mode]} width={width} />
+      <Footer hints={{ table: TABLE_KEYS, detail: DETAIL_KEYS, body: BODY_KEYS, filter: FILTER_KEYS, 'env-path': ENV_PATH_KEYS, curl: CURL_KEYS }[mode]} width={width} />
     </Box>
   );
 }
@@ -184,12 +174,20 @@ function withReplay(selected: TrafficRow, all: readonly TrafficRow[]): { event: 
   return latest ? { event: selected, second: { title: 'replayed answer', event: latest } } : { event: selected };
 }
 
-function BodyView({ row, side, scroll, width, height, onClamp }: { row: TrafficRow; side: 'request' | 'response'; scroll: number; width: number; height: number; onClamp: (scroll: number) => void }) {
-  const lines = side === 'request' ? wholeBodyLines(row.requestBody, row.bytesIn, width) : wholeBodyLines(row.responseBody, row.bytesOut, width);
-  const room = Math.max(1, height - 1);
-  const top = Math.min(scroll, Math.max(0, lines.length - room));
-  // The keys only know the top; the end is known here, so scrolling past it stops.
-  if (top !== scroll) onClamp(top);
-  const shown = lines.slice(top, top + room);
-  return <TextPanel title={`${side} body of ${row.method ?? row.protocol} ${row.path ?? ''} · lines ${top + 1}-${top + shown.length} of ${lines.length}`} lines={shown} width={width} height={height} />;
+type Status = { text: string; colour: 'green' | 'red' | 'yellow' | 'cyan' };
+
+/** The line above the keys: what is being typed, else pause, a notice, the filter or a recent warning. */
+function statusLine({ ui, traffic, notice, shown, now, width }: { ui: TrafficUi; traffic: EngineView['state']['traffic']; notice?: Status; shown: number; now: number; width: number }): Status {
+  if (ui.mode === 'filter') return { text: `/${ui.filter}▏`, colour: 'cyan' };
+  if (ui.mode === 'env-path') {
+    // What is being typed is at the end: a long path loses its start, never the cursor.
+    const text = `write the env file to: ${ui.envPath ?? ''}▏`;
+    return { text: text.length > width ? '…' + text.slice(text.length - width + 1) : text, colour: 'cyan' };
+  }
+  if (traffic.paused) return { text: `paused · ${traffic.missedWhilePaused} new requests not shown · p to resume`, colour: 'yellow' };
+  if (notice) return notice;
+  if (ui.filter) return { text: `filter: ${ui.filter} (${shown} of ${traffic.rows.length})`, colour: 'cyan' };
+  const lastWarning = traffic.warnings[traffic.warnings.length - 1];
+  if (lastWarning && now - lastWarning.at < 30_000) return { text: `warning: ${lastWarning.message}`, colour: 'yellow' };
+  return { text: ' ', colour: 'green' };
 }

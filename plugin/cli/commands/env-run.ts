@@ -1,5 +1,5 @@
 // `kubectl intercept env`: complete, validate and run.
-import { toDotenv } from '../../engine/dotenv.js';
+import { DEFAULT_ENV_SYNTAX, formatEnv, leftOutWarnings, type EnvSyntax } from '../../engine/env-syntax.js';
 import { workloadEnv } from '../../engine/env.js';
 import { parseWorkloadRef, type WorkloadRef } from '../../engine/refs.js';
 import { userError } from '../../errors.js';
@@ -12,12 +12,17 @@ export interface EnvOptions {
   access: KubeAccess;
   namespace: string;
   workload: WorkloadRef;
-  output: 'dotenv' | 'json';
+  syntax: EnvSyntax;
 }
 
+/** `-o json` is kept as the older spelling of `--env-syntax json`; `-o dotenv` of the default. */
 export function completeEnv(argv: Record<string, unknown>, deps: CliDeps): EnvOptions {
+  const given = typeof argv['env-syntax'] === 'string' ? (argv['env-syntax'] as EnvSyntax) : undefined;
+  const fromOutput = argv.output === 'json' ? 'json' : argv.output === 'dotenv' ? DEFAULT_ENV_SYNTAX : undefined;
+  if (given && fromOutput && given !== fromOutput) throw userError(`-o ${String(argv.output)} and --env-syntax ${given} disagree`, 'give only --env-syntax');
+  const workload = parseWorkloadRef(String(argv.workload));
   const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  return { access, namespace: access.namespace, workload: parseWorkloadRef(String(argv.workload)), output: argv.output === 'json' ? 'json' : 'dotenv' };
+  return { access, namespace: access.namespace, workload, syntax: given ?? fromOutput ?? DEFAULT_ENV_SYNTAX };
 }
 
 /** Secrets never land on a terminal unasked: the output must go to a file or a pipe. */
@@ -27,5 +32,7 @@ export function validateEnv(_opts: EnvOptions, deps: Pick<CliDeps, 'stdout'>): v
 
 export async function runEnv(opts: EnvOptions, deps: CliDeps, dial: PodDialer = podDialer(opts.access)): Promise<void> {
   const env = await workloadEnv(opts.access, opts.namespace, opts.workload, dial);
-  deps.stdout.write(opts.output === 'json' ? JSON.stringify(env, null, 2) + '\n' : toDotenv(env));
+  const { text, leftOut } = formatEnv(env, opts.syntax);
+  for (const w of leftOutWarnings(leftOut, 'the output', opts.syntax)) deps.stderr.write(`warning: ${w}\n`);
+  deps.stdout.write(text);
 }

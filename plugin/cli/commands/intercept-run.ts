@@ -1,21 +1,29 @@
 // `kubectl intercept start`: complete, validate and run. Runs an InterceptSession, prints its
 // events (lines, or JSON lines with -o json), holds until Ctrl-C/SIGTERM, `leave` from elsewhere
 // or the end of `-- COMMAND`, then leaves and restores.
-import { spawn } from 'node:child_process';
 import type { Match } from '../../protocol/matcher.js';
+import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../../engine/env-syntax.js';
+import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
+import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
+import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { userError } from '../../errors.js';
+import type { InterceptInfo } from '../../engine/events.js';
+import { describeWorkload } from '../../engine/kube-objects.js';
+import type { LeftBehind } from '../../engine/left-behind.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import { podDialer } from '../../kube/port-forward.js';
-import type { CliDeps } from '../deps.js';
+import { STDOUT_CLOSED, type CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
 import { recordHar, type HarRecording } from '../../har/record.js';
 import { targetText } from '../../har/replay.js';
+import { REPEAT_WINDOW_MS, RepeatedWarnings } from '../render/repeated-warnings.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
+import { runCommand, type RunningCommand } from '../run-command.js';
 
 /** What the flags say besides WORKLOAD and --port (the interactive setup asks for those). */
 export interface InterceptFlags {
@@ -25,10 +33,14 @@ export interface InterceptFlags {
   /** Whether a match flag was given at all: the setup UI then skips its match step. */
   matchGiven: boolean;
   notes: string[];
+  warnings: string[];
   service?: string;
   container?: string;
   envFile?: string;
+  envSyntax: EnvSyntax;
   envJson?: string;
+  /** --env: wins over the pod's variables of the same names. */
+  envOverrides: Record<string, string>;
   agentImage?: string;
   name?: string;
   output: 'lines' | 'json';
@@ -39,6 +51,7 @@ export interface InterceptFlags {
   reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
   command: string[];
+  forwards: ForwardRequest[];
 }
 
 export interface InterceptOptions extends InterceptFlags {
@@ -62,17 +75,21 @@ export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
 
 export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliDeps): InterceptFlags {
   const access = loadKubeAccess(kubeFlagsOf(argv), deps.env);
-  const { match, notes, given } = matchOfArgv(argv);
+  const { match, notes, warnings, given } = matchOfArgv(argv);
   return {
     access,
     namespace: access.namespace,
     match,
     matchGiven: given,
     notes,
+    warnings,
     service: str(argv.service),
     container: str(argv.container),
     envFile: str(argv['env-file']),
+    // yargs has checked it against the choices.
+    envSyntax: (str(argv['env-syntax']) ?? DEFAULT_ENV_SYNTAX) as EnvSyntax,
     envJson: str(argv['env-json']),
+    envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
@@ -81,6 +98,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
     reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
+    forwards: (strs(argv.forward) ?? []).map(parseForwardSpec),
   };
 }
 
@@ -107,21 +125,14 @@ export function validateIntercept(opts: InterceptFlags): void {
   if (opts.harUnmasked && opts.har === undefined) throw userError('--har-unmasked needs --har FILE', 'add --har FILE, or leave --har-unmasked out');
 }
 
-/** Runs COMMAND with the app's environment added; resolves with its exit code. */
-function runCommand(command: string[], env: Record<string, string>, deps: CliDeps): { done: Promise<number>; stop: () => void } {
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...deps.env, ...env } });
-  const done = new Promise<number>((resolve) => {
-    child.on('error', (err) => {
-      deps.stderr.write(`error: cannot run ${command[0]}: ${err.message}\n`);
-      resolve(127);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
-  });
-  return { done, stop: () => child.kill('SIGTERM') };
+/** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
+export function printFlagNotes(flags: Pick<InterceptFlags, 'notes' | 'warnings'>, deps: Pick<CliDeps, 'stderr'>): void {
+  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
+  for (const w of flags.warnings) deps.stderr.write(`warning: ${w}\n`);
 }
 
 export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine: SessionDeps = { dial: podDialer(opts.access) }): Promise<void> {
-  for (const n of opts.notes) deps.stderr.write(`note: ${n}\n`);
+  printFlagNotes(opts, deps);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
@@ -129,7 +140,7 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   try {
     if (tui) {
       const { runTui } = await import('../../../ui/run-tui.js');
-      const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env` });
+      const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env`, envSyntax: opts.envSyntax });
       if (code !== 0) throw new CommandExit(code);
       return;
     }
@@ -173,9 +184,10 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     bodyPreviewBytes,
     keepSecrets: flags.harUnmasked && flags.har !== undefined,
     access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envJson: flags.envJson, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
+    forwards: flags.forwards,
   };
 }
 
@@ -185,32 +197,95 @@ function interceptSession(opts: InterceptOptions, engine: SessionDeps, bodyPrevi
 
 async function holdWithLines(session: InterceptSession, opts: InterceptOptions, deps: CliDeps): Promise<void> {
   const print = opts.output === 'json' ? jsonLineFor : lineFor;
-  const unsubscribe = session.events.subscribe((e) => {
+  const repeated = opts.output === 'json' ? undefined : new RepeatedWarnings((text) => deps.stderr.write(text));
+  const summaries = repeated ? setInterval(() => repeated.summarise(), REPEAT_WINDOW_MS).unref() : undefined;
+  // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
+  // as the install begins: after any refusal (which should stand alone), before the rollout.
+  const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
+  const subscription = session.events.subscribe((e) => {
+    if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
     if (out.stdout) deps.stdout.write(out.stdout);
-    if (out.stderr) deps.stderr.write(out.stderr);
+    if (out.stderr && e.type === 'warning' && repeated) repeated.warning(e, out.stderr);
+    else if (out.stderr) deps.stderr.write(out.stderr);
   });
+  const unsubscribe = () => {
+    clearInterval(summaries);
+    repeated?.summarise();
+    subscription();
+  };
   const interrupted = deps.interrupted();
   const started = session.start();
   try {
     const first = await Promise.race([started.then(() => 'started' as const), interrupted]);
     if (first !== 'started') {
-      // Ctrl-C while starting: the leave stops the start's waiting, then undoes what it did.
-      await session.leave();
-      throw new CommandExit(130);
+      // Interrupted while starting: the leave stops the start's waiting, then undoes what it did.
+      deps.stderr.write(`${interruption(first)}; leaving\n`);
+      await leaveAttended(session, deps);
+      throw new CommandExit(first === STDOUT_CLOSED ? 141 : 130);
     }
-    let command: ReturnType<typeof runCommand> | undefined;
-    if (opts.command.length > 0) command = runCommand(opts.command, await session.env(), deps);
+    let command: RunningCommand | undefined;
+    if (opts.command.length > 0) command = runCommand(opts.command, { ...deps.env, ...(await session.commandEnv()) }, deps.stderr);
     const reason = await Promise.race([
-      interrupted.then((s) => `received ${s}`),
+      interrupted.then(interruption),
       session.lost(),
       command ? command.done.then((code) => `${opts.command[0]} exited with code ${code}`) : new Promise<string>(() => {}),
     ]);
     if (opts.output !== 'json') deps.stderr.write(`${reason}; leaving\n`);
     command?.stop();
-    await session.leave();
+    await leaveAttended(session, deps);
     if (command) throw new CommandExit(await command.done);
   } finally {
     unsubscribe();
   }
+}
+
+/** Probes the local port at once; the returned function warns (once) if nothing listens there. */
+function listenWarning({ localHost, localPort }: PortSpec, deps: CliDeps): () => void {
+  const listening = probeLocalPort(localPort, localHost);
+  let asked = false;
+  return () => {
+    if (asked) return;
+    asked = true;
+    void listening.then((yes) => {
+      if (!yes) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
+    });
+  };
+}
+
+function interruption(what: string): string {
+  return what === STDOUT_CLOSED ? 'stdout was closed' : `received ${what}`;
+}
+
+/**
+ * Leaves, heeding further Ctrl-Cs: the second says the restore goes on, the third abandons it and
+ * says exactly what stays in the cluster and which command removes it.
+ */
+async function leaveAttended(session: InterceptSession, deps: CliDeps): Promise<void> {
+  let abandon!: () => void;
+  const abandoned = new Promise<'abandoned'>((resolve) => (abandon = () => resolve('abandoned')));
+  const info = session.info;
+  const what = info ? describeWorkload({ kind: info.kind, name: info.workload }) : 'what the intercept changed';
+  deps.onInterruptAgain?.((count) => {
+    if (count === 2) deps.stderr.write(`restoring ${what}, Ctrl-C again to abandon (and leave it changed)\n`);
+    else abandon();
+  });
+  const leaving = session.leave();
+  try {
+    if ((await Promise.race([leaving, abandoned])) !== 'abandoned') return;
+  } finally {
+    deps.onInterruptAgain?.(undefined);
+  }
+  leaving.catch(() => undefined);
+  deps.stderr.write(abandonedText(await session.abandon().catch((err: unknown) => err as Error), info));
+  throw new CommandExit(130);
+}
+
+export function abandonedText(left: LeftBehind | Error, info: InterceptInfo | undefined): string {
+  if (left instanceof Error) {
+    const name = info?.name ?? 'NAME';
+    return `abandoned; could not read what is left in the cluster (${left.message})\n  run \`kubectl intercept leave ${name}\`, or \`kubectl intercept uninstall --all\` if that says there is no such intercept\n`;
+  }
+  if (left.items.length === 0) return 'abandoned; nothing of the intercept is left in the cluster\n';
+  return `abandoned; left in the cluster${info ? ` (namespace ${info.namespace})` : ''}:\n${left.items.map((i) => `  ${i}\n`).join('')}clean it up with: ${left.cleanup}\n`;
 }

@@ -1,6 +1,7 @@
 // `kubectl intercept [start] WORKLOAD --port LOCAL[:REMOTE] ...`: the yargs wiring; the work is in
 // intercept-run.ts, loaded on demand so `--help` stays fast.
 import type { Argv } from 'yargs';
+import { DEFAULT_ENV_SYNTAX, ENV_SYNTAX_HELP, ENV_SYNTAXES } from '../../engine/env-syntax.js';
 import { MATCH_HELP } from '../../engine/intercept-match.js';
 import type { CliDeps } from '../deps.js';
 
@@ -14,12 +15,15 @@ export function interceptFlags(y: Argv): Argv {
     .option('http-match', { type: 'string', array: true, hidden: true, describe: 'Deprecated: NAME=VALUE or all' })
     .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
     .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
-    .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file as dotenv' })
+    .option('env-file', { type: 'string', describe: 'Write the container\'s environment to this file (owner-only), in the --env-syntax' })
+    .option('env-syntax', { choices: ENV_SYNTAXES, default: DEFAULT_ENV_SYNTAX, describe: ENV_SYNTAX_HELP })
+    .option('env', { type: 'string', array: true, describe: 'NAME=VALUE for `-- COMMAND` and the env files, winning over the pod\'s NAME; NAME alone passes on this shell\'s value (repeatable)' })
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
     .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
+    .option('forward', { type: 'string', array: true, describe: 'SERVICE:PORT[:LOCAL_PORT]: a local port that reaches this Service port through the pod (repeatable)' })
     .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
     .option('har', { type: 'string', describe: 'Record every intercepted request and its answer to this HAR 1.2 file (mode 0600), credentials masked' })
     .option('har-unmasked', { type: 'boolean', default: false, describe: 'Keep credentials (Authorization, cookies, tokens) unmasked in the --har file' })
@@ -34,9 +38,13 @@ export function interceptCommand(deps: CliDeps) {
       interceptFlags(
         y
           .positional('workload', { type: 'string', describe: 'NAME, deploy/NAME, sts/NAME or rs/NAME' })
-          .option('port', { type: 'string', demandOption: true, describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take' }),
+          .option('port', { type: 'string', describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take; without it, the interactive setup asks' }),
       ),
     handler: async (argv: Record<string, unknown>) => {
+      if (argv.port === undefined) {
+        const { runSetupUi } = await import('./ui-run.js');
+        return runSetupUi(argv, deps);
+      }
       const { completeIntercept, validateIntercept, runIntercept } = await import('./intercept-run.js');
       const opts = completeIntercept(argv, deps);
       validateIntercept(opts);

@@ -1,5 +1,8 @@
 // `kubectl intercept leave`: complete, validate and run.
+import { interceptStatuses } from '../../engine/intercepts.js';
 import { interceptNames, leaveIntercept } from '../../engine/leave.js';
+import { leaveTarget } from '../../engine/leave-target.js';
+import { parseWorkloadRef, type WorkloadRef } from '../../engine/refs.js';
 import { userError } from '../../errors.js';
 import { kubeError } from '../../kube/api.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
@@ -21,7 +24,14 @@ export function completeLeave(argv: Record<string, unknown>, deps: CliDeps): Lea
 
 export function validateLeave(opts: LeaveOptions): void {
   if (opts.all && opts.name) throw userError('give an intercept name or --all, not both');
-  if (!opts.all && !opts.name) throw userError('name the intercept to leave, or use --all', 'see the intercepts with `kubectl intercept status`');
+}
+
+function validRef(text: string): WorkloadRef | undefined {
+  try {
+    return parseWorkloadRef(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runLeave(opts: LeaveOptions, deps: CliDeps): Promise<void> {
@@ -37,7 +47,8 @@ export async function runLeave(opts: LeaveOptions, deps: CliDeps): Promise<void>
       return;
     }
   } else {
-    names = [opts.name!];
+    const intercepts = await interceptStatuses(opts.access, opts.namespace);
+    names = [leaveTarget(intercepts, opts.access.userName, opts.namespace, opts.name, opts.name === undefined ? undefined : validRef(opts.name))];
   }
   for (const name of names) {
     await leaveIntercept(opts.access, opts.namespace, name, (e) => {

@@ -27,10 +27,10 @@ export async function runStatus(opts: StatusOptions, deps: CliDeps): Promise<voi
     deps.stderr.write(opts.namespace ? `No intercepts found in ${opts.namespace} namespace.\n` : 'No intercepts found.\n');
     return;
   }
-  const headers = [...(opts.namespace ? [] : ['NAMESPACE']), 'NAME', 'WORKLOAD', 'SERVICE PORT', 'MATCH', 'DESTINATION', 'HOLDER', 'STATE'];
+  const headers = [...(opts.namespace ? [] : ['NAMESPACE']), 'NAME', 'WORKLOAD', 'SERVICE PORT', 'MATCH', 'DESTINATION', 'HOLDER', 'STATE', 'PROXY'];
   const rows = items.map((i) => [
     ...(opts.namespace ? [] : [i.namespace]),
-    i.name, `${i.kind.toLowerCase()}/${i.workload}`, `${i.service}:${i.servicePort}`, matchText(i.match), `${i.localTarget.host}:${i.localTarget.port}`, i.holder, i.state,
+    i.name, `${i.kind.toLowerCase()}/${i.workload}`, `${i.service}:${i.servicePort}`, matchText(i.match), `${i.localTarget.host}:${i.localTarget.port}`, i.holder, i.state, i.outbound?.proxy ?? '-',
   ]);
   deps.stdout.write(renderTable(headers, rows));
 }

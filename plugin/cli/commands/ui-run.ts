@@ -8,7 +8,7 @@ import { podDialer } from '../../kube/port-forward.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import type { CliDeps } from '../deps.js';
 import { CommandExit } from './command-exit.js';
-import { bodyBytesFor, completeInterceptFlags, interceptRequest, matchOfArgv, startRecording, tuiHeader, validateIntercept } from './intercept-run.js';
+import { bodyBytesFor, completeInterceptFlags, interceptRequest, matchOfArgv, printFlagNotes, startRecording, tuiHeader, validateIntercept } from './intercept-run.js';
 import type { HarRecording } from '../../har/record.js';
 
 export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
@@ -27,7 +27,7 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
   const flags = completeInterceptFlags(argv, deps);
   validateIntercept(flags);
   // Printed before the alternate screen, so they are still there after it.
-  for (const n of flags.notes) deps.stderr.write(`note: ${n}\n`);
+  printFlagNotes(flags, deps);
   let recording: HarRecording | undefined;
   // The plan's choice comes after the flags were checked: a file that cannot be written is said on screen.
   const recordFor = (session: InterceptSession, file: string, unmasked: boolean, localTarget: string) => {
@@ -41,6 +41,7 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
   const code = await runTui({
     header: tuiHeader(flags.access, flags.namespace),
     envFile: flags.envFile ?? 'intercept.env',
+    envSyntax: flags.envSyntax,
     setup: {
       listWorkloads: (namespace) => listWorkloads(flags.access, namespace),
       listNamespaces: () => namespaceNames(flags.access),

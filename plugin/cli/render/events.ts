@@ -1,6 +1,7 @@
 // Plain-line and JSON-line printers of the engine's events (the non-interactive front-ends).
 // Pure: each takes an event and returns the text for stdout and/or stderr, or nothing.
 import type { EngineEvent, InterceptInfo } from '../../engine/events.js';
+import { envOverridesText, type EnvOverridesApplied } from '../../engine/env-overrides.js';
 import { matchText } from '../../engine/intercept-match.js';
 
 export interface Printed {
@@ -8,14 +9,31 @@ export interface Printed {
   stderr?: string;
 }
 
-export function interceptSummary(info: InterceptInfo, state: string): string {
+export function interceptSummary(info: InterceptInfo, state: string, env?: EnvOverridesApplied): string {
   return [
     `Intercept ${info.name}: ${state}`,
     `  workload:      ${info.kind.toLowerCase()}/${info.workload} (namespace ${info.namespace}, container ${info.container})`,
     `  destination:   ${info.localTarget.host}:${info.localTarget.port}`,
     `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`,
     `  match:         ${matchText(info.match)}`,
+    ...(info.outbound ? outboundLines(info.outbound) : []),
+    ...(env ? [`  environment:   the pod's (container ${info.container}); ${envOverridesText(env)}`] : []),
   ].join('\n') + '\n';
+}
+
+/** Where the local process reaches the cluster from: the proxy, then each --forward. */
+function outboundLines(o: NonNullable<InterceptInfo['outbound']>): string[] {
+  return [
+    `  outbound:      proxy ${o.proxy} (socks5h://${o.proxy}, http://${o.proxy}; -- COMMAND gets HTTP_PROXY, HTTPS_PROXY, ALL_PROXY)`,
+    ...o.forwards.map((f) => `  forward:       ${f.local} → ${f.service}:${f.port}`),
+  ];
+}
+
+/** One outbound connection: where to, what the pod reached, bytes each way, or why it failed. */
+export function outboundLine(e: Extract<EngineEvent, { type: 'outbound' }>): string {
+  const reached = e.address && e.address !== e.destination ? ` (${e.address})` : '';
+  const result = e.error ? `error: ${e.error}` : `${e.bytesSent}B sent, ${e.bytesReceived}B received`;
+  return `${clock(e.start)} OUT ${e.destination}${reached} via ${e.via} → ${result} ${durationText(e.durationMs)}${e.pod ? ` pod ${e.pod}` : ''}\n`;
 }
 
 function clock(ms: number): string {
@@ -35,7 +53,7 @@ export function lineFor(e: EngineEvent): Printed {
       if (e.step === 'resolve' || e.step === 'lease') return {};
       return { stderr: `${e.message}\n` };
     case 'intercept':
-      if (e.state === 'active') return { stdout: interceptSummary(e.info, 'active') };
+      if (e.state === 'active') return { stdout: interceptSummary(e.info, 'active', e.env) };
       if (e.state === 'failed') return {};
       if (e.state === 'left') return { stderr: `left intercept ${e.info.name}\n` };
       if (e.state === 'leaving') return { stderr: `leaving intercept ${e.info.name}\n` };
@@ -53,6 +71,8 @@ export function lineFor(e: EngineEvent): Printed {
       return { stderr: `warning: ${e.pod ? `pod ${e.pod}: ` : ''}${e.message}\n` };
     case 'counts':
       return {};
+    case 'outbound':
+      return { stdout: outboundLine(e) };
   }
 }
 

@@ -10,7 +10,7 @@ const kindPrefix: Record<WorkloadInfo['kind'], string> = { Deployment: 'deployme
 export function formatPort(p: ServicePortInfo): string {
   const name = p.name ? `/${p.name}` : '';
   const target = p.targetPort === p.port ? '' : `→${p.targetPort}`;
-  return `${p.service}:${p.port}${name}${target}${p.protocol === 'TCP' ? '' : `/${p.protocol}`}`;
+  return `${p.service}:${p.port}${name}${target}${p.protocol === 'TCP' ? '' : `/${p.protocol}`}${p.headless ? ' (headless)' : ''}`;
 }
 
 /** `orders-alice (x-dev=alice) by alice@laptop, orphaned`: one intercept in a cell. */

@@ -32,7 +32,7 @@ export function admitCreate(info: ResourceInfo, obj: Obj, nsLabels: Record<strin
   validation.defaultObject(info.kind, obj);
   ctx.guardRbac?.(info, obj, undefined);
   if (info.kind === 'Pod') admitPodServiceAccount(info, obj, store);
-  failOnErrors(info, obj, validation.validateCreate(info.kind, obj));
+  failOnErrors(info, obj, validation.validateCreate(info.kind, obj, info.group));
   podSecurity(info, obj, nsLabels, ctx);
 }
 
@@ -46,7 +46,7 @@ export function admitUpdate(
 ): void {
   validation.defaultObject(info.kind, obj);
   if (subresource === '') ctx.guardRbac?.(info, obj, old);
-  failOnErrors(info, obj, validation.validateUpdate(info.kind, obj, old));
+  failOnErrors(info, obj, validation.validateUpdate(info.kind, obj, old, info.group));
   if (subresource === 'ephemeralcontainers' || (subresource === '' && info.kind !== 'Pod')) {
     podSecurity(info, obj, nsLabels, ctx);
   }

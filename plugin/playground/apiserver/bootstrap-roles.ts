@@ -94,6 +94,11 @@ const roles: BootstrapRole[] = [
     rules: [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])],
   },
   {
+    // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: the role of the kube-dns pod.
+    name: 'system:kube-dns',
+    rules: [rule(['list', 'watch'], [''], ['endpoints', 'services'])],
+  },
+  {
     name: 'system:node-proxier',
     rules: [
       rule(['list', 'watch'], [''], ['endpoints', 'services']),
@@ -112,6 +117,7 @@ const bindings: { name: string; subjects: Subject[] }[] = [
   { name: 'cluster-admin', subjects: [group('system:masters')] },
   { name: 'system:basic-user', subjects: [group('system:authenticated')] },
   { name: 'system:discovery', subjects: [group('system:authenticated')] },
+  { name: 'system:kube-dns', subjects: [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }] },
   { name: 'system:node-proxier', subjects: [user('system:kube-proxy')] },
   { name: 'system:public-info-viewer', subjects: [group('system:authenticated'), group('system:unauthenticated')] },
 ];

@@ -6,6 +6,7 @@ import type { Store } from './store.js';
 import { grKey } from './registry.js';
 import { objectFilter } from './selectors.js';
 import { ApiError, badRequest } from './status.js';
+import { InvalidContinue, decodeContinue, encodeContinue } from './continue-token.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,40 +17,41 @@ export interface ListResult {
   remaining?: number;
 }
 
-interface ContinueToken { v: 'meta.k8s.io/v1'; rv: number; start: string }
-
-function itemKey(obj: Obj): string {
-  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+/** The item's etcd key below the list's prefix: `<ns>/<name>` across namespaces, else `<name>`. */
+function relativeKey(info: ResourceInfo, namespace: string, obj: Obj): string {
+  return info.namespaced && namespace === '' ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
 }
 
-function decodeContinue(token: string): ContinueToken {
+function continueFrom(text: string): { start: string; rv: number } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string') throw new Error('bad token');
-    return parsed;
-  } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    return decodeContinue(text);
+  } catch (err) {
+    if (err instanceof InvalidContinue) throw badRequest(`invalid continue token: ${err.message}`);
+    throw err;
   }
 }
 
 export function listObjects(store: Store, info: ResourceInfo, namespace: string, query: URLSearchParams): ListResult {
-  const matches = objectFilter(info.kind, query);
+  const matches = objectFilter(info, query);
   let items = store.list(grKey(info), namespace).filter(matches);
   const cont = query.get('continue');
-  const rv = cont ? decodeContinue(cont).rv : store.currentRv();
+  let rv = store.currentRv();
   if (cont) {
-    const start = decodeContinue(cont).start;
-    items = items.filter((o) => itemKey(o) > start);
+    const token = continueFrom(cont);
+    // storage.ValidateListOptions: a continue token carries its own resourceVersion.
+    const rvParam = query.get('resourceVersion');
+    if (rvParam && rvParam !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    rv = token.rv;
+    items = items.filter((o) => relativeKey(info, namespace, o) >= token.start);
   }
   const limitText = query.get('limit');
   const limit = limitText ? Number(limitText) : 0;
   if (limitText && (!Number.isInteger(limit) || limit < 0)) throw new ApiError(400, 'BadRequest', `invalid limit: ${limitText}`);
   if (limit > 0 && items.length > limit) {
     const page = items.slice(0, limit);
-    const token: ContinueToken = { v: 'meta.k8s.io/v1', rv, start: itemKey(page[page.length - 1]) };
     return {
       items: page, resourceVersion: String(rv),
-      continueToken: Buffer.from(JSON.stringify(token)).toString('base64url'), remaining: items.length - limit,
+      continueToken: encodeContinue(relativeKey(info, namespace, page[page.length - 1]), rv), remaining: items.length - limit,
     };
   }
   return { items, resourceVersion: String(rv) };

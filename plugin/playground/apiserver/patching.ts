@@ -4,11 +4,15 @@
 // validation and no-op detection are the same.
 import type { ResourceInfo } from './resources.js';
 import type { Registry, RequestContext } from './registry.js';
-import { ApiError, badRequest } from './status.js';
-import { parseJson } from './routing.js';
+import { ApiError, badRequest, notFound } from './status.js';
+import { parseJson, readBody } from './routing.js';
 import { PatchError, applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch/index.js';
 import { decodePatched } from './decode/request.js';
 import type { Gvk, PatchKind } from './decode/request.js';
+import { applyPatchType, serverSideApply } from './apply.js';
+import { validatePatchOptions } from './decode/options.js';
+import { grKey } from './registry.js';
+import type { IncomingMessage } from 'node:http';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -19,12 +23,21 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /**
- * The 415 for a patch type the server does not take. Server-side apply
- * (application/apply-patch+yaml) is not implemented, so it is left out of the list as well.
+ * PatchResource refuses a patch type it does not take before it reads anything else, so the
+ * object's existence is not asked (negotiation.NewUnsupportedMediaTypeError). Server-side apply
+ * is taken on the main resource and the status subresource only (`apply: false` elsewhere).
  */
-function unsupported(): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(', ')}`);
+export function checkPatchType(contentType: string | undefined, apply = true): void {
+  const accepted = apply ? [...patchTypes, applyPatchType] : patchTypes;
+  if (!accepted.includes(mediaType(contentType))) {
+    throw new ApiError(415, 'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  }
+}
+
+/** True for a server-side apply. */
+export function isApply(contentType: string | undefined): boolean {
+  return mediaType(contentType) === applyPatchType;
 }
 
 const patchKinds: Record<string, PatchKind> = {
@@ -33,8 +46,8 @@ const patchKinds: Record<string, PatchKind> = {
 
 /** Applies the patch in `body` to `current` according to the Content-Type and decodes the result as `target`. */
 export function applyPatch(target: Gvk, current: Obj, contentType: string | undefined, body: Buffer, ctx: RequestContext): Obj {
+  checkPatchType(contentType, false);
   const type = mediaType(contentType);
-  if (!patchTypes.includes(type)) throw unsupported();
   const patch = parseJson(body);
   if (patch === undefined) throw badRequest('the body of the request was empty');
   let patched: Obj;
@@ -66,4 +79,21 @@ export function patchObject(
     throw badRequest(`the name of the object (${String(patched.metadata.name)}) does not match the name on the URL (${name})`);
   }
   return reg.update(info, ns, name, patched, ctx, subresource);
+}
+
+/** A PATCH of the resource or its status: server-side apply, or one of the three patch types. */
+export async function patchResource(
+  reg: Registry, info: ResourceInfo, ns: string, name: string, subresource: string,
+  req: IncomingMessage, query: URLSearchParams, ctx: RequestContext,
+): Promise<{ code: number; object: Obj }> {
+  const contentType = req.headers['content-type'];
+  checkPatchType(contentType);
+  const apply = isApply(contentType);
+  validatePatchOptions(query, apply);
+  const body = await readBody(req);
+  if (!apply) return { code: 200, object: patchObject(reg, info, ns, name, subresource, contentType, body, ctx) };
+  // Apply creates a missing object, but not through a subresource.
+  if (subresource !== '' && !reg.store.get(grKey(info), info.namespaced ? ns : '', name)) throw notFound(info, name);
+  const { created, object } = serverSideApply(reg, info, ns, name, subresource, body, ctx, query.get('force') === 'true');
+  return { code: created ? 201 : 200, object };
 }

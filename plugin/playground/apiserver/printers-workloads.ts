@@ -1,7 +1,8 @@
-// Printers for apps/v1 workloads, EndpointSlices and Leases, after
+// Printers for apps/v1 workloads, PodTemplates, EndpointSlices, Leases and NetworkPolicies, after
 // kubernetes/pkg/printers/internalversion/printers.go.
 import type { Printer } from './printers-common.js';
 import { age, ageColumn, col, nameColumn } from './printers-common.js';
+import { formatLabels } from './printers-core.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -89,7 +90,24 @@ const leasePrinter: Printer = {
   cells: (l) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l.metadata.creationTimestamp)],
 };
 
+// printPodTemplate.
+const podTemplatePrinter: Printer = {
+  columns: [
+    nameColumn, col('Containers', 'string', 'Names of each container in the template.'),
+    col('Images', 'string', 'Images referenced by each container in the template.'), col('Pod Labels', 'string', 'The labels for the pod template.'),
+  ],
+  cells: (pt) => [pt.metadata.name, ...containerCells(pt.template), formatLabels(pt.template?.metadata?.labels)],
+};
+
+// printNetworkPolicy.
+const networkPolicyPrinter: Printer = {
+  columns: [nameColumn, col('Pod-Selector', 'string', 'podSelector selects the pods to which this NetworkPolicy object applies.'), ageColumn],
+  cells: (np) => [np.metadata.name, formatLabelSelector(np.spec?.podSelector ?? {}), age(np.metadata.creationTimestamp)],
+};
+
 export const workloadPrinters: Record<string, Printer> = {
+  NetworkPolicy: networkPolicyPrinter,
+  PodTemplate: podTemplatePrinter,
   Deployment: deploymentPrinter,
   ReplicaSet: replicaSetPrinter,
   StatefulSet: statefulSetPrinter,

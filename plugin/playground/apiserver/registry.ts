@@ -16,6 +16,7 @@ import { admitCreate, admitUpdate } from './admission.js';
 import { generateSuffix } from './names.js';
 import type { RbacGuard } from './rbac-escalation.js';
 import type { FieldValidation } from './decode/options.js';
+import { fieldManagerTarget, updateManagedFields } from './fieldmanager/managers.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,6 +29,23 @@ export interface RequestContext {
   guardRbac?: RbacGuard;
   /** What unknown and duplicate fields in the body do (the fieldValidation parameter; Warn by default). */
   fieldValidation?: FieldValidation;
+  /** The field manager of the write: the fieldManager parameter, else the User-Agent's product. */
+  fieldManager?: string;
+  /** A server-side apply: the body carries its managedFields, computed already. */
+  applied?: boolean;
+}
+
+/** The manager of writes the API server makes itself, as its loopback client's User-Agent names it. */
+const serverManager = 'kube-apiserver';
+
+function managedAfter(info: ResourceInfo, ctx: RequestContext, subresource: string, old: Obj | undefined, obj: Obj, sent: unknown): Obj[] | undefined {
+  const write = { target: fieldManagerTarget(info), manager: ctx.fieldManager ?? serverManager, subresource, now: nowTimestamp() };
+  return updateManagedFields(write, old, obj, sent);
+}
+
+function setManaged(obj: Obj, managedFields: unknown): void {
+  if (Array.isArray(managedFields) && managedFields.length > 0) obj.metadata.managedFields = managedFields;
+  else delete obj.metadata.managedFields;
 }
 
 export function grKey(info: ResourceInfo): string {
@@ -89,11 +107,14 @@ export class Registry {
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
+    const sentManaged = meta.managedFields;
     delete meta.managedFields;
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     prepareForCreate(info, obj);
     admitCreate(info, obj, this.namespace(ns)?.metadata?.labels ?? {}, ctx, this.store);
+    // Every write records its manager's fields, defaulted ones included (fieldmanager Update).
+    setManaged(obj, ctx.applied ? sentManaged : managedAfter(info, ctx, '', undefined, obj, sentManaged));
     if (this.store.get(grKey(info), info.namespaced ? ns : '', meta.name)) throw alreadyExists(info, meta.name);
     if (info.kind === 'Service') this.allocateService(info, obj, ctx.dryRun);
     if (ctx.dryRun) return obj;
@@ -175,7 +196,9 @@ export class Registry {
     if (info.kind === 'Service' && subresource === '') this.keepServiceIps(info, obj, old);
     admitUpdate(info, obj, old, this.namespace(ns)?.metadata?.labels ?? {}, ctx, subresource);
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
+    if (ctx.applied) setManaged(obj, body.metadata?.managedFields);
     if (unchanged(obj, old)) return old;
+    if (!ctx.applied) setManaged(obj, managedAfter(info, ctx, subresource, old, obj, body.metadata?.managedFields));
     if (ctx.dryRun) return obj;
     if (this.readyToRemove(obj)) {
       this.released(obj);
@@ -212,7 +235,8 @@ export class Registry {
   namespaceContent(ns: string): { info: ResourceInfo; obj: Obj }[] {
     const out: { info: ResourceInfo; obj: Obj }[] = [];
     for (const info of resources) {
-      if (!info.namespaced) continue;
+      // A view's objects are its storage's, listed once under their own resource.
+      if (!info.namespaced || info.storedAs) continue;
       for (const obj of this.store.list(grKey(info), ns)) out.push({ info, obj });
     }
     return out;

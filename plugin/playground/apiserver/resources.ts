@@ -23,19 +23,23 @@ export interface ResourceInfo {
    * verbs are just `create`.
    */
   review: boolean;
+  /** `group/resource` whose storage this resource is a view of (events.k8s.io Events: `/events`). */
+  storedAs?: string;
 }
 
 export const objectVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function res(
   group: string, resource: string, singular: string, kind: string, namespaced: boolean,
-  extra: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources' | 'generation' | 'createOnUpdate' | 'review'>> = {},
+  extra: Partial<Pick<ResourceInfo, 'shortNames' | 'categories' | 'subresources' | 'generation' | 'createOnUpdate' | 'review' | 'storedAs'>> = {},
 ): ResourceInfo {
-  return {
+  const info: ResourceInfo = {
     group, version: 'v1', resource, singular, kind, namespaced,
     shortNames: extra.shortNames ?? [], categories: extra.categories ?? [], subresources: extra.subresources ?? [],
     generation: extra.generation ?? false, createOnUpdate: extra.createOnUpdate ?? false, review: extra.review ?? false,
   };
+  if (extra.storedAs) info.storedAs = extra.storedAs;
+  return info;
 }
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -51,6 +55,7 @@ export const resources: ResourceInfo[] = [
     shortNames: ['po'], categories: ['all'],
     subresources: ['binding', 'ephemeralcontainers', 'log', 'portforward', 'status'],
   }),
+  res('', 'podtemplates', 'podtemplate', 'PodTemplate', true),
   res('', 'secrets', 'secret', 'Secret', true),
   res('', 'serviceaccounts', 'serviceaccount', 'ServiceAccount', true, { shortNames: ['sa'], subresources: ['token'] }),
   res('', 'services', 'service', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
@@ -67,7 +72,11 @@ export const resources: ResourceInfo[] = [
   res('authorization.k8s.io', 'selfsubjectaccessreviews', 'selfsubjectaccessreview', 'SelfSubjectAccessReview', false, { review: true }),
   res('authorization.k8s.io', 'selfsubjectrulesreviews', 'selfsubjectrulesreview', 'SelfSubjectRulesReview', false, { review: true }),
   res('coordination.k8s.io', 'leases', 'lease', 'Lease', true),
+  // pkg/registry/events/rest/storage_events.go serves the core events storage (pkg/registry/core/event).
+  res('events.k8s.io', 'events', 'event', 'Event', true, { shortNames: ['ev'], createOnUpdate: true, storedAs: '/events' }),
   res('discovery.k8s.io', 'endpointslices', 'endpointslice', 'EndpointSlice', true, { generation: true }),
+  // Stored and validated; the playground has no network plugin to enforce them.
+  res('networking.k8s.io', 'networkpolicies', 'networkpolicy', 'NetworkPolicy', true, { shortNames: ['netpol'], generation: true }),
   res(rbacGroup, 'clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
   res(rbacGroup, 'clusterroles', 'clusterrole', 'ClusterRole', false),
   res(rbacGroup, 'rolebindings', 'rolebinding', 'RoleBinding', true),

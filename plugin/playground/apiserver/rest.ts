@@ -9,7 +9,7 @@ import { methodNotAllowed, sendJson } from './status.js';
 import { listBody, listObjects } from './list.js';
 import { serveWatch } from './watch.js';
 import { deleteObject, deleteOptions, deleteSuccessStatus } from './deletion.js';
-import { patchObject } from './patching.js';
+import { patchResource } from './patching.js';
 import { tableFor, tableRequest } from './table.js';
 import type { TableRequest } from './table.js';
 import { handleSubresource } from './subresources.js';
@@ -48,7 +48,9 @@ function respond(r: RestRequest, ctx: RequestContext, code: number, body: unknow
 
 function contextFor(r: RestRequest, reg: Registry, deps: ServerDeps): RequestContext {
   const { dryRun, fieldValidation } = writeOptions(r.req.method ?? 'GET', r.query);
-  return { dryRun, fieldValidation, warnings: [], user: r.user.name, guardRbac: rbacGuard(r.user, deps.authorizer, reg.store) };
+  // fieldmanager.go managerOrUserAgent: the parameter, else the User-Agent up to its first '/'.
+  const fieldManager = r.query.get('fieldManager') || (r.req.headers['user-agent'] ?? '').split('/')[0];
+  return { dryRun, fieldValidation, fieldManager, warnings: [], user: r.user.name, guardRbac: rbacGuard(r.user, deps.authorizer, reg.store) };
 }
 
 export async function handleResource(reg: Registry, r: RestRequest, deps: ServerDeps): Promise<void> {
@@ -116,8 +118,8 @@ export async function handleResource(reg: Registry, r: RestRequest, deps: Server
       return;
     }
     case 'PATCH': {
-      const body = await readBody(req);
-      respond(r, ctx, 200, patchObject(reg, info, ns, name, '', req.headers['content-type'], body, ctx), table);
+      const patched = await patchResource(reg, info, ns, name, '', req, query, ctx);
+      respond(r, ctx, patched.code, patched.object, table);
       return;
     }
     case 'DELETE': {

@@ -1,76 +1,82 @@
-// Label and field selectors as the API server parses them (k8s.io/apimachinery/pkg/labels and
-// pkg/fields): labels support =, ==, !=, in, notin, exists and !key; fields support =, ==, != on
+// Label and field selectors of lists and watches: labels parsed by label-selector.ts, fields as
+// k8s.io/apimachinery/pkg/fields/selector.go parses them (=, ==, != with backslash escapes) on
 // the fields each resource exposes (its registry's GetAttrs / field label conversion).
 import { badRequest } from './status.js';
+import { SelectorParseError, matchRequirements, parseLabelSelector } from './label-selector.js';
+import type { Requirement } from './label-selector.js';
+import { coreEventFieldLabel, eventToCore } from './event-versions.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export type Requirement =
-  | { key: string; op: 'eq' | 'neq'; value: string }
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | 'notexists' };
-
-export type Selector = (labels: Record<string, string> | undefined) => boolean;
-
-/** Splits on commas that are not inside parentheses. */
-function splitTerms(text: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      terms.push(current);
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  terms.push(current);
-  return terms.map((t) => t.trim()).filter((t) => t !== '');
-}
-
-export function parseLabelSelector(text: string | null | undefined): Requirement[] {
-  if (!text) return [];
-  return splitTerms(text).map(function parseTerm(term): Requirement {
-    const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
-    if (setMatch) {
-      const values = setMatch[3].split(',').map((v) => v.trim()).filter((v) => v !== '');
-      return { key: setMatch[1], op: setMatch[2] as 'in' | 'notin', values };
-    }
-    const opMatch = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
-    if (opMatch) return { key: opMatch[1], op: opMatch[2] === '!=' ? 'neq' : 'eq', value: opMatch[3] };
-    if (/^![^=!\s()]+$/.test(term)) return { key: term.slice(1), op: 'notexists' };
-    if (/^[^=!\s()]+$/.test(term)) return { key: term, op: 'exists' };
-    throw badRequest(`unable to parse requirement: found '${term}', expected: identifier`);
-  });
-}
-
-export function matchRequirements(reqs: Requirement[], labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  return reqs.every(function matches(r) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    switch (r.op) {
-      case 'eq': return has && l[r.key] === r.value;
-      case 'neq': return !has || l[r.key] !== r.value;
-      case 'in': return has && r.values.includes(l[r.key]);
-      case 'notin': return !has || !r.values.includes(l[r.key]);
-      case 'exists': return has;
-      case 'notexists': return !has;
-    }
-  });
-}
-
 export interface FieldRequirement { field: string; op: 'eq' | 'neq'; value: string }
 
+/** fields/selector.go splitTerms: commas split, except after a backslash. */
+function splitFieldTerms(text: string): string[] {
+  const terms: string[] = [];
+  let start = 0;
+  let inSlash = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inSlash) inSlash = false;
+    else if (c === '\\') inSlash = true;
+    else if (c === ',') {
+      terms.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  terms.push(text.slice(start));
+  return terms;
+}
+
+/** fields.UnescapeValue: a backslash escapes a backslash, comma or equals sign; a bare comma or equals is refused. */
+function unescapeFieldValue(value: string): string {
+  let out = '';
+  let inSlash = false;
+  for (const c of value) {
+    if (inSlash) {
+      if (c !== '\\' && c !== ',' && c !== '=') throw badRequest(`invalid field selector: invalid escape sequence: \\${c}`);
+      out += c;
+      inSlash = false;
+    } else if (c === '\\') {
+      inSlash = true;
+    } else if (c === ',' || c === '=') {
+      throw badRequest(`invalid field selector: unescaped character in value: ${c}`);
+    } else {
+      out += c;
+    }
+  }
+  if (inSlash) throw badRequest('invalid field selector: invalid escape sequence: \\');
+  return out;
+}
+
+// fields/selector.go termOperators, tried in this order at each position.
+const termOperators = ['!=', '==', '='];
+
+/** fields.ParseSelector: terms are split at their first operator, nothing is trimmed. */
 export function parseFieldSelector(text: string | null | undefined): FieldRequirement[] {
   if (!text) return [];
-  return splitTerms(text).map(function parseField(term): FieldRequirement {
-    const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
-    if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
-    return { field: m[1].trim(), op: m[2] === '!=' ? 'neq' : 'eq', value: m[3].trim() };
-  });
+  const reqs: FieldRequirement[] = [];
+  for (const term of splitFieldTerms(text)) {
+    if (term === '') continue;
+    let found: FieldRequirement | undefined;
+    for (let i = 0; i < term.length && !found; i++) {
+      const op = termOperators.find((o) => term.startsWith(o, i));
+      if (op) found = { field: term.slice(0, i), op: op === '!=' ? 'neq' : 'eq', value: unescapeFieldValue(term.slice(i + op.length)) };
+    }
+    if (!found) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
+    reqs.push(found);
+  }
+  return reqs;
+}
+
+/** labels.Parse, its error a 400 as the ListOptions conversion's. */
+function labelRequirements(text: string | null): Requirement[] {
+  try {
+    return parseLabelSelector(text);
+  } catch (err) {
+    if (err instanceof SelectorParseError) throw badRequest(err.message);
+    throw err;
+  }
 }
 
 function str(v: unknown): string {
@@ -140,13 +146,25 @@ export function matchFields(reqs: FieldRequirement[], kind: string, obj: Obj): b
   return reqs.every((r) => (r.op === 'eq' ? fields[r.field] === r.value : fields[r.field] !== r.value));
 }
 
+/** events.k8s.io Events select on their core fields, under the events.k8s.io names. */
+function eventsV1Fields(reqs: FieldRequirement[]): FieldRequirement[] {
+  return reqs.map(function toCoreLabel(r) {
+    const field = coreEventFieldLabel(r.field);
+    if (field === undefined) throw badRequest(`field label not supported: ${r.field}`);
+    return { ...r, field };
+  });
+}
+
 /** A predicate over objects from the query's labelSelector and fieldSelector. */
-export function objectFilter(kind: string, query: URLSearchParams): (obj: Obj) => boolean {
-  const labels = parseLabelSelector(query.get('labelSelector'));
-  const fieldReqs = parseFieldSelector(query.get('fieldSelector'));
+export function objectFilter(info: { group: string; kind: string }, query: URLSearchParams): (obj: Obj) => boolean {
+  const { kind } = info;
+  const labels = labelRequirements(query.get('labelSelector'));
+  const eventsV1 = info.group === 'events.k8s.io';
+  let fieldReqs = parseFieldSelector(query.get('fieldSelector'));
+  if (eventsV1) fieldReqs = eventsV1Fields(fieldReqs);
   checkFieldSelector(kind, fieldReqs);
   if (labels.length === 0 && fieldReqs.length === 0) return () => true;
   return function selected(obj) {
-    return matchRequirements(labels, obj.metadata?.labels) && matchFields(fieldReqs, kind, obj);
+    return matchRequirements(labels, obj.metadata?.labels) && matchFields(fieldReqs, kind, eventsV1 ? eventToCore(obj) : obj);
   };
 }

@@ -16,7 +16,8 @@ import { serveOpenApi } from './openapi.js';
 import { finalizeNamespace } from './deletion.js';
 import { proxyPortForward } from './kubelet-proxy.js';
 import { kubeletTarget } from './kubelet-location.js';
-import { findResource } from './resources.js';
+import { findResource, resources } from './resources.js';
+import { storeView } from './event-versions.js';
 import type { ResourceInfo } from './resources.js';
 import type { AuthResult, StaticUser, UserInfo } from './authn.js';
 import { Authenticator } from './authn.js';
@@ -81,6 +82,7 @@ const connectSubresources = new Set(['exec', 'attach', 'portforward']);
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const store = new Store(opts.historySize ?? 5000);
+  for (const info of resources) if (info.storedAs) store.addView(grKey(info), storeView(info));
   const reg = new Registry(store, opts.serviceCIDR);
   const ctx = { dryRun: false, warnings: [], user: 'system:apiserver' };
   const namespaces = findResource('', 'v1', 'namespaces');

@@ -1,5 +1,7 @@
 // The API server's storage: one in-memory map of objects, one global resourceVersion counter
 // (etcd's revision), and a bounded log of changes that watches replay from (the watch cache).
+// A resource can be a view of another's storage (events.k8s.io Events are core Events), as a
+// real server keeps one etcd key per object whatever version or group it is written through.
 import { badRequest } from './status.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -19,6 +21,13 @@ export interface StoreEvent {
 
 export type Listener = (event: StoreEvent) => void;
 
+/** A resource stored as another one: its objects are converted on the way in and out. */
+export interface StoreView {
+  storage: string;
+  fromStorage(obj: Obj): Obj;
+  toStorage(obj: Obj): Obj;
+}
+
 export class TooOldError extends Error {
   constructor(readonly requested: number, readonly oldestMinusOne: number) {
     super(`too old resource version: ${requested} (${oldestMinusOne})`);
@@ -34,6 +43,7 @@ export class Store {
   private readonly objects = new Map<string, Obj>();
   private readonly log: StoreEvent[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly views = new Map<string, StoreView>();
   private rv: number;
   /** Events with rv <= compacted are no longer in the log. */
   private compacted: number;
@@ -47,12 +57,24 @@ export class Store {
     return this.rv;
   }
 
+  /** Serves `gr` from the storage of `view.storage`. */
+  addView(gr: string, view: StoreView): void {
+    this.views.set(gr, view);
+  }
+
   get(gr: string, namespace: string, name: string): Obj | undefined {
+    const view = this.views.get(gr);
+    if (view) {
+      const stored = this.get(view.storage, namespace, name);
+      return stored && view.fromStorage(stored);
+    }
     return this.objects.get(key(gr, namespace, name));
   }
 
   /** Objects of one resource, in etcd key order (namespace, then name); namespace '' = all. */
   list(gr: string, namespace: string): Obj[] {
+    const view = this.views.get(gr);
+    if (view) return this.list(view.storage, namespace).map((o) => view.fromStorage(o));
     const out: Obj[] = [];
     const prefix = namespace === '' ? `${gr}\u0000` : `${gr}\u0000${namespace}\u0000`;
     for (const [k, v] of this.objects) if (k.startsWith(prefix)) out.push(v);
@@ -61,6 +83,8 @@ export class Store {
 
   /** Stores a new or changed object, stamping the next resourceVersion; returns the stored copy. */
   put(gr: string, obj: Obj): Obj {
+    const view = this.views.get(gr);
+    if (view) return view.fromStorage(this.put(view.storage, view.toStorage(obj)));
     const ns: string = obj.metadata.namespace ?? '';
     const k = key(gr, ns, obj.metadata.name);
     const prev = this.objects.get(k);
@@ -73,6 +97,11 @@ export class Store {
   }
 
   remove(gr: string, namespace: string, name: string): Obj | undefined {
+    const view = this.views.get(gr);
+    if (view) {
+      const removed = this.remove(view.storage, namespace, name);
+      return removed && view.fromStorage(removed);
+    }
     const k = key(gr, namespace, name);
     const prev = this.objects.get(k);
     if (!prev) return undefined;
@@ -86,6 +115,15 @@ export class Store {
   }
 
   private record(event: StoreEvent): void {
+    this.append(event);
+    // Each view's watchers see the change too, in their own form and with the same resourceVersion.
+    for (const [gr, view] of this.views) {
+      if (view.storage !== event.gr) continue;
+      this.append({ ...event, gr, object: view.fromStorage(event.object), prev: event.prev && view.fromStorage(event.prev) });
+    }
+  }
+
+  private append(event: StoreEvent): void {
     this.log.push(event);
     if (this.log.length > this.historySize) {
       const dropped = this.log.splice(0, this.log.length - this.historySize);

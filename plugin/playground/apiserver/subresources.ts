@@ -5,7 +5,7 @@ import type { RestRequest } from './rest.js';
 import type { Registry, RequestContext } from './registry.js';
 import { decodedBody, readBody } from './routing.js';
 import { ApiError, badRequest, conflict, methodNotAllowed, notFoundPath, sendJson } from './status.js';
-import { patchObject, applyPatch } from './patching.js';
+import { applyPatch, checkPatchType, patchResource } from './patching.js';
 import { proxyContainerLogs } from './kubelet-proxy.js';
 import type { KubeletCredentials } from './kubelet-location.js';
 import { kubeletTarget, logContainer } from './kubelet-location.js';
@@ -39,12 +39,14 @@ export async function handleSubresource(reg: Registry, r: RestRequest, ctx: Requ
   const { info, namespace: ns, name, subresource } = r.route;
   const method = r.req.method ?? 'GET';
   if (name === '') throw notFoundPath();
+  if (method === 'PATCH') checkPatchType(r.req.headers['content-type'], subresource === 'status');
   switch (subresource) {
     case 'status':
       if (method === 'GET') return send(r, ctx, 200, reg.get(info, ns, name));
       if (method === 'PUT') return send(r, ctx, 200, reg.update(info, ns, name, await jsonBody(r, ctx), ctx, 'status'));
       if (method === 'PATCH') {
-        return send(r, ctx, 200, patchObject(reg, info, ns, name, 'status', r.req.headers['content-type'], await readBody(r.req), ctx));
+        const patched = await patchResource(reg, info, ns, name, 'status', r.req, r.query, ctx);
+        return send(r, ctx, patched.code, patched.object);
       }
       throw methodNotAllowed(method);
     case 'scale':
@@ -145,7 +147,7 @@ async function scale(reg: Registry, r: RestRequest, ctx: RequestContext): Promis
   const next = structuredClone(current);
   next.spec = { ...(next.spec ?? {}), replicas };
   next.metadata.resourceVersion = wanted.metadata?.resourceVersion || current.metadata.resourceVersion;
-  send(r, ctx, 200, toScale(reg.update(info, ns, name, next, ctx)));
+  send(r, ctx, 200, toScale(reg.update(info, ns, name, next, ctx, 'scale')));
 }
 
 /** namespaces/finalize: takes spec.finalizers; an emptied list on a terminating namespace removes it. */

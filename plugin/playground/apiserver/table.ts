@@ -4,6 +4,7 @@
 import type { ResourceInfo } from './resources.js';
 import { printerFor } from './printers.js';
 import { ApiError } from './status.js';
+import { storageForm } from './event-versions.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,7 +41,8 @@ export function tableFor(info: ResourceInfo, body: Obj, req: TableRequest): Obj 
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
   const rows = items.map(function toRow(item) {
     const full = item.kind ? item : { kind: info.kind, apiVersion, ...item };
-    const row: Obj = { cells: printer.cells(full) };
+    // The printers read the stored form, as kube-apiserver's read the internal type.
+    const row: Obj = { cells: printer.cells(storageForm(info.group, info.kind, full)) };
     const object = rowObject(full, req.includeObject);
     if (object) row.object = object;
     return row;

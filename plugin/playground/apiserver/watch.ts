@@ -40,7 +40,7 @@ export function convertEvent(event: StoreEvent, matches: (obj: Obj) => boolean):
 }
 
 export function serveWatch(store: Store, req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
-  const matches = objectFilter(w.info.kind, w.query);
+  const matches = objectFilter(w.info, w.query);
   const gr = grKey(w.info);
   const render = w.render ?? ((o: Obj) => o);
   const rvParam = w.query.get('resourceVersion');
@@ -54,6 +54,9 @@ export function serveWatch(store: Store, req: IncomingMessage, res: ServerRespon
 
   let lastRv = store.currentRv();
   const send = (type: string, object: Obj): void => {
+    // A bookmark or an event can come due in the same tick as the timeout's end(): the stream is
+    // over by then, and writing to it would throw out of a timer and take the server down.
+    if (res.writableEnded || res.destroyed) return;
     res.write(`${JSON.stringify({ type, object: type === 'ERROR' || type === 'BOOKMARK' ? object : render(object) })}\n`);
   };
   const inScope = (e: StoreEvent): boolean => e.gr === gr && (w.namespace === '' || e.namespace === w.namespace);
@@ -93,7 +96,11 @@ export function serveWatch(store: Store, req: IncomingMessage, res: ServerRespon
     send('BOOKMARK', { kind: w.info.kind, apiVersion: w.info.group === '' ? w.info.version : `${w.info.group}/${w.info.version}`, metadata: { resourceVersion: String(lastRv) } });
   }, 60_000) : undefined;
   bookmarkTimer?.unref();
-  const timer = setTimeout(() => res.end(), timeout * 1000);
+  const timer = setTimeout(function endWatch() {
+    if (bookmarkTimer) clearInterval(bookmarkTimer);
+    unsubscribe();
+    res.end();
+  }, timeout * 1000);
   timer.unref();
   // The request's own 'close' fires once its body is read; the response's marks the client leaving.
   res.on('close', function stopWatch() {

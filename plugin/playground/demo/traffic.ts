@@ -1,12 +1,15 @@
 // A steady trickle of demo traffic (about two requests a second) to the `orders` Service through
 // its cluster IP, with varied paths and x-dev headers, so there is something to watch and intercept.
+// Its x-dev values are ones no example in the docs uses (alice, bob, me, demo...): a newcomer's
+// first personal intercept must only get the requests they send themselves.
 import http from 'node:http';
 import { RESOURCES, type KubeClient } from '../controllers/client.js';
 import type { Service } from '../controllers/types.js';
 import { DEMO_NAMESPACE, SERVICE_PORT } from './manifests.js';
 
 const PATHS = ['/orders', '/orders/42', '/orders/7', '/health', '/orders?status=open'];
-const DEVS = [undefined, undefined, 'alice', 'bob'];
+const BACKGROUND_DEVS = ['background-1', 'background-2'];
+const DEVS = [undefined, undefined, ...BACKGROUND_DEVS];
 
 export interface TrafficGenerator {
   stats(): { sent: number; ok: number; failed: number };

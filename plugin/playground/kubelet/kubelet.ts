@@ -26,6 +26,8 @@ export interface KubeletOptions {
   port?: number;
   /** Where diagnostics go; silent by default. */
   log?: (message: string) => void;
+  /** The cluster DNS (`ip:port`) for pods with dnsPolicy ClusterFirst, as the kubelet's --cluster-dns. */
+  clusterDNS?: string;
 }
 
 export interface Kubelet {
@@ -81,6 +83,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     sources,
     tokens,
     hostEndpoints: hostEndpointsOf(opts.kubeconfig),
+    clusterDNS: opts.clusterDNS,
     log,
     patchStatus: async (namespace: string, name: string, status: Record<string, unknown>) => {
       await core.patchNamespacedPodStatus({ name, namespace, body: { status } }, merge);

@@ -9,7 +9,7 @@ import { ContainerRunner, type PodRuntime } from './container.js';
 import type { RecordEvent } from './events.js';
 import type { PodIPAllocator } from './ipam.js';
 import { buildPodStatus, type ContainerView, type StatusJSON } from './pod-status.js';
-import { writePreload } from './preload.js';
+import { writePreload, type PodDNS } from './preload.js';
 import type { TokenManager } from './token-manager.js';
 import { containerMounts, hasTokenProjection, materializeVolumes, type Mount, type VolumeSources } from './volumes.js';
 
@@ -22,6 +22,8 @@ export interface PodWorkerDeps {
   tokens: Pick<TokenManager, 'nextRefresh' | 'forget'>;
   /** host:port pairs on loopback that stay the host's for the pod's processes (the API server). */
   hostEndpoints: readonly string[];
+  /** The cluster DNS (`ip:port`), if the playground runs one. */
+  clusterDNS?: string;
   patchStatus(ns: string, name: string, status: StatusJSON): Promise<void>;
   /** DELETE with DeleteOptions {gracePeriodSeconds: 0, preconditions: {uid}}. */
   deletePod(ns: string, name: string, uid: string): Promise<void>;
@@ -30,6 +32,23 @@ export interface PodWorkerDeps {
   forget(uid: string): void;
   event: RecordEvent;
 }
+
+/**
+ * The resolver settings pkg/kubelet/network/dns/dns.go gives a pod: for ClusterFirst (the
+ * default; host-network pods fall back to Default) the cluster DNS, the search list
+ * NAMESPACE.svc.cluster.local svc.cluster.local cluster.local, and ndots 5. Default and None
+ * leave the machine's own resolver.
+ */
+export function podDNS(pod: V1Pod, clusterDNS: string | undefined): PodDNS | undefined {
+  const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+  const clusterFirst = policy === 'ClusterFirstWithHostNet' || (policy === 'ClusterFirst' && !pod.spec?.hostNetwork);
+  if (!clusterDNS || !clusterFirst) return undefined;
+  const ns = pod.metadata?.namespace ?? 'default';
+  return { server: clusterDNS, search: [`${ns}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN], ndots: 5 };
+}
+
+/** The kubelet's --cluster-domain. */
+const CLUSTER_DOMAIN = 'cluster.local';
 
 const statusDebounceMs = 15;
 // Failed mounts are retried with the volume manager's backoff: 500 ms, doubling up to 2m2s
@@ -88,7 +107,7 @@ export class PodWorker {
   private async setUp(): Promise<void> {
     this.podIP = this.deps.ipam.allocate(this.uid);
     await mkdir(this.podDir, { recursive: true });
-    const preload = await writePreload(this.podDir, this.podIP, this.deps.hostEndpoints);
+    const preload = await writePreload(this.podDir, this.podIP, this.deps.hostEndpoints, podDNS(this.pod, this.deps.clusterDNS));
     this.sandboxReady = true;
     const rt: PodRuntime = this.runtime = {
       currentPod: () => this.pod,

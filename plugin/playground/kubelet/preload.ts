@@ -8,10 +8,20 @@
 // It also ends the container when the kubelet's process is gone: on a real node containers outlive
 // a kubelet crash, but a playground killed outright would otherwise leave its pods running on the
 // developer's machine with nothing to ever stop them.
+// With a cluster DNS it also resolves names as a pod's resolv.conf would have them resolved
+// (search list, ndots), asking the cluster DNS for names in the cluster domain.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-function preloadSource(podIP: string, kubeletPid: number, hostEndpoints: readonly string[]): string {
+/** What a real kubelet writes into the pod's resolv.conf for dnsPolicy ClusterFirst. */
+export interface PodDNS {
+  /** The cluster DNS, `ip:port`. */
+  server: string;
+  search: string[];
+  ndots: number;
+}
+
+function preloadSource(podIP: string, kubeletPid: number, hostEndpoints: readonly string[], dns: PodDNS | undefined): string {
   return `'use strict';
 // Written by the playground kubelet: maps this pod's loopback and wildcard addresses to its IP.
 const podIP = ${JSON.stringify(podIP)};
@@ -73,6 +83,42 @@ dgram.Socket.prototype.bind = function podBind(...args) {
   }
   return bind.apply(this, args);
 };
+
+const podDNS = ${JSON.stringify(dns ?? null)};
+if (podDNS) {
+  const dns = require('node:dns');
+  const resolver = new dns.Resolver({ timeout: 1000, tries: 2 });
+  resolver.setServers([podDNS.server]);
+  const hostLookup = dns.lookup;
+  // resolv.conf's rule: fewer dots than ndots tries the search list first.
+  const candidates = (name) => {
+    if (name.endsWith('.')) return [name.slice(0, -1)];
+    const searched = podDNS.search.map((s) => name + '.' + s);
+    return name.split('.').length - 1 >= podDNS.ndots ? [name, ...searched] : [...searched, name];
+  };
+  const inCluster = (n) => n === 'cluster.local' || n.endsWith('.cluster.local');
+  function podLookup(hostname, options, callback) {
+    if (typeof options === 'function') { callback = options; options = {}; }
+    const opts = typeof options === 'number' ? { family: options } : (options || {});
+    const name = String(hostname || '').toLowerCase();
+    if (name === '' || name === 'localhost' || net.isIP(name) || opts.family === 6) return hostLookup(hostname, options, callback);
+    const list = candidates(name).filter(inCluster);
+    const next = (i) => {
+      if (i >= list.length) return hostLookup(hostname, options, callback);
+      resolver.resolve4(list[i], (err, addresses) => {
+        if (err || addresses.length === 0) return next(i + 1);
+        if (opts.all) return callback(null, addresses.map((address) => ({ address, family: 4 })));
+        callback(null, addresses[0], 4);
+      });
+    };
+    next(0);
+  }
+  dns.lookup = podLookup;
+  dns.promises.lookup = (hostname, options) => new Promise((resolve, reject) => podLookup(hostname, options || {}, (err, address, family) => {
+    if (err) reject(err);
+    else resolve(Array.isArray(address) ? address : { address, family });
+  }));
+}
 `;
 }
 
@@ -80,8 +126,8 @@ dgram.Socket.prototype.bind = function podBind(...args) {
  * Writes the pod's preload file; returns its path (for `--require` and NODE_OPTIONS).
  * `hostEndpoints` are `host:port` pairs on this machine's loopback that stay the host's.
  */
-export async function writePreload(podDir: string, podIP: string, hostEndpoints: readonly string[] = []): Promise<string> {
+export async function writePreload(podDir: string, podIP: string, hostEndpoints: readonly string[] = [], dns?: PodDNS): Promise<string> {
   const file = path.join(podDir, 'pod-network.cjs');
-  await writeFile(file, preloadSource(podIP, process.pid, hostEndpoints));
+  await writeFile(file, preloadSource(podIP, process.pid, hostEndpoints, dns));
   return file;
 }

@@ -3,6 +3,7 @@
 // services: those of the pod's namespace when enableServiceLinks, and always the `kubernetes`
 // service of the `default` namespace.
 import type { V1Service } from '@kubernetes/client-node';
+import { isServiceIPSet, serviceLinkVars } from '../../kube/service-links.js';
 
 const masterServices = new Set(['kubernetes']);
 
@@ -25,32 +26,7 @@ export function serviceEnvMap(services: readonly V1Service[], namespace: string,
   return env;
 }
 
-function isServiceIPSet(service: V1Service): boolean {
-  const ip = service.spec?.clusterIP;
-  return ip !== undefined && ip !== '' && ip !== 'None';
-}
-
-function envName(s: string): string {
-  return s.replaceAll('-', '_').toUpperCase();
-}
-
 function fromService(service: V1Service): Array<[string, string]> {
-  const prefix = envName(service.metadata?.name ?? '');
   const ip = service.spec?.clusterIP ?? '';
-  const ports = service.spec?.ports ?? [];
-  if (ports.length === 0) return [];
-  const out: Array<[string, string]> = [[`${prefix}_SERVICE_HOST`, ip], [`${prefix}_SERVICE_PORT`, String(ports[0].port)]];
-  for (const sp of ports) {
-    if (sp.name) out.push([`${prefix}_SERVICE_PORT_${envName(sp.name)}`, String(sp.port)]);
-  }
-  const hostPortOf = (port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
-  ports.forEach((sp, i) => {
-    const protocol = sp.protocol ?? 'TCP';
-    const url = `${protocol.toLowerCase()}://${hostPortOf(sp.port)}`;
-    if (i === 0) out.push([`${prefix}_PORT`, url]);
-    const portPrefix = `${prefix}_PORT_${sp.port}_${protocol.toUpperCase()}`;
-    out.push([portPrefix, url], [`${portPrefix}_PROTO`, protocol.toLowerCase()],
-      [`${portPrefix}_PORT`, String(sp.port)], [`${portPrefix}_ADDR`, ip]);
-  });
-  return out;
+  return serviceLinkVars(service, (sp) => ({ host: ip, port: sp.port }));
 }

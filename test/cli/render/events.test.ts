@@ -27,6 +27,10 @@ describe('lineFor', () => {
     [{ type: 'tunnel', pod: 'p', state: 'reconnecting', reason: 'closed' }, { stderr: 'tunnel to pod p: reconnecting (closed)\n' }],
     [{ type: 'warning', code: 'local-unreachable', pod: 'p', message: 'nothing listens on 127.0.0.1:3000' }, { stderr: 'warning: pod p: nothing listens on 127.0.0.1:3000\n' }],
     [{ type: 'traffic-start', id: '1', pod: 'p', registration: 'r', protocol: 'http1', start: 0, remote: '' }, {}],
+    [{ type: 'outbound', id: 'o', pod: 'orders-a', via: 'socks5', destination: 'users:8080', address: '10.96.0.10:8080', start: Date.UTC(2026, 0, 1, 12, 30, 5), durationMs: 40, bytesSent: 80, bytesReceived: 200 },
+      { stdout: '12:30:05 OUT users:8080 (10.96.0.10:8080) via socks5 → 80B sent, 200B received 40ms pod orders-a\n' }],
+    [{ type: 'outbound', id: 'o', pod: 'orders-a', via: 'forward', destination: '10.96.0.10:8080', start: 0, durationMs: 2, bytesSent: 0, bytesReceived: 0, error: 'nothing listens there (ECONNREFUSED)' },
+      { stdout: '00:00:00 OUT 10.96.0.10:8080 via forward → error: nothing listens there (ECONNREFUSED) 2ms pod orders-a\n' }],
   ])('%j', (event, printed) => {
     expect(lineFor(event)).toEqual(printed);
   });

@@ -2,6 +2,7 @@
 // a runner for the real kubectl (own --cache-dir per server, as discovery is cached per host:port).
 // The service account controller runs beside it, as in every cluster: pods need their ServiceAccount.
 import { execFile } from 'node:child_process';
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export interface TestApiServer {
   ca: string;
   kubeconfigPath: string;
   kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** kubectl that must succeed: its stdout, or a thrown error with its stderr. */
+  ok(args: string[], input?: string): Promise<string>;
   /** Raw HTTPS request with the admin token. */
   request(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; text: string }>;
   stop(): Promise<void>;
@@ -58,6 +61,12 @@ export async function startTestApiServer(extra: Partial<ApiServerOptions> = {}):
     });
   }
 
+  async function ok(args: string[], input?: string): Promise<string> {
+    const res = await kubectl(args, input);
+    if (res.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${res.code}): ${res.stderr}`);
+    return res.stdout;
+  }
+
   async function request(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) {
     const { default: https } = await import('node:https');
     return new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
@@ -91,11 +100,26 @@ export async function startTestApiServer(extra: Partial<ApiServerOptions> = {}):
   }
 
   return {
-    api, kc, token, ca: ca.cert, kubeconfigPath, kubectl, request,
+    api, kc, token, ca: ca.cert, kubeconfigPath, kubectl, ok, request,
     async stop() {
       await controllers.stop();
       await api.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One API server for the test file: started before its tests, stopped after them. */
+export function useTestApiServer(extra: Partial<ApiServerOptions> = {}): () => TestApiServer {
+  let t: TestApiServer | undefined;
+  beforeAll(async () => {
+    t = await startTestApiServer(extra);
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+  return () => {
+    if (!t) throw new Error('the test API server is not started: call the getter inside a test');
+    return t;
   };
 }

@@ -110,6 +110,7 @@ describe('totals', () => {
     expect(totalsText({ intercepted: 1234, errors: 3, bytesIn: 0, bytesOut: 0 }, 85, 0)).toBe('intercepted 1,234 · errors 3 · 85 req/s');
     expect(totalsText({ intercepted: 1, errors: 0, bytesIn: 0, bytesOut: 0 }, 1, 2)).toBe('intercepted 1 · errors 0 · 1.0 req/s · in flight 2');
     expect(totalsText({ intercepted: 5, errors: 0, passedToCluster: 12_345, bytesIn: 0, bytesOut: 0 }, 1, 0)).toBe('intercepted 5 · passed to the cluster 12,345 · errors 0 · 1.0 req/s');
+    expect(totalsText({ intercepted: 0, errors: 0, bytesIn: 0, bytesOut: 0, outbound: 7, outboundFailed: 2 }, 0, 0)).toBe('intercepted 0 · errors 0 · 0.0 req/s · outbound 7 (2 failed)');
   });
 });
 

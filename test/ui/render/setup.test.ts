@@ -44,6 +44,11 @@ describe('matchFromForm', () => {
     else expect(r.error).toBeUndefined();
   });
 
+  it('warns about an empty header value as the flags do', () => {
+    expect(matchFromForm({ headers: 'x-dev=', path: '', pathKind: 'prefix' }).warning).toMatch(/^the header match x-dev= has an empty value/);
+    expect(matchFromForm({ headers: 'x-dev=a', path: '', pathKind: 'prefix' }).warning).toBeUndefined();
+  });
+
   it('summarises global and filtered matches', () => {
     expect(matchSummary({})).toMatch(/every request/);
     expect(matchSummary({ headers: [{ name: 'x-dev', value: 'alice' }] })).toBe('requests with x-dev=alice; everything else keeps going to the pods');

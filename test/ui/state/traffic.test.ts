@@ -57,6 +57,14 @@ describe('foldTraffic', () => {
     expect(Object.keys(after.tunnels)).toEqual([PODS[1]]);
   });
 
+  it('counts outbound connections; a failed one is a warning with its reason', () => {
+    const out = (error?: string): EngineEvent => ({ type: 'outbound', id: 'o', pod: 'orders-a', via: 'socks5', destination: 'users:8080', start: T0, durationMs: 1, bytesSent: 0, bytesReceived: 0, ...(error ? { error } : {}) });
+    const s = foldTraffic(initialTraffic(), [out(), out('nothing listens there (ECONNREFUSED)')], T0);
+    expect(s.totals).toMatchObject({ outbound: 2, outboundFailed: 1, intercepted: 0 });
+    expect(s.rows).toEqual([]);
+    expect(s.warnings.map((w) => w.message)).toEqual(['outbound users:8080 (pod orders-a): nothing listens there (ECONNREFUSED)']);
+  });
+
   it('keeps the last five warnings', () => {
     const warnings: EngineEvent[] = Array.from({ length: 8 }, (_, i) => ({ type: 'warning', code: 'x', message: `w${i}` }));
     expect(foldTraffic(initialTraffic(), warnings, T0).warnings.map((w) => w.message)).toEqual(['w3', 'w4', 'w5', 'w6', 'w7']);

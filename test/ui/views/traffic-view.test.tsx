@@ -15,8 +15,8 @@ const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', names
 function Live(props: { hub: EventHub<EngineEvent>; onLeave?: () => void; onWriteEnv?: (path: string) => Promise<string>; onWriteHar?: (rows: TrafficRow[]) => Promise<string>; writeTerminal?: (d: string) => void; size?: { columns: number; rows: number } }) {
   const view = useEngine(props.hub, { intervalMs: 20 });
   return (
-    <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} onWriteEnv={props.onWriteEnv ?? (async () => 'ok')}
-      envFile="orders.env" onWriteHar={props.onWriteHar} writeTerminal={props.writeTerminal ?? (() => undefined)} />
+    <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} envFile="orders.env" onWriteEnv={props.onWriteEnv ?? (async () => 'ok')}
+      onWriteHar={props.onWriteHar} writeTerminal={props.writeTerminal ?? (() => undefined)} />
   );
 }
 
@@ -116,16 +116,26 @@ describe('TrafficView', () => {
     await waitForScreen(r, '/orders/2');
   });
 
-  it('e asks where to write the env file, writes it there and says so; q and Ctrl-C leave', async () => {
+  it('e asks where to write the env file (the default offered, editable, esc cancels), writes there and says so; q and Ctrl-C leave', async () => {
     const onLeave = jest.fn();
     const onWriteEnv = jest.fn(async (path: string) => `wrote 3 variables to ${path}`);
     const { r } = setup([], { onLeave, onWriteEnv });
     await waitForScreen(r, 'waiting for requests');
     await press(r, 'e');
     await waitForScreen(r, 'write the env file to: orders.env▏');
-    await press(r, KEY.backspace, KEY.backspace, KEY.backspace, 'e', 'x', 't', 'r', 'a', KEY.enter);
-    await waitForScreen(r, 'wrote 3 variables to orders.extra');
-    expect(onWriteEnv).toHaveBeenCalledWith('orders.extra');
+    // Typing is the path's, q included; esc writes nothing.
+    await press(r, KEY.escape);
+    await waitForScreen(r, (s) => !s.includes('write the env file'));
+    await press(r, 'e', KEY.backspace, KEY.backspace, KEY.backspace, 'q', 'x');
+    await waitForScreen(r, 'to: orders.qx▏');
+    expect(onLeave).not.toHaveBeenCalled();
+    await press(r, KEY.enter);
+    await waitForScreen(r, 'wrote 3 variables to orders.qx');
+    expect(onWriteEnv.mock.calls).toEqual([['orders.qx']]);
+    // The next `e` offers the path chosen last.
+    await press(r, 'e');
+    await waitForScreen(r, 'to: orders.qx▏');
+    await press(r, KEY.escape);
     await press(r, 'q');
     await waitUntil(() => onLeave.mock.calls.length === 1, 'q to leave');
     await press(r, KEY.ctrlC);
@@ -137,6 +147,33 @@ describe('TrafficView', () => {
     await waitForScreen(r, 'waiting for requests');
     await press(r, 'e', KEY.enter);
     await waitForScreen(r, 'could not write the env file: EACCES');
+  });
+
+  it('down from the live tail selects the newest request, as up does', async () => {
+    const { r } = setup(requests(0, 3));
+    await waitForScreen(r, '/orders/1002');
+    await press(r, KEY.down, KEY.enter);
+    await waitForScreen(r, (s) => s.includes('request headers') && s.includes('/orders/1002'));
+  });
+
+  it('b shows a response body the detail cuts whole, wrapped and scrolled; esc goes back to the detail', async () => {
+    const long = Array.from({ length: 60 }, (_, i) => `line ${i + 1} ${'x'.repeat(i === 5 ? 150 : 10)}`).join('\n');
+    const { r } = setup([request(1, { id: 'big', path: '/big', responseBody: { text: long, mimeType: 'text/plain', truncated: true }, bytesOut: Buffer.byteLength(long) + 5000 })]);
+    await waitForScreen(r, '/big');
+    await press(r, KEY.up, KEY.enter);
+    let s = await waitForScreen(r, 'response body');
+    expect(s).not.toContain('line 60 ');
+    await press(r, 'b');
+    s = await waitForScreen(r, 'response body of GET /big · lines 1-');
+    // The 150 x line is wrapped, not cut: its end is on the next line.
+    expect(s).toMatch(/line 6 x+\n +x+/);
+    await press(r, ' ', ' ', ' ', ' ', ' ', ' ', ' ');
+    s = await waitForScreen(r, 'line 60 xxxxxxxxxx');
+    expect(s).toMatch(/… only the first [\d.]+ ?\w+ of [\d.]+ ?\w+ were recorded/);
+    await press(r, KEY.up);
+    await waitForScreen(r, (t) => !t.includes('were recorded'));
+    await press(r, KEY.escape);
+    await waitForScreen(r, (t) => t.includes('request headers') && !t.includes('response body of'));
   });
 
   it('r replays the selected request to the local process: a row marked as a replay, both answers in the detail', async () => {
@@ -203,28 +240,6 @@ describe('TrafficView', () => {
     expect(onWriteHar.mock.calls[0][0].map((e) => e.id)).toEqual(['r2', 'r3']);
     await press(r, '/', KEY.escape, '/', ...'method:post'.split(''), KEY.enter);
     await waitForScreen(r, 'filter: method:post (2 of 3)');
-  });
-
-  it('b shows a body whole and scrolls it; tab shows the other one', async () => {
-    const long = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n');
-    const { r } = setup([request(1, { responseBody: { text: long, mimeType: 'text/plain', truncated: true }, bytesOut: 100_000, requestBody: { text: 'q=1', mimeType: 'text/plain' }, bytesIn: 3 })]);
-    await waitForScreen(r, '/orders/1001');
-    await press(r, KEY.down, KEY.enter);
-    await waitForScreen(r, 'request headers');
-    await press(r, 'b');
-    let s = await waitForScreen(r, 'response body of GET /orders/1001 · lines 1-');
-    expect(s).toContain('line 0');
-    await press(r, KEY.pageDown, KEY.down);
-    s = await waitForScreen(r, 'lines 12-');
-    expect(s).toContain('line 11');
-    expect(s).not.toMatch(/line 0\b/);
-    for (let i = 0; i < 8; i++) await press(r, KEY.pageDown);
-    s = await waitForScreen(r, 'cut: only the first 469B of 100kB were kept');
-    await press(r, KEY.tab);
-    s = await waitForScreen(r, 'request body of GET');
-    expect(s).toContain('q=1');
-    await press(r, KEY.escape);
-    await waitForScreen(r, 'request headers');
   });
 
   it('shows p50 and p95 latency in the totals', async () => {

@@ -5,7 +5,7 @@
 // errors.NewInvalid(meta.k8s.io <Kind>Options, "", errs)), and fieldValidation's default
 // (handlers/rest.go fieldValidation: "" means Warn).
 import { ApiError } from '../status.js';
-import { notSupported } from '../validation/field-error.js';
+import { forbidden, notSupported, required } from '../validation/field-error.js';
 import type { FieldError } from '../validation/field-error.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -39,4 +39,12 @@ export function writeOptions(method: string, query: URLSearchParams): WriteOptio
   }
   if (errs.length > 0) throw invalidOptions(kind, errs);
   return { dryRun: dryRun.length > 0, fieldValidation: (fieldValidation || 'Warn') as FieldValidation };
+}
+
+/** ValidatePatchOptions: `force` belongs to apply patches, which must name their fieldManager. */
+export function validatePatchOptions(query: URLSearchParams, apply: boolean): void {
+  const errs: FieldError[] = [];
+  if (!apply && query.has('force')) errs.push(forbidden('force', 'may not be specified for non-apply patch'));
+  if (apply && !query.get('fieldManager')) errs.push(required('fieldManager', 'is required for apply patch'));
+  if (errs.length > 0) throw invalidOptions('PatchOptions', errs);
 }

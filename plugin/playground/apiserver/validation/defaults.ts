@@ -2,6 +2,7 @@
 // applied in place and identically on create and update so that an object patched and un-patched
 // compares equal to the original.
 
+import { defaultNetworkPolicy } from './network-policy.js';
 import { defaultPod, defaultPodSpec } from './pod-defaults.js';
 import { isObj, list, type Obj } from './types.js';
 import { defaultRbac } from './rbac.js';
@@ -109,6 +110,7 @@ export function defaultObject(kind: string, obj: Obj): void {
     case 'CronJob': if (spec) defaultTemplate(spec.jobTemplate?.spec?.template); break;
     case 'Service': if (spec) defaultService(spec); break;
     case 'Namespace': defaultNamespace(o); break;
+    case 'NetworkPolicy': defaultNetworkPolicy(o); break;
     case 'Secret': setIfAbsent(o, 'type', 'Opaque'); break;
     case 'RoleBinding': case 'ClusterRoleBinding': defaultRbac(kind, o); break;
     case 'Endpoints':

@@ -11,6 +11,8 @@ import { validateServiceSpec, validateServiceUpdate } from './service.js';
 import { validateWorkloadSpec, validateWorkloadUpdate } from './workloads.js';
 import { isObj, list, type Obj } from './types.js';
 import { isValidPathSegmentName, validateRbac, validateRbacUpdate } from './rbac.js';
+import { validateEventCreate, validateEventUpdate } from './events.js';
+import { validateNetworkPolicy, validateNetworkPolicyUpdate } from './network-policy.js';
 
 export type { FieldError } from './field-error.js';
 export { defaultObject } from './defaults.js';
@@ -53,7 +55,11 @@ function validateBody(kind: string, obj: Obj): FieldError[] {
   }
 }
 
-export function validateCreate(kind: string, obj: Obj): FieldError[] {
+/** `group` is the request's API group: Events are validated by the version they are written in. */
+export function validateCreate(kind: string, obj: Obj, group = ''): FieldError[] {
+  // ValidateEventCreate does its own ObjectMeta check, and only for events.k8s.io.
+  if (kind === 'Event') return validateEventCreate(obj, group);
+  if (kind === 'NetworkPolicy') return validateNetworkPolicy(obj);
   const errs = [...validateObjectMeta(obj?.metadata, nameCheck(kind)), ...validateBody(kind, obj)];
   // ValidatePodCreate: ephemeral containers only come through the ephemeralcontainers subresource
   if (kind === 'Pod' && list(obj?.spec?.ephemeralContainers).length > 0) {
@@ -67,7 +73,9 @@ export function validateCreate(kind: string, obj: Obj): FieldError[] {
  * pods/ephemeralcontainers subresource does (ValidatePodEphemeralContainersUpdate); anything else
  * follows ValidatePodUpdate, where ephemeral containers count as a forbidden spec change.
  */
-export function validateUpdate(kind: string, obj: Obj, old: Obj): FieldError[] {
+export function validateUpdate(kind: string, obj: Obj, old: Obj, group = ''): FieldError[] {
+  if (kind === 'Event') return validateEventUpdate(obj, old, group);
+  if (kind === 'NetworkPolicy') return validateNetworkPolicyUpdate(obj, old);
   const errs = [...validateObjectMetaUpdate(obj?.metadata, old?.metadata), ...validateBody(kind, obj)];
   if (kind === 'Pod') {
     const strip = (spec: Obj): string => canonical({ ...(spec ?? {}), ephemeralContainers: undefined });

@@ -1,0 +1,29 @@
+// Every command module, in the order --help lists them: one list for the parser and completion.
+import type { Argv } from 'yargs';
+import type { CliDeps } from '../deps.js';
+import { completionCommand } from './completion.js';
+import { envCommand } from './env.js';
+import { interceptCommand } from './intercept.js';
+import { leaveCommand } from './leave.js';
+import { listCommand } from './list.js';
+import { playgroundCommand } from './playground.js';
+import { replayCommand } from './replay.js';
+import { statusCommand } from './status.js';
+import { uiCommand } from './ui.js';
+import { uninstallCommand } from './uninstall.js';
+import { versionCommand } from './version.js';
+
+export interface CommandModule {
+  command: string;
+  aliases?: string[];
+  describe: string | false;
+  builder: (y: Argv) => Argv;
+  handler: (argv: Record<string, unknown>) => Promise<void>;
+}
+
+export function commandModules(deps: CliDeps): CommandModule[] {
+  return [
+    interceptCommand(deps), leaveCommand(deps), statusCommand(deps), envCommand(deps), uninstallCommand(deps), listCommand(deps),
+    playgroundCommand(deps), replayCommand(deps), versionCommand(deps), completionCommand(deps), uiCommand(deps),
+  ];
+}
