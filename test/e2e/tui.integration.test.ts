@@ -199,7 +199,7 @@ describe('kubectl intercept in a terminal', () => {
       await type(['e']);
       await until('write the env file to: orders.env');
       await type(['BSpace', 'BSpace', 'BSpace', ...'txt'.split(''), 'Enter']);
-      await until(`variables to ${join(dir, 'orders.txt')}`);
+      await until('variables to orders.txt');
       expect(readFileSync(join(dir, 'orders.txt'), 'utf8')).toContain('GREETING=');
 
       await type(['q']);
