@@ -6,6 +6,8 @@ import type { HarEntry } from './types.js';
 
 export interface HarRead {
   entries: HarEntry[];
+  /** The file was cut inside an entry (its writer killed mid-write): the whole entries before it are read. */
+  recovered?: boolean;
   /** Where the recording's intercept sent requests (our `_localTarget`), if it says. */
   localTarget?: string;
 }
@@ -31,10 +33,13 @@ export function readHar(path: string): HarRead {
     throw userError(`cannot read ${path}: ${(err as Error).message}`);
   }
   let json: unknown;
+  let recovered = false;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw bad(`not JSON (${(err as Error).message})`);
+    json = recoverCut(text);
+    if (json === undefined) throw bad(`not JSON (${(err as Error).message})`);
+    recovered = true;
   }
   if (!isObject(json) || !isObject(json.log)) throw bad('no "log" object');
   const { log } = json;
@@ -44,5 +49,23 @@ export function readHar(path: string): HarRead {
     const problem = entryProblem(e);
     if (problem) throw bad(`entry ${i + 1} ${problem}`);
   });
-  return { entries: log.entries as HarEntry[], ...(typeof log._localTarget === 'string' ? { localTarget: log._localTarget } : {}) };
+  return { entries: log.entries as HarEntry[], ...(typeof log._localTarget === 'string' ? { localTarget: log._localTarget } : {}), ...(recovered ? { recovered } : {}) };
+}
+
+/**
+ * Our writer puts each entry on a line of its own (writer.ts). A `kill -9` that lands while one
+ * is written can leave the file cut inside it (the kernel stops a write between pages): the
+ * lines before it are whole, so dropping the cut line and closing the log gets them back.
+ */
+function recoverCut(text: string): unknown {
+  if (!text.startsWith('{"log":{')) return undefined;
+  const lines = text.split('\n');
+  for (let keep = lines.length - 1; keep >= Math.max(1, lines.length - 3); keep--) {
+    try {
+      return JSON.parse(`${lines.slice(0, keep).join('\n').replace(/,$/, '')}\n]}}\n`);
+    } catch {
+      // one line more to drop
+    }
+  }
+  return undefined;
 }

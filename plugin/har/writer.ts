@@ -1,7 +1,9 @@
 // A HAR file that is valid JSON after every entry: the log's closing `]}}` is written at once and
 // each new entry overwrites it with `,{entry}]}}` in one positional write, so stopping at any
-// moment (Ctrl-C, `leave`, a crash) loses at most the entry being written. Mode 0600: the file
-// holds whatever the requests carried (credentials too, with --har-unmasked).
+// moment (Ctrl-C, `leave`, SIGTERM, an exception) loses at most the entry being written. A
+// `kill -9` that lands inside that write can cut it at a page boundary (Linux stops a write between
+// pages for a fatal signal): each entry is one line, so `replay` (read.ts) still reads every whole
+// one. Mode 0600: the file holds whatever the requests carried (credentials too, with --har-unmasked).
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { userError } from '../errors.js';
 import { pluginVersion } from '../version.js';

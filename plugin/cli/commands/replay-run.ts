@@ -39,6 +39,7 @@ function filterable(e: HarEntry) {
 
 export async function runReplay(opts: ReplayOptions, deps: Pick<CliDeps, 'stdout' | 'stderr'>): Promise<void> {
   const har = readHar(opts.file);
+  if (har.recovered) deps.stderr.write(`note: ${opts.file} was cut inside an entry (its writer was killed while writing it): the ${har.entries.length} whole entries before it are replayed\n`);
   const to = targetOf(opts, har.localTarget);
   const keep = requestFilter(opts.filter);
   const chosen = har.entries.filter((e) => keep(filterable(e)));
