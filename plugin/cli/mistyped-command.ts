@@ -7,7 +7,7 @@ import { kubeFlagsOf } from './kube-options.js';
 import { closest } from './suggest.js';
 
 /** The commands a mistyped word is compared with (not aliases or hidden ones). */
-export const SUGGESTED_COMMANDS = ['start', 'leave', 'status', 'env', 'uninstall', 'list', 'playground', 'version'];
+export const SUGGESTED_COMMANDS = ['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'playground', 'version'];
 
 export async function refuseMistypedCommand(word: string, argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
   const near = closest(word, SUGGESTED_COMMANDS);

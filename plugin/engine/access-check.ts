@@ -26,8 +26,8 @@ const WORKLOAD_RESOURCE: Record<WorkloadKind, string> = { Deployment: 'deploymen
 export function interceptPermissions(kind: WorkloadKind, numericTargetPort: boolean, serverMinor = 0): Permission[] {
   const p = (verb: string, group: string, resource: string, subresource?: string): Permission => ({ verb, group, resource, ...(subresource ? { subresource } : {}) });
   return [
-    p('update', 'apps', WORKLOAD_RESOURCE[kind]),
-    ...(numericTargetPort ? [p('update', '', 'services')] : []),
+    p('patch', 'apps', WORKLOAD_RESOURCE[kind]),
+    ...(numericTargetPort ? [p('patch', '', 'services')] : []),
     p('create', '', 'configmaps'), p('delete', '', 'configmaps'),
     p('create', '', 'secrets'), p('get', '', 'secrets'), p('delete', '', 'secrets'),
     p('create', 'coordination.k8s.io', 'leases'), p('update', 'coordination.k8s.io', 'leases'), p('delete', 'coordination.k8s.io', 'leases'),

@@ -13,9 +13,10 @@ import { openTunnel } from '../tunnel/tunnel.js';
 import { ensureSecret, installedAgent } from './install.js';
 import { interceptStatuses } from './intercepts.js';
 import { serviceLinkEnv } from './outbound.js';
-import { describeWorkload, findWorkload, podSelector, readWorkload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, findWorkload, readWorkload, type WorkloadId } from './kube-objects.js';
+import { podSelector } from './pod-selector.js';
 import type { WorkloadRef } from './refs.js';
-import { CONTROL_PORT } from './takeover.js';
+import { appEnvValues, CONTROL_PORT } from './takeover.js';
 import { tunnelable } from './tunnels.js';
 
 export async function workloadEnv(access: KubeAccess, namespace: string, ref: WorkloadRef, dial: PodDialer): Promise<Record<string, string>> {
@@ -43,7 +44,7 @@ export async function workloadEnv(access: KubeAccess, namespace: string, ref: Wo
       onEvent: () => undefined,
       reconnect: { giveUpAfterMs: 1 },
     });
-    const env = session.env();
+    const env = appEnvValues(session.env());
     await session.close();
     return { ...(await heldLinks(access, core, id, w.spec?.template?.spec?.enableServiceLinks !== false)), ...env };
   } catch (err) {

@@ -31,6 +31,8 @@ export interface InterceptInfo {
   /** The app container's port the agent fronts. */
   appPort: number;
   match: Match;
+  /** A mirror (`--mirror`, `wiretap`): gets copies, takes nothing from the callers. */
+  mirror?: boolean;
   localTarget: { host: string; port: number };
   holder: string;
   /** The holder's process, so its own machine can tell at once when it is gone. */

@@ -1,13 +1,15 @@
 // Installs the agent in a workload (DESIGN.md decisions 2-3), idempotently, since several users
 // share one agent: the content-hashed ConfigMap with the agent code, a Secret with the token, the
-// template takeover (a PUT with resourceVersion, retried on 409, the undo record in an annotation),
+// template takeover (a JSON patch at the resourceVersion read, retried on 409, the undo record in
+// an annotation),
 // and for numeric target ports the Service retarget, done only after the rollout.
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { agentConfigMapName } from './agent-code.js';
-import { describeWorkload, isConflict, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
-import { ANNOTATION, hasAgentContainer, SERVICE_ANNOTATION, takeOverService, takeOverTemplate, type AgentSpec, type TakeoverRecord } from './takeover.js';
+import { annotationOp, atVersion, under } from './json-patch-ops.js';
+import { describeWorkload, isConflict, isNotFound, patchService, patchWorkload, readWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
+import { ANNOTATION, hasAgentContainer, SERVICE_ANNOTATION, takeOverServiceOps, takeOverTemplateOps, type AgentSpec, type TakeoverRecord } from './takeover.js';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubectl-intercept' };
 export const TOKEN_KEY = 'token';
@@ -69,7 +71,7 @@ export async function ensureSecret(core: CoreV1Api, namespace: string, name: str
  * Puts the agent into the pod template unless it is there; returns the record and whether this
  * call changed the template (only then may a failed rollout be rolled back by us).
  */
-export async function takeOver(apps: AppsV1Api, id: WorkloadId, containerName: string, servicePort: Parameters<typeof takeOverTemplate>[2][number], agent: AgentSpec): Promise<{ installed: InstalledAgent; changed: boolean }> {
+export async function takeOver(apps: AppsV1Api, id: WorkloadId, containerName: string, servicePort: Parameters<typeof takeOverTemplateOps>[2][number], agent: AgentSpec): Promise<{ installed: InstalledAgent; changed: boolean }> {
   return retryOnConflict(async () => {
     const w = await readWorkload(apps, id);
     const existing = installedAgent(w.metadata?.annotations);
@@ -82,11 +84,9 @@ export async function takeOver(apps: AppsV1Api, id: WorkloadId, containerName: s
       return { installed: existing, changed: false };
     }
     if (hasAgent) throw userError(`${describeWorkload(id)} has an intercept agent but no record of what it changed`, 'remove the intercept-agent container by hand (kubectl edit), then try again');
-    const { template, record } = takeOverTemplate(w.spec!.template ?? {}, containerName, [servicePort], agent);
+    const { ops, record } = takeOverTemplateOps(w.spec!.template ?? {}, containerName, [servicePort], agent);
     const installed: InstalledAgent = { ...record, configMap: agent.configMapName, secret: agent.secretName };
-    w.spec!.template = template;
-    w.metadata!.annotations = { ...w.metadata!.annotations, [ANNOTATION]: JSON.stringify(installed) };
-    await replaceWorkload(apps, id, w);
+    await patchWorkload(apps, id, atVersion(w.metadata?.resourceVersion, [...under('/spec/template', ops), ...annotationOp(w.metadata?.annotations, ANNOTATION, JSON.stringify(installed))]));
     return { installed, changed: true };
   });
 }
@@ -96,10 +96,9 @@ export async function retargetService(core: CoreV1Api, namespace: string, servic
   return retryOnConflict(async () => {
     const svc = await core.readNamespacedService({ name: serviceName, namespace });
     if (svc.metadata?.annotations?.[SERVICE_ANNOTATION]) return false;
-    const { service, changed, originalPorts } = takeOverService(svc, installed.fronted);
-    if (!changed) return false;
-    service.metadata!.annotations = { ...service.metadata!.annotations, [SERVICE_ANNOTATION]: JSON.stringify(originalPorts) };
-    await core.replaceNamespacedService({ name: serviceName, namespace, body: service as V1Service });
+    const { ops, originalPorts } = takeOverServiceOps(svc, installed.fronted);
+    if (ops.length === 0) return false;
+    await patchService(core, namespace, serviceName, atVersion(svc.metadata?.resourceVersion, [...ops, ...annotationOp(svc.metadata?.annotations, SERVICE_ANNOTATION, JSON.stringify(originalPorts))]));
     return true;
   });
 }

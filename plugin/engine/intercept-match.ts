@@ -1,6 +1,7 @@
 // The intercept command's match flags (issue 4 spelling) as a Match for the agent:
 //   --http-header NAME=VALUE (exact) | NAME=~REGEX   several are ANDed
 //   --http-path-equal P | --http-path-prefix P | --http-path-regex R   ANDed with the headers
+//   --http-method M   repeatable: any of them; ANDed with the rest
 //   --http-match NAME=VALUE | all   the older spelling, still accepted with a note
 import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match } from '../protocol/matcher.js';
 import { userError } from '../errors.js';
@@ -10,6 +11,7 @@ export interface MatchFlags {
   httpPathEqual?: string;
   httpPathPrefix?: string;
   httpPathRegex?: string;
+  httpMethod?: string[];
   httpMatch?: string[];
 }
 
@@ -63,16 +65,21 @@ export function matchFromFlags(flags: MatchFlags): ParsedMatch {
   const match: Match = {};
   if (headers.length > 0) match.headers = headers;
   if (paths[0]) match.path = paths[0];
+  // Methods are case-sensitive on the wire (RFC 9110 §9.1) and every standard one is uppercase:
+  // `--http-method get` means GET.
+  const methods = [...new Set((flags.httpMethod ?? []).map((m) => m.trim().toUpperCase()))];
+  if (methods.length > 0) match.methods = methods;
   if (all && !isGlobal(match)) throw userError('--http-match all intercepts every request: do not combine it with header or path matches');
   const invalid = validateMatch(match);
   if (invalid) throw userError(invalid);
-  const given = headers.length > 0 || paths.length > 0 || all;
+  const given = headers.length > 0 || paths.length > 0 || methods.length > 0 || all;
   return { match, notes, warnings: matchWarnings(match), given };
 }
 
-/** One line for the user: `all requests` or the agent's own description of the match. */
-export function matchText(match: Match): string {
-  return isGlobal(match) ? 'all requests' : describeMatch(match);
+/** One line for the user: `all requests` or the agent's own description of the match; a mirror says so. */
+export function matchText(match: Match, mirror = false): string {
+  const text = isGlobal(match) ? 'all requests' : describeMatch(match);
+  return mirror ? `a copy of ${text} (mirror)` : text;
 }
 
 export const MATCH_HELP = [
@@ -81,4 +88,7 @@ export const MATCH_HELP = [
   "  --http-header 'NAME=~RE'    the value matches the regular expression RE, anchored only as written",
   '  several --http-header flags must all match',
   '  --http-path-equal P | --http-path-prefix P | --http-path-regex R   the path (without query); ANDed with the headers',
+  '  --http-method M             the request method (repeatable: any of them); ANDed with the rest',
+  '  --mirror                    a copy of each matching request instead: callers are answered by whoever',
+  '                              answers them anyway; never conflicts (`wiretap` is the same)',
 ].join('\n');

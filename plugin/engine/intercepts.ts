@@ -4,7 +4,7 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
-import { allLeases, interceptOf, isOrphaned } from './lease.js';
+import { allLeases, interceptOf, judgeInterceptLeases, RENEW_INTERVAL_MS } from './lease.js';
 
 export interface InterceptStatus extends InterceptInfo {
   /**
@@ -15,18 +15,26 @@ export interface InterceptStatus extends InterceptInfo {
   renewTime?: string;
 }
 
-export async function interceptStatuses(access: KubeAccess, namespace: string | undefined, now = Date.now()): Promise<InterceptStatus[]> {
-  let leases;
+/**
+ * `status` changes nothing, so it watches a Lease that looks expired for one renewal interval (and
+ * a little) rather than its whole duration: a holder renewing on schedule shows as live whatever
+ * its clock says. Deleting an orphan (leave, uninstall) waits the full duration.
+ */
+const STATUS_OBSERVE_MS = RENEW_INTERVAL_MS + 1500;
+
+export async function interceptStatuses(access: KubeAccess, namespace: string | undefined): Promise<InterceptStatus[]> {
+  let judged;
   try {
-    leases = await allLeases(makeClient(access, CoordinationV1Api), namespace);
+    const coord = makeClient(access, CoordinationV1Api);
+    judged = await judgeInterceptLeases(() => allLeases(coord, namespace), { observeMs: () => STATUS_OBSERVE_MS });
   } catch (err) {
     throw kubeError(err, access, 'listing intercepts');
   }
-  return leases.flatMap((l) => {
+  const states = [...judged.live.map((l) => [l, 'live'] as const), ...judged.expired.map((l) => [l, 'orphaned'] as const)];
+  return states.flatMap(([l, state]) => {
     const info = interceptOf(l);
     if (!info) return [];
     const renew = l.spec?.renewTime ? new Date(l.spec.renewTime).toISOString() : undefined;
-    return [{ ...info, state: isOrphaned(l, now) ? ('orphaned' as const) : ('live' as const), ...(renew ? { renewTime: renew } : {}) }];
+    return [{ ...info, state, ...(renew ? { renewTime: renew } : {}) }];
   }).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
-

@@ -1,6 +1,7 @@
-// Reading and replacing the workload kinds the engine changes, one shape for all three, so the
+// Reading and patching the workload kinds the engine changes, one shape for all three, so the
 // install/restore code does not branch on the kind.
-import { AppsV1Api, type CoreV1Api, type V1Deployment, type V1ReplicaSet, type V1StatefulSet } from '@kubernetes/client-node';
+import { AppsV1Api, PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Deployment, type V1ReplicaSet, type V1StatefulSet } from '@kubernetes/client-node';
+import type { PatchOp } from './json-patch-ops.js';
 import { userError } from '../errors.js';
 import type { WorkloadKind } from './refs.js';
 
@@ -23,12 +24,40 @@ export async function readWorkload(apps: AppsV1Api, id: WorkloadId): Promise<Wor
   return apps.readNamespacedReplicaSet(args);
 }
 
-/** PUT with the object's resourceVersion: a concurrent change makes it fail with 409, never lost. */
-export async function replaceWorkload(apps: AppsV1Api, id: WorkloadId, body: Workload): Promise<Workload> {
-  const args = { name: id.name, namespace: id.namespace };
-  if (id.kind === 'Deployment') return apps.replaceNamespacedDeployment({ ...args, body: body as V1Deployment });
-  if (id.kind === 'StatefulSet') return apps.replaceNamespacedStatefulSet({ ...args, body: body as V1StatefulSet });
-  return apps.replaceNamespacedReplicaSet({ ...args, body: body as V1ReplicaSet });
+const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+
+/**
+ * A JSON patch computed from an older version can fail an operation (a list index gone) before
+ * the server gets to compare resourceVersions, and then answers 422, not 409: when the object has
+ * indeed moved on since, that is a conflict like any other, and read-modify-write goes again.
+ */
+async function patchAt(ops: PatchOp[], send: () => Promise<unknown>, currentVersion: () => Promise<string | undefined>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    const sentVersion = ops.find((o) => o.path === '/metadata/resourceVersion' && o.op === 'replace') as { value?: unknown } | undefined;
+    if ((err as { code?: number })?.code === 422 && sentVersion && (await currentVersion()) !== sentVersion.value) {
+      throw Object.assign(new Error('the object changed while it was being patched'), { code: 409, cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
+ * A JSON patch (json-patch-ops.ts) rather than a PUT of the object read: a PUT would send back
+ * only what client-node's typed models know, dropping newer fields.
+ */
+export async function patchWorkload(apps: AppsV1Api, id: WorkloadId, ops: PatchOp[]): Promise<void> {
+  const args = { name: id.name, namespace: id.namespace, body: ops };
+  await patchAt(ops, () => {
+    if (id.kind === 'Deployment') return apps.patchNamespacedDeployment(args, JSON_PATCH);
+    if (id.kind === 'StatefulSet') return apps.patchNamespacedStatefulSet(args, JSON_PATCH);
+    return apps.patchNamespacedReplicaSet(args, JSON_PATCH);
+  }, async () => (await readWorkload(apps, id)).metadata?.resourceVersion);
+}
+
+export async function patchService(core: CoreV1Api, namespace: string, name: string, ops: PatchOp[]): Promise<void> {
+  await patchAt(ops, () => core.patchNamespacedService({ name, namespace, body: ops }, JSON_PATCH), async () => (await core.readNamespacedService({ name, namespace })).metadata?.resourceVersion);
 }
 
 export function isConflict(err: unknown): boolean {
@@ -54,12 +83,14 @@ export function hasController(o: { metadata?: { ownerReferences?: { controller?:
 /**
  * Fails only when the namespace does not exist: users whose Role does not cover reading their
  * namespace object (only resources in it) go on, and the calls that follow say what is wrong.
+ * Returns the namespace's annotations (none when it may not be read).
  */
-export async function ensureNamespace(core: CoreV1Api, name: string): Promise<void> {
+export async function ensureNamespace(core: CoreV1Api, name: string): Promise<Record<string, string>> {
   try {
-    await core.readNamespace({ name });
+    return (await core.readNamespace({ name })).metadata?.annotations ?? {};
   } catch (err) {
     if (!isForbidden(err)) throw err;
+    return {};
   }
 }
 
@@ -73,12 +104,6 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, tries = 8): 
       await new Promise((r) => setTimeout(r, 50 * i));
     }
   }
-}
-
-/** The label selector of the workload's pods, as a string for list calls. */
-export function podSelector(w: Workload): string {
-  const labels = w.spec?.selector?.matchLabels ?? {};
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** The workloads a NAME or KIND/NAME may mean: a bare name may be any kind. */

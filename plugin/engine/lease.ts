@@ -1,7 +1,7 @@
 // One coordination.k8s.io/v1 Lease per intercept (decision 1): who holds it, since when, renewed
 // every few seconds. It is how `status` sees everyone's intercepts, how `leave` from anywhere
 // stops one, and how the last leaver knows to restore the workload. An expired Lease is an orphan
-// of a crashed client and counts as nobody's.
+// of a crashed client and counts as nobody's; lease-expiry.ts says when one is.
 import { CoordinationV1Api, V1MicroTime, Watch, type V1Lease } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError } from '../kube/api.js';
@@ -10,6 +10,7 @@ import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
 import { MANAGED_BY } from './install.js';
 import { holderGone } from './holder-process.js';
+import { judgeLeases, looksLive, type JudgeOptions, type LeaseJudgement } from './lease-expiry.js';
 
 export const LEASE_DURATION_S = 15;
 export const RENEW_INTERVAL_MS = 5000;
@@ -57,17 +58,21 @@ export function leaseBody(info: InterceptInfo, now: Date): V1Lease {
   };
 }
 
-export function isExpired(lease: V1Lease, now = Date.now()): boolean {
-  const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
-  return renewed + (lease.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 < now;
+/**
+ * Whether a Lease looks like nobody's, for reports only (what an abandoned start left behind): its
+ * renewTime looks old on our clock, or its holder ran on this machine and its process is gone.
+ * Decisions that delete or take over use `judgeInterceptLeases`.
+ */
+export function isOrphaned(lease: V1Lease, now = Date.now()): boolean {
+  return !looksLive(lease, now) || holderGone(interceptOf(lease)?.process);
 }
 
 /**
- * Nobody's any more: its Lease ran out, or its holder ran on this machine and its process is gone
- * (seen at once, where the Lease would take up to LEASE_DURATION_S).
+ * judgeLeases (by when this reader saw each Lease change), plus what this machine knows for sure:
+ * a holder that ran here and whose process is gone is an orphan at once, whatever its renewTime.
  */
-export function isOrphaned(lease: V1Lease, now = Date.now()): boolean {
-  return isExpired(lease, now) || holderGone(interceptOf(lease)?.process);
+export function judgeInterceptLeases(list: () => Promise<V1Lease[]>, options: JudgeOptions = {}): Promise<LeaseJudgement> {
+  return judgeLeases(list, { gone: (l) => holderGone(interceptOf(l)?.process), ...options });
 }
 
 export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
@@ -82,21 +87,36 @@ export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
  * Creates the intercept's Lease; refuses when someone holds it; takes an orphaned one over and
  * says whose it was (`tookOver`).
  */
-export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo, now = new Date()): Promise<{ lease: V1Lease; tookOver?: string }> {
+export async function acquireLease(coord: CoordinationV1Api, info: InterceptInfo, options: Pick<JudgeOptions, 'onWait' | 'signal'> = {}, now = new Date()): Promise<{ lease: V1Lease; tookOver?: string }> {
   const body = leaseBody(info, now);
-  try {
-    return { lease: await coord.createNamespacedLease({ namespace: info.namespace, body }) };
-  } catch (err) {
-    if (!isConflict(err)) throw err;
+  const name = body.metadata!.name!;
+  for (let i = 0; ; i++) {
+    try {
+      return { lease: await coord.createNamespacedLease({ namespace: info.namespace, body }) };
+    } catch (err) {
+      if (!isConflict(err) || i >= 2) throw err;
+    }
+    const { live, expired } = await judgeInterceptLeases(async () => {
+      try {
+        return [await coord.readNamespacedLease({ name, namespace: info.namespace })];
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    }, options);
+    if (live.length > 0) throw heldError(info, live[0], interceptOf(live[0]), now);
+    if (expired.length === 0) continue; // deleted meanwhile: create it
+    const existing = expired[0];
+    const other = interceptOf(existing);
+    try {
+      const lease = await coord.replaceNamespacedLease({ name, namespace: info.namespace, body: { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion } } });
+      const how = holderGone(other?.process) ? `its process ${other?.process?.pid} on this machine is gone` : 'its Lease was not renewed';
+      return { lease, tookOver: `took over intercept ${info.name}, orphaned by ${existing.spec?.holderIdentity ?? 'someone'} (${how})` };
+    } catch (err) {
+      // Renewed or deleted since we looked: judge it again.
+      if (!isConflict(err) && !isNotFound(err)) throw err;
+    }
   }
-  const existing = await coord.readNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace });
-  const other = interceptOf(existing);
-  const holder = existing.spec?.holderIdentity ?? 'someone';
-  if (!isOrphaned(existing, now.getTime())) throw heldError(info, existing, other, now);
-  body.metadata!.resourceVersion = existing.metadata?.resourceVersion;
-  const lease = await coord.replaceNamespacedLease({ name: body.metadata!.name!, namespace: info.namespace, body });
-  const how = isExpired(existing, now.getTime()) ? 'its Lease had expired' : `its process ${other?.process?.pid} on this machine is gone`;
-  return { lease, tookOver: `took over intercept ${info.name}, orphaned by ${holder} (${how})` };
 }
 
 function heldError(info: InterceptInfo, existing: V1Lease, other: InterceptInfo | undefined, now: Date) {
@@ -108,17 +128,21 @@ function heldError(info: InterceptInfo, existing: V1Lease, other: InterceptInfo 
     if (here) return userError(`intercept "${info.name}" already runs on this machine, held by ${holder}${where}`, `end it there (Ctrl-C), or with ${leaveIt}; or choose another --name`);
     const renewed = existing.spec?.renewTime ? new Date(existing.spec.renewTime).getTime() : now.getTime();
     const left = Math.max(1, Math.ceil((renewed + (existing.spec?.leaseDurationSeconds ?? LEASE_DURATION_S) * 1000 - now.getTime()) / 1000));
-    return userError(`intercept "${info.name}" already exists, held by ${holder} (you, on another machine)${where}`, `if that process is gone, its Lease runs out in ${left} s and running this again then takes it over; or end it with ${leaveIt}`);
+    return userError(`intercept "${info.name}" already exists, held by ${holder} (you, on another machine)${where}`, `if that process is gone, its Lease runs out in about ${left} s and running this again then takes it over; or end it with ${leaveIt}`);
   }
   return userError(`intercept "${info.name}" already exists, held by ${holder}${where}`, `choose another --name, or end it with ${leaveIt}`);
 }
 
-export async function deleteLease(coord: CoordinationV1Api, namespace: string, name: string): Promise<boolean> {
+/**
+ * Deletes a Lease; with `resourceVersion`, only that version of it (a precondition), so a Lease
+ * judged expired that was renewed meanwhile is kept: then false, as for one already gone.
+ */
+export async function deleteLease(coord: CoordinationV1Api, namespace: string, name: string, resourceVersion?: string): Promise<boolean> {
   try {
-    await coord.deleteNamespacedLease({ name, namespace });
+    await coord.deleteNamespacedLease({ name, namespace, ...(resourceVersion ? { body: { preconditions: { resourceVersion } } } : {}) });
     return true;
   } catch (err) {
-    if (isNotFound(err)) return false;
+    if (isNotFound(err) || (resourceVersion && isConflict(err))) return false;
     throw err;
   }
 }

@@ -7,7 +7,8 @@ import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { describeWorkload, isNotFound, type WorkloadId } from './kube-objects.js';
 import { secretNameFor } from './install.js';
-import { allLeases, deleteLease, interceptOf, isOrphaned, leaseName, workloadLeases } from './lease.js';
+import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, workloadLeases } from './lease.js';
+import { waitingNote } from './lease-expiry.js';
 import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
 
@@ -23,15 +24,20 @@ export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClient
 
 /** Restores the workload unless a live intercept other than `except` still uses it. */
 export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
-  const leases = await workloadLeases(clients.coord, id);
-  const others = leases.filter((l) => l.metadata?.name !== options.except);
-  const live = others.filter((l) => !isOrphaned(l));
+  const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => l.metadata?.name !== options.except), {
+    anyLive: true,
+    onWait: (leases, ms) => emit({ type: 'progress', step: 'restore', message: waitingNote(leases, ms) }),
+  });
   if (live.length > 0) {
     emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
     return false;
   }
-  // Leases of crashed clients: their intercepts are gone with the agent.
-  for (const l of others) await deleteLease(clients.coord, id.namespace, l.metadata!.name!);
+  // Leases of crashed clients: their intercepts are gone with the agent. Each only as we saw it:
+  // one renewed since is live after all.
+  for (const l of expired) {
+    const gone = await deleteLease(clients.coord, id.namespace, l.metadata!.name!, l.metadata?.resourceVersion);
+    if (!gone) return restoreIfUnused(clients, id, emit, options);
+  }
   const services = await restoreServices(clients, id);
   for (const s of services) emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
   const { changed, secret } = await restoreWorkload(clients, id);
@@ -46,6 +52,7 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
       onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
   }
+  // Also when someone else took the agent out (a rollout undo drops our record with it).
   if (changed || cutShort) await deleteSecret(clients.core, id.namespace, secret ?? secretNameFor(id));
   const maps = await deleteUnusedConfigMaps(clients, id.namespace);
   for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });

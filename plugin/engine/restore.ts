@@ -2,10 +2,11 @@
 // Service first (numeric target ports), then the template, then the Secret; the agent ConfigMap
 // goes once no workload in the namespace mounts it. Every step is idempotent, so `leave` from
 // another machine and the holder itself may both run it.
-import { AppsV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
-import { hasController, isNotFound, readWorkload, replaceWorkload, retryOnConflict, type Workload, type WorkloadId } from './kube-objects.js';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { annotationOp, atVersion, under } from './json-patch-ops.js';
+import { hasController, isNotFound, patchService, patchWorkload, readWorkload, retryOnConflict, type Workload, type WorkloadId } from './kube-objects.js';
 import { installedAgent, MANAGED_BY } from './install.js';
-import { AGENT_VOLUME, ANNOTATION, SERVICE_ANNOTATION, restoreService, restoreTemplate } from './takeover.js';
+import { AGENT_VOLUME, ANNOTATION, SERVICE_ANNOTATION, restoreServiceOps, restoreTemplateOps } from './takeover.js';
 import { selects } from './workloads.js';
 
 export interface RestoreClients {
@@ -16,6 +17,7 @@ export interface RestoreClients {
 /** Restores the Services of the namespace that we retargeted and that select the workload's pods. */
 export async function restoreServices(clients: RestoreClients, id: WorkloadId): Promise<string[]> {
   const w = await readWorkload(clients.apps, id);
+  const agentPorts = installedAgent(w.metadata?.annotations)?.fronted.map((f) => f.agentPort);
   const services = await clients.core.listNamespacedService({ namespace: id.namespace });
   const restored: string[] = [];
   for (const svc of services.items) {
@@ -25,9 +27,8 @@ export async function restoreServices(clients: RestoreClients, id: WorkloadId): 
       const current = await clients.core.readNamespacedService({ name, namespace: id.namespace });
       const text = current.metadata?.annotations?.[SERVICE_ANNOTATION];
       if (!text) return;
-      const out: V1Service = restoreService(current, JSON.parse(text));
-      delete out.metadata!.annotations![SERVICE_ANNOTATION];
-      await clients.core.replaceNamespacedService({ name, namespace: id.namespace, body: out });
+      const ops = [...restoreServiceOps(current, JSON.parse(text), agentPorts), ...annotationOp(current.metadata?.annotations, SERVICE_ANNOTATION, undefined)];
+      await patchService(clients.core, id.namespace, name, atVersion(current.metadata?.resourceVersion, ops));
       restored.push(name);
     });
   }
@@ -40,9 +41,8 @@ export async function restoreWorkload(clients: RestoreClients, id: WorkloadId): 
     const w = await readWorkload(clients.apps, id);
     const installed = installedAgent(w.metadata?.annotations);
     if (!installed) return { changed: false };
-    w.spec!.template = restoreTemplate(w.spec!.template ?? {}, installed);
-    delete w.metadata!.annotations![ANNOTATION];
-    await replaceWorkload(clients.apps, id, w);
+    const ops = [...under('/spec/template', restoreTemplateOps(w.spec!.template ?? {}, installed)), ...annotationOp(w.metadata?.annotations, ANNOTATION, undefined)];
+    await patchWorkload(clients.apps, id, atVersion(w.metadata?.resourceVersion, ops));
     return { changed: true, secret: installed.secret };
   });
 }

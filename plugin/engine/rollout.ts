@@ -3,9 +3,10 @@
 // an image pull or crash loop, a ReplicaFailure (e.g. PodSecurity refused the pods), a passed
 // progress deadline, or our own timeout.
 import { AppsV1Api, CoreV1Api, type V1Deployment, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
-import { clusterError } from '../errors.js';
+import { clusterError, userError } from '../errors.js';
 import { pause } from './abortable.js';
-import { describeWorkload, isNotFound, podSelector, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, isNotFound, readWorkload, type Workload, type WorkloadId } from './kube-objects.js';
+import { podSelector, selectedPods } from './pod-selector.js';
 import { hasAgentContainer } from './takeover.js';
 
 export interface RolloutProgress {
@@ -56,10 +57,15 @@ export function rolloutState(kind: WorkloadId['kind'], w: Workload, updatedReady
   return { done: observed && readyReplicas >= total, progress: { ready: readyReplicas, total, message: `${name}: ${readyReplicas} of ${total} pods ready` } };
 }
 
-/** A pod of the workload stuck in a way waiting will not fix; undefined when none is. */
-async function stuckPod(core: CoreV1Api, namespace: string, selector: string): Promise<string | undefined> {
-  const pods = await core.listNamespacedPod({ namespace, labelSelector: selector });
-  for (const pod of pods.items) {
+/**
+ * A pod of the new template stuck in a way waiting will not fix; undefined when none is. Pods of
+ * the old template (no agent when adding it) do not count: one that was crash looping before the
+ * intercept is replaced by the rollout, and says nothing about the new template.
+ */
+async function stuckPod(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<string | undefined> {
+  const wanted = hasAgentContainer(w.spec?.template?.spec);
+  const { own } = await selectedPods(clients, id, w);
+  for (const pod of own.filter((p) => hasAgentContainer(p.spec) === wanted)) {
     if (pod.metadata?.deletionTimestamp) continue;
     for (const cs of pod.status?.containerStatuses ?? []) {
       const waiting = cs.state?.waiting;
@@ -97,14 +103,14 @@ const podReady = (p: V1Pod) => (p.status?.conditions ?? []).some((c) => c.type =
 
 /**
  * A ReplicaSet without a Deployment does not replace its pods when its template changes (only a
- * Deployment rolls): we do what a Deployment would, one pod at a time and only while all the others
+ * Deployment rolls), nor does a StatefulSet with the OnDelete strategy: we do what a Deployment would, one pod at a time and only while all the others
  * are ready, deleting a pod whose agent container disagrees with the template so the ReplicaSet
  * controller recreates it from the new one. Returns where that stands.
  */
 async function rollReplicaSet(clients: RolloutClients, id: WorkloadId, w: Workload): Promise<{ done: boolean; progress: RolloutProgress }> {
   const total = w.spec?.replicas ?? 1;
   const wanted = hasAgentContainer(w.spec?.template?.spec);
-  const pods = (await clients.core.listNamespacedPod({ namespace: id.namespace, labelSelector: podSelector(w) })).items.filter((p) => !p.metadata?.deletionTimestamp);
+  const pods = (await selectedPods(clients, id, w)).own.filter((p) => !p.metadata?.deletionTimestamp);
   const stale = pods.filter((p) => hasAgentContainer(p.spec) !== wanted);
   const freshReady = pods.filter((p) => !stale.includes(p) && podReady(p)).length;
   if (stale.length > 0 && pods.filter(podReady).length >= total) {
@@ -114,8 +120,27 @@ async function rollReplicaSet(clients: RolloutClients, id: WorkloadId, w: Worklo
       if (!isNotFound(err)) throw err;
     }
   }
-  const message = `${describeWorkload(id)}: ${freshReady} of ${total} pods replaced and ready`;
+  const message = `${describeWorkload(id)}: ${freshReady} of ${total} pods replaced and ready${id.kind === 'StatefulSet' ? ' (OnDelete: the tool replaces them one at a time)' : ''}`;
   return { done: stale.length === 0 && freshReady >= total, progress: { ready: freshReady, total, message } };
+}
+
+/** A StatefulSet whose pods its controller does not replace when the template changes. */
+const onDelete = (kind: WorkloadId['kind'], w: Workload) => kind === 'StatefulSet' && (w as V1StatefulSet).spec?.updateStrategy?.type === 'OnDelete';
+
+/**
+ * Refuses, before anything changes, a workload whose rollout would leave pods without the agent: a
+ * StatefulSet with a rolling-update partition updates only the pods at or above it, and the
+ * Service's traffic would then reach pods the agent does not front.
+ */
+export function refuseUnrollable(id: WorkloadId, w: Workload): void {
+  if (id.kind !== 'StatefulSet') return;
+  const partition = (w as V1StatefulSet).spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+  if (partition > 0) {
+    throw userError(
+      `${describeWorkload(id)} has a rolling update partition of ${partition}: its pods below ordinal ${partition} would not get the agent, so part of its traffic could not be intercepted`,
+      `set the partition to 0 first (kubectl patch ${describeWorkload(id)} -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}'); nothing was changed`,
+    );
+  }
 }
 
 export async function waitForRollout(
@@ -136,13 +161,14 @@ export async function waitForRollout(
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason;
     const w = await readWorkload(clients.apps, id);
-    const state = id.kind === 'ReplicaSet' ? await rollReplicaSet(clients, id, w) : rolloutState(id.kind, w, await updatedReadyCount(clients, id, w));
+    // Neither a ReplicaSet nor an OnDelete StatefulSet replaces its pods itself: we do, one at a time.
+    const state = id.kind === 'ReplicaSet' || onDelete(id.kind, w) ? await rollReplicaSet(clients, id, w) : rolloutState(id.kind, w, await updatedReadyCount(clients, id, w));
     if (state.progress.message !== last) {
       last = state.progress.message;
       options.onProgress(state.progress);
     }
     if (state.done) return;
-    const stuck = options.failFast === false ? undefined : ('failure' in state ? state.failure : undefined) ?? (await stuckPod(clients.core, id.namespace, podSelector(w)));
+    const stuck = options.failFast === false ? undefined : ('failure' in state ? state.failure : undefined) ?? (await stuckPod(clients, id, w));
     if (stuck) throw clusterError(`the rollout of ${describeWorkload(id)} failed: ${stuck}`);
     if (Date.now() > deadline) {
       throw clusterError(`the rollout of ${describeWorkload(id)} did not finish in ${Math.round(options.timeoutMs / 1000)} s (${last})`, 'see `kubectl describe` of the workload and its pods; raise --timeout if the cluster is just slow');

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
+import { agentResources } from './agent-resources.js';
 import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
@@ -15,8 +16,10 @@ import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-synta
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
-import { describeWorkload, podSelector, readWorkload } from './kube-objects.js';
+import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
+import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
+import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
 import { DialError } from '../tunnel/connection.js';
@@ -26,8 +29,11 @@ import { thisProcess } from './holder-process.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
-import { waitForRollout } from './rollout.js';
+import { refuseUnrollable, waitForRollout } from './rollout.js';
+import { restoreServices } from './restore.js';
+import { appEnvValues, SCC_UID_RANGE_ANNOTATION } from './takeover.js';
 import { PodTunnels } from './tunnels.js';
+import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
 
 export interface InterceptRequest {
@@ -38,8 +44,13 @@ export interface InterceptRequest {
   service?: string;
   container?: string;
   match: Match;
+  /** A mirror: copies of the matching requests; the callers are answered as without it. */
+  mirror?: boolean;
   name?: string;
   agentImage?: string;
+  /** `--agent-cpu` (request) and `--agent-memory` (limit); defaults in agent-resources.ts. */
+  agentCpu?: string;
+  agentMemory?: string;
   envFile?: string;
   /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
   envSyntax?: EnvSyntax;
@@ -77,6 +88,7 @@ export class InterceptSession {
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private stopTakeoverWatch: (() => void) | undefined;
   private resolveLost!: (reason: string) => void;
   /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
   private readonly lostPromise = new Promise<string>((r) => (this.resolveLost = r));
@@ -114,6 +126,13 @@ export class InterceptSession {
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
+    try {
+      const workload = await readWorkload(this.clients.apps, target.id);
+      refuseUnrollable(target.id, workload);
+      await refuseSharedSelector(this.clients, target.id, workload);
+    } catch (err) {
+      throw kubeError(err, req.access, doing);
+    }
     const forwards = planForwards(req.forwards ?? [], target.services, req.namespace);
     const host = this.deps.hostname ?? hostname();
     const holder = `${req.access.userName}@${host}`;
@@ -127,6 +146,7 @@ export class InterceptSession {
       servicePort: target.port.port,
       appPort: target.port.containerPort,
       match: req.match,
+      ...(req.mirror ? { mirror: true } : {}),
       localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
       process: thisProcess(host),
@@ -144,7 +164,7 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      const { tookOver } = await acquireLease(this.clients.coord, info);
+      const { tookOver } = await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
       if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
       await this.outbound.close();
@@ -179,7 +199,11 @@ export class InterceptSession {
     const configMapName = await ensureConfigMap(core, id.namespace, agentCode());
     const secretName = secretNameFor(id);
     const token = await ensureSecret(core, id.namespace, secretName);
-    const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY };
+    const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
+    const agent = {
+      image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
+      resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
+    };
     const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
@@ -201,7 +225,7 @@ export class InterceptSession {
       dial: this.deps.dial,
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
-      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match },
+      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
       keepSecrets: this.req.keepSecrets ?? false,
       localTarget: info.localTarget,
@@ -212,6 +236,26 @@ export class InterceptSession {
     });
     await this.tunnels.start(60_000, signal);
     await this.writeEnv();
+    this.stopTakeoverWatch = watchTakeover({
+      access: this.req.access, clients: { apps, core }, id, service: target.port.service, fronted,
+      onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
+    });
+  }
+
+  /**
+   * Someone else took the agent out (or the Service off it): with the agent gone, a Service still
+   * pointed at its port reaches nothing, so it is restored at once, before the intercept ends.
+   */
+  private async takeoverGone(id: WorkloadId, reason: string, agentRemoved: boolean): Promise<void> {
+    this.emit({ type: 'warning', code: 'takeover-gone', message: `${reason}; the intercept cannot go on` });
+    if (agentRemoved) {
+      try {
+        for (const s of await restoreServices(this.clients, id)) this.emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
+      } catch (err) {
+        this.emit({ type: 'warning', code: 'cleanup-failed', message: `could not restore the Service: ${kubeError(err, this.req.access).message}` });
+      }
+    }
+    this.resolveLost(reason);
   }
 
   private async writeEnv(): Promise<void> {
@@ -232,7 +276,7 @@ export class InterceptSession {
    * the --env overrides.
    */
   async env(): Promise<Record<string, string>> {
-    return applyEnvOverrides({ ...this.outbound?.links, ...(await this.tunnels?.env()) }, this.req.envOverrides ?? {}).env;
+    return applyEnvOverrides({ ...this.outbound?.links, ...appEnvValues((await this.tunnels?.env()) ?? {}) }, this.req.envOverrides ?? {}).env;
   }
 
   /** What `-- COMMAND` runs with: env() and the proxy variables. */
@@ -296,6 +340,7 @@ export class InterceptSession {
 
   private async cleanUp(): Promise<void> {
     const info = this.info!;
+    this.stopTakeoverWatch?.();
     this.lease?.stop();
     await this.outbound?.close();
     await this.tunnels?.close();

@@ -1,7 +1,9 @@
 // How a workload's pod template and Service change so the agent sits in front of the app's port,
 // and how exactly to undo it (DESIGN.md decisions 2-4). Pure functions over Kubernetes objects:
-// the engine reads, calls these, and writes; tests check the round trip field for field.
-import type { V1Container, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1Probe, V1Service, V1ServicePort } from '@kubernetes/client-node';
+// the engine reads, calls these, and sends the JSON patches they return; tests check the round
+// trip field for field.
+import type { V1Container, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
 
 export const AGENT_CONTAINER = 'intercept-agent';
 
@@ -11,7 +13,13 @@ export function hasAgentContainer(spec: V1PodSpec | undefined): boolean {
 }
 export const AGENT_VOLUME = 'intercept-agent-code';
 export const AGENT_MOUNT = '/var/run/kubectl-intercept';
-export const ENV_PREFIX = 'INTERCEPT_ENV_';
+/**
+ * The prefix of the app's variables in the agent container, handed to the agent in
+ * INTERCEPT_ENV_PREFIX. Not the agent's default INTERCEPT_ENV_: an app variable named PREFIX would
+ * then be copied to INTERCEPT_ENV_PREFIX, the agent's own setting. No agent setting starts with
+ * this one.
+ */
+export const ENV_PREFIX = 'INTERCEPT_APP_ENV_';
 export const ANNOTATION = 'kubectl-intercept.io/takeover';
 export const SERVICE_ANNOTATION = 'kubectl-intercept.io/service-takeover';
 export const CONTROL_PORT = 15022;
@@ -23,7 +31,17 @@ export interface AgentSpec {
   configMapName: string;
   secretName: string;
   secretKey: string;
+  /**
+   * The namespace assigns pods their UID (OpenShift's openshift.io/sa.scc.uid-range annotation):
+   * its restricted-v2 SCC refuses a runAsUser outside the range, so the agent names none and
+   * keeps runAsNonRoot.
+   */
+  namespaceAssignsUid?: boolean;
+  /** Requests and limits (agent-resources.ts); none only for tests of other parts. */
+  resources?: V1ResourceRequirements;
 }
+
+export const SCC_UID_RANGE_ANNOTATION = 'openshift.io/sa.scc.uid-range';
 
 /** One Service port the agent fronts, resolved against the app container. */
 export interface FrontedPort {
@@ -42,7 +60,7 @@ export interface TakeoverRecord {
   container: string;
   fronted: FrontedPort[];
   /** The app container's fields this change rewrote, as they were. */
-  original: Pick<V1Container, 'ports' | 'readinessProbe' | 'livenessProbe' | 'startupProbe'>;
+  original: Pick<V1Container, 'ports' | 'readinessProbe' | 'livenessProbe' | 'startupProbe' | 'lifecycle'>;
 }
 
 export class TakeoverError extends Error {}
@@ -66,25 +84,54 @@ function renamedPortName(original: string, taken: Set<string>): string {
   }
 }
 
-function rewriteProbe(probe: V1Probe | undefined, renames: Map<string, number>): V1Probe | undefined {
-  if (!probe) return probe;
-  const out = structuredClone(probe);
-  // A probe that named the port would now reach the agent; point it at the app's number instead.
-  for (const action of [out.httpGet, out.tcpSocket]) {
-    if (action && typeof action.port === 'string' && renames.has(action.port)) action.port = renames.get(action.port)! as never;
-  }
-  return out;
+const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'] as const;
+const PROBE_ACTIONS = ['httpGet', 'tcpSocket'] as const;
+
+const HOOKS = ['postStart', 'preStop'] as const;
+
+/**
+ * Each probe and lifecycle-hook action of the container that targets a port, with its path
+ * relative to the container: the ones that may name the port the agent takes over.
+ */
+function probePorts(c: V1Container): { path: string[]; port: unknown }[] {
+  const probes = PROBES.flatMap((key) => PROBE_ACTIONS.flatMap((action) => {
+    const a = c[key]?.[action];
+    return a ? [{ path: [key, action, 'port'], port: a.port as unknown }] : [];
+  }));
+  const hooks = HOOKS.flatMap((hook) => PROBE_ACTIONS.flatMap((action) => {
+    const a = c.lifecycle?.[hook]?.[action];
+    return a ? [{ path: ['lifecycle', hook, action, 'port'], port: a.port as unknown }] : [];
+  }));
+  return [...probes, ...hooks];
 }
 
-/** The copies of the app's environment under a prefix, so the kubelet resolves Secrets and fieldRefs for us. */
+/**
+ * The copies of the app's environment under a prefix, so the kubelet resolves Secrets, ConfigMaps
+ * and fieldRefs for us. A resourceFieldRef without containerName means the app's own container,
+ * so it is named (in the agent it would mean the agent's). A $(VAR) in a value refers to the app's
+ * variables, which now carry the prefix: its own env by name, and, when it has envFrom, any other
+ * name too (those keys are only known to the kubelet); one that resolves nowhere stays as the
+ * kubelet leaves it, and `appEnvValues` gives it back its own name.
+ */
 export function prefixedEnv(app: V1Container): { env: V1EnvVar[]; envFrom: V1Container['envFrom'] } {
   const names = new Set((app.env ?? []).map((e) => e.name));
-  // $(VAR) inside a value refers to the app's own variables, which now carry the prefix.
+  const fromEnvFrom = (app.envFrom ?? []).length > 0;
   const refix = (v: string) => v.replace(/(\$+)\(([^)]+)\)/g, (all, dollars: string, name: string) =>
-    dollars.length % 2 === 1 && names.has(name) ? `${dollars}(${ENV_PREFIX}${name})` : all);
-  const env = (app.env ?? []).map((e) => ({ ...structuredClone(e), name: ENV_PREFIX + e.name, ...(e.value !== undefined ? { value: refix(e.value) } : {}) }));
+    dollars.length % 2 === 1 && (names.has(name) || fromEnvFrom) ? `${dollars}(${ENV_PREFIX}${name})` : all);
+  const env = (app.env ?? []).map((e) => {
+    const copy: V1EnvVar = { ...structuredClone(e), name: ENV_PREFIX + e.name, ...(e.value !== undefined ? { value: refix(e.value) } : {}) };
+    const field = copy.valueFrom?.resourceFieldRef;
+    if (field && !field.containerName) field.containerName = app.name;
+    return copy;
+  });
   const envFrom = (app.envFrom ?? []).map((f) => ({ ...structuredClone(f), prefix: ENV_PREFIX + (f.prefix ?? '') }));
   return { env, envFrom };
+}
+
+/** The app's environment as the agent reports it, with unresolved $(VAR) references as the app would see them. */
+export function appEnvValues(env: Record<string, string>): Record<string, string> {
+  const prefixed = new RegExp(`(\\$+)\\(${ENV_PREFIX}([^)]+)\\)`, 'g');
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(prefixed, (all, dollars: string, name: string) => (dollars.length % 2 === 1 ? `${dollars}(${name})` : all))]));
 }
 
 export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: AgentSpec): V1Container {
@@ -98,17 +145,19 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
     env: [
       { name: 'INTERCEPT_PORTS', value: fronted.map((f) => `${f.agentPort}:${f.appPort}`).join(',') },
       { name: 'INTERCEPT_CONTROL_PORT', value: String(CONTROL_PORT) },
+      { name: 'INTERCEPT_ENV_PREFIX', value: ENV_PREFIX },
       { name: 'INTERCEPT_POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
       { name: 'INTERCEPT_TOKEN', valueFrom: { secretKeyRef: { name: agent.secretName, key: agent.secretKey } } },
       ...env,
     ],
     ...(envFrom && envFrom.length > 0 ? { envFrom } : {}),
     volumeMounts: [{ name: AGENT_VOLUME, mountPath: AGENT_MOUNT, readOnly: true }],
+    ...(agent.resources ? { resources: agent.resources } : {}),
     readinessProbe: { tcpSocket: { port: fronted[0].agentPort as never }, periodSeconds: 2 },
     // PodSecurity "restricted" (decision 2): the agent needs no privilege at all.
     securityContext: {
       runAsNonRoot: true,
-      runAsUser: 65532,
+      ...(agent.namespaceAssignsUid ? {} : { runAsUser: 65532 }),
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
@@ -117,16 +166,17 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
 }
 
 /**
- * The template with the agent in front of the given Service ports of container `containerName`.
- * Named target ports move to the agent (the app's port is renamed, probes rewritten); numeric ones
- * keep the template as it is and are retargeted on the Service by `takeOverService`.
+ * The patch that puts the agent in front of the given Service ports of container `containerName`
+ * (paths relative to the template), and the record that undoes it. Named target ports move to the
+ * agent (the app's port is renamed, probes that used the name get its number); numeric ones leave
+ * the app container as it is and are retargeted on the Service by `takeOverServiceOps`.
  */
-export function takeOverTemplate(
+export function takeOverTemplateOps(
   template: V1PodTemplateSpec,
   containerName: string,
   ports: V1ServicePort[],
   agent: AgentSpec,
-): { template: V1PodTemplateSpec; record: TakeoverRecord } {
+): { ops: PatchOp[]; record: TakeoverRecord } {
   const spec = template.spec;
   if (!spec) throw new TakeoverError('the workload has no pod template spec');
   if (hasAgentContainer(spec)) throw new TakeoverError('the agent is already installed');
@@ -155,57 +205,99 @@ export function takeOverTemplate(
   const record: TakeoverRecord = {
     container: containerName,
     fronted,
-    original: structuredClone({ ports: app.ports, readinessProbe: app.readinessProbe, livenessProbe: app.livenessProbe, startupProbe: app.startupProbe }),
+    original: structuredClone({ ports: app.ports, readinessProbe: app.readinessProbe, livenessProbe: app.livenessProbe, startupProbe: app.startupProbe, lifecycle: app.lifecycle }),
   };
-  const renames = new Map(fronted.filter((f) => f.renamedFrom).map((f) => [f.renamedFrom!, f.appPort]));
-  const newApp: V1Container = { ...structuredClone(app) };
-  if (app.ports) newApp.ports = app.ports.map((p) => (p.name && renames.has(p.name) ? { ...p, name: fronted.find((f) => f.renamedFrom === p.name)!.renamedTo } : { ...p }));
-  for (const key of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-    if (app[key]) newApp[key] = rewriteProbe(app[key], renames);
+  const renamed = (name: unknown) => fronted.find((f) => f.renamedFrom !== undefined && f.renamedFrom === name);
+  const ops: PatchOp[] = [];
+  (app.ports ?? []).forEach((p, j) => {
+    const f = renamed(p.name);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, 'ports', j, 'name'), value: f.renamedTo });
+  });
+  // A probe that named the port would now reach the agent; point it at the app's number instead.
+  for (const probe of probePorts(app)) {
+    const f = renamed(probe.port);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, ...probe.path), value: f.appPort });
   }
-  const out = structuredClone(template);
-  out.spec!.containers = [...spec.containers.slice(0, appIndex).map((c) => structuredClone(c)), newApp, ...spec.containers.slice(appIndex + 1).map((c) => structuredClone(c)), agentContainer(app, fronted, agent)];
-  out.spec!.volumes = [...(spec.volumes ?? []).map((v) => structuredClone(v)), { name: AGENT_VOLUME, configMap: { name: agent.configMapName } }];
-  return { template: out, record };
+  ops.push({ op: 'add', path: ptr('spec', 'containers', '-'), value: agentContainer(app, fronted, agent) });
+  const volume = { name: AGENT_VOLUME, configMap: { name: agent.configMapName } };
+  ops.push(spec.volumes ? { op: 'add', path: ptr('spec', 'volumes', '-'), value: volume } : { op: 'add', path: ptr('spec', 'volumes'), value: [volume] });
+  return { ops, record };
 }
 
-/** Undoes takeOverTemplate, keeping any other change made to the template in the meantime. */
-export function restoreTemplate(template: V1PodTemplateSpec, record: TakeoverRecord): V1PodTemplateSpec {
-  const out = structuredClone(template);
-  const spec = out.spec;
-  if (!spec) return out;
-  spec.containers = spec.containers.filter((c) => c.name !== AGENT_CONTAINER);
-  const app = spec.containers.find((c) => c.name === record.container);
-  if (app) {
-    const original = structuredClone(record.original);
-    for (const key of ['ports', 'readinessProbe', 'livenessProbe', 'startupProbe'] as const) delete app[key];
-    Object.assign(app, Object.fromEntries(Object.entries(original).filter(([, v]) => v !== undefined)));
-  }
-  if (spec.volumes) {
-    spec.volumes = spec.volumes.filter((v) => v.name !== AGENT_VOLUME);
-    // The API server drops empty lists, so "no volumes" is the absent field.
-    if (spec.volumes.length === 0) delete spec.volumes;
-  }
-  return out;
+/** takeOverTemplateOps played on a copy: the template as the takeover leaves it. */
+export function takeOverTemplate(template: V1PodTemplateSpec, containerName: string, ports: V1ServicePort[], agent: AgentSpec): { template: V1PodTemplateSpec; record: TakeoverRecord } {
+  const { ops, record } = takeOverTemplateOps(template, containerName, ports, agent);
+  return { template: applyOps(template, ops), record };
 }
 
-/** The Service with numeric target ports pointed at the agent; named ones need no change. */
-export function takeOverService(service: V1Service, fronted: FrontedPort[]): { service: V1Service; changed: boolean; originalPorts: V1ServicePort[] } {
-  const out = structuredClone(service);
-  const originalPorts = structuredClone(service.spec?.ports ?? []);
-  let changed = false;
-  for (const p of out.spec?.ports ?? []) {
-    const f = fronted.find((x) => x.servicePort === p.port && !x.renamedFrom);
-    if (f) {
-      p.targetPort = f.agentPort as never;
-      changed = true;
+/**
+ * The patch that undoes the takeover in the template as it is now, touching only what the takeover
+ * set and is still as it set it: the agent container and volume, the renamed port names, the
+ * probe ports. Everything else anyone changed meanwhile (other containers, the app's env, new
+ * ports, labels) stays.
+ */
+export function restoreTemplateOps(template: V1PodTemplateSpec, record: TakeoverRecord): PatchOp[] {
+  const spec = template.spec;
+  if (!spec) return [];
+  const ops: PatchOp[] = [];
+  const appIndex = spec.containers.findIndex((c) => c.name === record.container);
+  if (appIndex >= 0) {
+    const app = spec.containers[appIndex];
+    (app.ports ?? []).forEach((p, j) => {
+      const f = record.fronted.find((x) => x.renamedTo !== undefined && x.renamedTo === p.name);
+      if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, 'ports', j, 'name'), value: f.renamedFrom });
+    });
+    const original = probePorts({ name: app.name, ...record.original });
+    for (const probe of probePorts(app)) {
+      const was = original.find((o) => o.path.join('/') === probe.path.join('/'))?.port;
+      const f = record.fronted.find((x) => x.renamedFrom !== undefined && x.renamedFrom === was);
+      if (f && probe.port === f.appPort) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, ...probe.path), value: was });
     }
   }
-  return { service: out, changed, originalPorts };
+  const agentIndex = spec.containers.findIndex((c) => c.name === AGENT_CONTAINER);
+  if (agentIndex >= 0) ops.push({ op: 'remove', path: ptr('spec', 'containers', agentIndex) });
+  const volumeIndex = (spec.volumes ?? []).findIndex((v) => v.name === AGENT_VOLUME);
+  // The API server drops empty lists, so "no volumes" is the absent field.
+  if (volumeIndex >= 0) ops.push({ op: 'remove', path: spec.volumes!.length === 1 ? ptr('spec', 'volumes') : ptr('spec', 'volumes', volumeIndex) });
+  return ops;
+}
+
+/** restoreTemplateOps played on a copy: the template as the restore leaves it. */
+export function restoreTemplate(template: V1PodTemplateSpec, record: TakeoverRecord): V1PodTemplateSpec {
+  return applyOps(template, restoreTemplateOps(template, record));
+}
+
+/** The patch that points numeric target ports at the agent (named ones need no change), and the ports as they were. */
+export function takeOverServiceOps(service: V1Service, fronted: FrontedPort[]): { ops: PatchOp[]; originalPorts: V1ServicePort[] } {
+  const ops: PatchOp[] = [];
+  (service.spec?.ports ?? []).forEach((p, i) => {
+    const f = fronted.find((x) => x.servicePort === p.port && !x.renamedFrom);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'ports', i, 'targetPort'), value: f.agentPort });
+  });
+  return { ops, originalPorts: structuredClone(service.spec?.ports ?? []) };
+}
+
+export function takeOverService(service: V1Service, fronted: FrontedPort[]): { service: V1Service; changed: boolean; originalPorts: V1ServicePort[] } {
+  const { ops, originalPorts } = takeOverServiceOps(service, fronted);
+  return { service: applyOps(service, ops), changed: ops.length > 0, originalPorts };
+}
+
+/**
+ * The patch that gives back each port's original targetPort where it still points at the agent
+ * (`agentPorts`, when known; else wherever it differs): a port added or retargeted by someone else
+ * meanwhile stays as they made it.
+ */
+export function restoreServiceOps(service: V1Service, originalPorts: V1ServicePort[], agentPorts?: number[]): PatchOp[] {
+  const ops: PatchOp[] = [];
+  (service.spec?.ports ?? []).forEach((p, i) => {
+    const was = originalPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (!was || was.targetPort === p.targetPort) return;
+    if (agentPorts && !agentPorts.includes(p.targetPort as never)) return;
+    ops.push({ op: 'replace', path: ptr('spec', 'ports', i, 'targetPort'), value: was.targetPort ?? was.port });
+  });
+  return ops;
 }
 
 export function restoreService(service: V1Service, originalPorts: V1ServicePort[]): V1Service {
-  const out = structuredClone(service);
-  if (out.spec) out.spec.ports = structuredClone(originalPorts);
-  return out;
+  return applyOps(service, restoreServiceOps(service, originalPorts));
 }

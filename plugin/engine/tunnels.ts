@@ -36,6 +36,13 @@ export interface PodTunnelsOptions {
 
 /** How long one agent may take to answer a stats request before that round skips it. */
 const STATS_TIMEOUT_MS = 5000;
+/**
+ * Redialling a pod whose tunnel failed (refused, or gave up reconnecting): from 1 s, doubling to
+ * 30 s, with jitter, for as long as the pod is there, so that replica's matching requests come
+ * back here once it answers again, without hammering the API server meanwhile.
+ */
+const REDIAL_FIRST_MS = 1000;
+const REDIAL_MAX_MS = 30_000;
 
 /** A pod whose agent can take a tunnel: running, not going away, agent container ready. */
 export function tunnelable(pod: V1Pod): boolean {
@@ -58,6 +65,8 @@ export class PodTunnels {
   private reportedPassed = -1;
   private countsTimer: NodeJS.Timeout | undefined;
   private counting = false;
+  /** Pods whose tunnel failed: how many times in a row, and not to redial before when. */
+  private readonly redial = new Map<string, { failures: number; notBefore: number; timer?: NodeJS.Timeout }>();
   /** Outbound connections take turns over the pods' agents. */
   private turn = 0;
   private readonly up = new Map<string, TunnelSession>();
@@ -168,7 +177,22 @@ export class PodTunnels {
       return;
     }
     const wanted = new Set(pods.filter(tunnelable).map((p) => p.metadata!.name!));
-    for (const name of wanted) if (!this.sessions.has(name)) this.sessions.set(name, this.open(name));
+    for (const name of wanted) {
+      const backoff = this.redial.get(name);
+      if (backoff && Date.now() < backoff.notBefore) continue;
+      if (backoff) {
+        // Its session failed and is over: one new dial, and none other until this one has ended.
+        backoff.notBefore = Infinity;
+        void this.sessions.get(name)?.then((s) => s?.close());
+        this.sessions.delete(name);
+      }
+      if (!this.sessions.has(name)) this.sessions.set(name, this.open(name));
+    }
+    for (const [name, b] of this.redial) {
+      if (wanted.has(name)) continue;
+      clearTimeout(b.timer);
+      this.redial.delete(name);
+    }
     for (const [name, session] of this.sessions) {
       if (wanted.has(name)) continue;
       this.sessions.delete(name);
@@ -193,7 +217,11 @@ export class PodTunnels {
         bodyPreviewBytes: this.opts.bodyPreviewBytes ?? 0,
         keepSecrets: this.opts.keepSecrets ?? false,
         ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}),
-        onEvent: (e: TunnelEvent) => emit(e.type === 'state' ? { type: 'tunnel', pod: e.pod, state: e.state, ...(e.reason ? { reason: e.reason } : {}) } : e),
+        onEvent: (e: TunnelEvent) => {
+          if (e.type === 'state' && e.state === 'failed') this.failed(pod);
+          if (e.type === 'state' && e.state === 'active') this.recovered(pod);
+          emit(e.type === 'state' ? { type: 'tunnel', pod: e.pod, state: e.state, ...(e.reason ? { reason: e.reason } : {}) } : e);
+        },
       });
       this.activeOnce = true;
       if (this.closed) {
@@ -209,15 +237,36 @@ export class PodTunnels {
       const e = err instanceof InterceptError ? err : new InterceptError('cluster', (err as Error).message);
       if (!this.activeOnce && e.category === 'user') this.firstError ??= e;
       emit({ type: 'warning', code: 'tunnel-failed', pod, message: e.message });
-      // Forget it, so the next look at the pods tries again.
+      // Forget it, so a later look at the pods tries again, after a backoff.
       this.sessions.delete(pod);
+      const backoff = this.redial.get(pod);
+      if (!backoff || backoff.notBefore === Infinity) this.failed(pod);
       return undefined;
     }
+  }
+
+  /** Backs off the pod's next dial and looks again when that time comes. */
+  private failed(pod: string): void {
+    if (this.closed) return;
+    const previous = this.redial.get(pod);
+    clearTimeout(previous?.timer);
+    const failures = (previous?.failures ?? 0) + 1;
+    const delay = Math.min(REDIAL_MAX_MS, REDIAL_FIRST_MS * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4);
+    const timer = setTimeout(() => void this.syncOnce(), delay + 10);
+    timer.unref();
+    this.redial.set(pod, { failures, notBefore: Date.now() + delay, timer });
+  }
+
+  private recovered(pod: string): void {
+    clearTimeout(this.redial.get(pod)?.timer);
+    this.redial.delete(pod);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const b of this.redial.values()) clearTimeout(b.timer);
+    this.redial.clear();
     clearInterval(this.countsTimer);
     this.stopWatch?.();
     const all = [...this.sessions.values()];

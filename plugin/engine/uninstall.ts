@@ -7,7 +7,8 @@ import type { EngineEvent } from './events.js';
 import { installedAgent } from './install.js';
 import { describeWorkload, findWorkload, hasController, readWorkload, type WorkloadId } from './kube-objects.js';
 import { waitForRollout } from './rollout.js';
-import { deleteLease, interceptOf, isOrphaned, workloadLeases } from './lease.js';
+import { deleteLease, interceptOf, judgeInterceptLeases, workloadLeases } from './lease.js';
+import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused } from './leave.js';
 import { deleteUnusedConfigMaps, deleteUnusedSecrets } from './restore.js';
 import type { WorkloadKind, WorkloadRef } from './refs.js';
@@ -33,7 +34,9 @@ export async function uninstallWorkload(access: KubeAccess, ref: WorkloadRef & {
     id = await findWorkload(clients.apps, ref.namespace, ref);
     const hadAgent = installedAgent((await readWorkload(clients.apps, id)).metadata?.annotations) !== undefined;
     const leases = await workloadLeases(clients.coord, id);
-    const live = leases.filter((l) => !isOrphaned(l));
+    const { live } = await judgeInterceptLeases(() => workloadLeases(clients.coord, id), {
+      onWait: (ls, ms) => options.emit({ type: 'progress', step: 'restore', message: waitingNote(ls, ms) }),
+    });
     if (live.length > 0 && !options.yes) {
       const who = live.map((l) => `${interceptOf(l)?.name ?? l.metadata?.name} held by ${l.spec?.holderIdentity ?? 'someone'}`).join(', ');
       throw userError(`${describeWorkload(id)} has ${live.length} running intercept(s): ${who}`, 'add --yes to end them and uninstall anyway');

@@ -14,6 +14,13 @@ const ERROR = 1;
 /** When our side ends, the remote gets this long to finish answering before the socket closes. */
 const CLOSE_GRACE_MS = 1000;
 
+/**
+ * How long the API server may take to answer the WebSocket upgrade: a proxy or a kubelet that
+ * stalls it would otherwise hang a dial, and with it `start`, past every deadline. Well inside the
+ * start's own wait for tunnels, so a stalled pod is retried (or given up) in time.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 15_000;
+
 /** Opens a stream to `port` of `pod`; the engine takes this as a seam so tests can dial plain TCP. */
 export type PodDialer = (namespace: string, pod: string, port: number) => Promise<Duplex>;
 
@@ -26,8 +33,8 @@ export function podDialer(access: KubeAccess): PodDialer {
   return (namespace, pod, port) => dialPod(access, namespace, pod, port);
 }
 
-export async function dialPod(access: KubeAccess, namespace: string, pod: string, port: number): Promise<Duplex> {
-  const opts: WebSocket.ClientOptions = {};
+export async function dialPod(access: KubeAccess, namespace: string, pod: string, port: number, handshakeTimeoutMs = HANDSHAKE_TIMEOUT_MS): Promise<Duplex> {
+  const opts: WebSocket.ClientOptions = { handshakeTimeout: handshakeTimeoutMs };
   await access.kc.applyToHTTPSOptions(opts);
   const ws = new WebSocket(portForwardUrl(access.server, namespace, pod, port), [PORT_FORWARD_PROTOCOL], opts);
   // Listen from the start: the port headers may arrive in the same read as the upgrade answer,
@@ -45,7 +52,13 @@ export async function dialPod(access: KubeAccess, namespace: string, pod: string
           req.destroy();
         });
       });
-      ws.once('error', (err) => reject(clusterError(`cannot forward to port ${port} of pod ${namespace}/${pod}: ${err.message}`, 'check that the cluster is reachable')));
+      ws.once('error', (err) => {
+        // ws's own text for its handshakeTimeout.
+        const stalled = /handshake has timed out/i.test(err.message);
+        reject(stalled
+          ? clusterError(`cannot forward to port ${port} of pod ${namespace}/${pod}: the API server did not answer the WebSocket upgrade within ${Math.round(handshakeTimeoutMs / 1000)} s`, 'check the API server and any proxy in front of it; the tunnel is retried')
+          : clusterError(`cannot forward to port ${port} of pod ${namespace}/${pod}: ${err.message}`, 'check that the cluster is reachable'));
+      });
     });
   } catch (err) {
     stream.destroy();

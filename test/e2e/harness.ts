@@ -20,12 +20,12 @@ export interface Holder {
 
 /**
  * `viaNode` runs `node -- BIN ARGS` rather than relying on the bundle's shebang; `bin` runs another
- * build of the CLI (the single binary).
+ * build of the CLI (the single binary); `nodeArgs` go to node before the bundle (e.g. --import).
  */
-export function startHolder(args: string[], opts: { viaNode?: boolean; bin?: string } = {}): Holder {
+export function startHolder(args: string[], opts: { viaNode?: boolean; bin?: string; nodeArgs?: string[] } = {}): Holder {
   const home = mkdtempSync(join(tmpdir(), 'intercept-home-'));
   const bin = opts.bin ?? BIN;
-  const [file, argv] = opts.viaNode ? [process.execPath, ['--', bin, ...args]] : [bin, args];
+  const [file, argv] = opts.viaNode || opts.nodeArgs ? [process.execPath, [...(opts.nodeArgs ?? []), '--', bin, ...args]] : [bin, args];
   const child = spawn(file, argv, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -92,6 +92,27 @@ export function get(host: string, port: number, path: string, headers: Record<st
     req.on('timeout', () => req.destroy(new Error(`GET ${host}:${port}${path} timed out`)));
     req.on('error', reject);
   });
+}
+
+/**
+ * A pod spec running the demo's HTTP server (the `users-app` ConfigMap's server.js, or another
+ * ConfigMap's) as container `name` on `port`: for tests that make workloads of their own.
+ */
+export function appPodSpec(name: string, port: number, configMap = 'users-app') {
+  return {
+    containers: [{
+      name, image: 'node:22-alpine', command: ['node', '/app/server.js'],
+      ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+      env: [{ name: 'SERVICE_NAME', value: name }, { name: 'PORT', value: String(port) }],
+      volumeMounts: [{ name: 'app', mountPath: '/app', readOnly: true }],
+    }],
+    volumes: [{ name: 'app', configMap: { name: configMap } }],
+  };
+}
+
+/** A Service on 8080 with a numeric targetPort. */
+export function appService(name: string, selector: Record<string, string>, port: number) {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector, ports: [{ port: 8080, targetPort: port }] } };
 }
 
 /**

@@ -77,7 +77,7 @@ describe('two users on orders at once', () => {
       const items = JSON.parse(await runInterceptOk(['status', '-o', 'json', '--kubeconfig', kc])).items;
       return items.map((i: { name: string; state: string }) => `${i.name}:${i.state}`).join(' ') === 'alice:orphaned bob:live';
     }, { timeoutMs: 30_000, intervalMs: 1000, what: "alice's intercept to show as orphaned" });
-    expect(await runInterceptOk(['status', '--kubeconfig', kc])).toMatch(/bob +deployment\/orders +orders:8080 +x-dev=bob .* live\n/);
+    expect(await runInterceptOk(['status', '--kubeconfig', kc])).toMatch(/bob +deployment\/orders +orders:8080 +x-dev=bob .* live( +\S+)?\n/);
     // `list` shows both beside the workload, the crashed one as orphaned.
     expect(await runInterceptOk(['list', '--kubeconfig', kc])).toMatch(
       /deployment\/orders .*installed +intercepted: alice \(x-dev=alice\) by \S+, orphaned; bob \(x-dev=bob\) by \S+\n/,

@@ -1,7 +1,8 @@
 // The Lease the engine writes, as it goes on the wire: its times are metav1.MicroTime, which a
 // real API server parses with exactly six fractional digits (apimachinery micro_time.go).
 import { describe, expect, it } from '@jest/globals';
-import { isExpired, leaseBody, microTime } from '../../plugin/engine/lease.js';
+import { leaseBody, microTime } from '../../plugin/engine/lease.js';
+import { judgeLeases, looksLive } from '../../plugin/engine/lease-expiry.js';
 import type { InterceptInfo } from '../../plugin/engine/events.js';
 
 const INFO: InterceptInfo = {
@@ -27,7 +28,28 @@ describe('the intercept Lease', () => {
   it('reads a Lease back from the server (six digits) for its expiry', () => {
     const lease = { spec: { renewTime: '2026-12-02T17:26:14.592000Z' as unknown as Date, leaseDurationSeconds: 15 } };
     const renewed = Date.parse('2026-12-02T17:26:14.592Z');
-    expect(isExpired(lease, renewed + 14_000)).toBe(false);
-    expect(isExpired(lease, renewed + 16_000)).toBe(true);
+    expect(looksLive(lease, renewed + 14_000)).toBe(true);
+    expect(looksLive(lease, renewed + 16_000)).toBe(false);
+  });
+});
+
+describe('judgeLeases (when the reader saw the record change, as client-go)', () => {
+  const lease = (name: string, renewTime: string) => ({ metadata: { name, namespace: 'default' }, spec: { holderIdentity: name, leaseDurationSeconds: 15, renewTime: renewTime as unknown as Date } });
+  it('calls a Lease with an old renewTime live when it changes, expired when it stays the same for its duration', async () => {
+    let t = 0;
+    let round = 0;
+    // "skewed" renews each round with a renewTime far in the past (a clock behind ours); "dead" never does.
+    const list = async () => {
+      round++;
+      return [lease('skewed', `2020-01-01T00:00:0${round % 10}.000000Z`), lease('dead', '2020-01-01T00:00:00.000000Z')];
+    };
+    const judged = await judgeLeases(list, { pollMs: 1, clock: () => (t += 4000) });
+    expect(judged.live.map((l) => l.metadata?.name)).toEqual(['skewed']);
+    expect(judged.expired.map((l) => l.metadata?.name)).toEqual(['dead']);
+  });
+  it('judges a Lease that looks live by renewTime at once, and drops one deleted meanwhile', async () => {
+    let calls = 0;
+    const list = async () => (calls++ === 0 ? [lease('fresh', new Date().toISOString()), lease('gone', '2020-01-01T00:00:00.000000Z')] : [lease('fresh', new Date().toISOString())]);
+    expect(await judgeLeases(list, { pollMs: 1 })).toEqual({ live: [expect.objectContaining({ metadata: { name: 'fresh', namespace: 'default' } })], expired: [] });
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { V1PodTemplateSpec, V1Service } from '@kubernetes/client-node';
 import {
   AGENT_CONTAINER,
+  agentContainer,
+  appEnvValues,
   CONTROL_PORT,
   prefixedEnv,
   restoreService,
@@ -102,12 +104,57 @@ describe('environment copies', () => {
   it('prefixes names, rewrites $(VAR) references to the app\'s own variables, keeps escapes', () => {
     const { env, envFrom } = prefixedEnv(ordersTemplate().spec!.containers[0]);
     expect(env).toEqual([
-      { name: 'INTERCEPT_ENV_DB_HOST', value: 'db' },
-      { name: 'INTERCEPT_ENV_DB_URL', value: 'pg://$(INTERCEPT_ENV_DB_HOST)/x $$(DB_HOST) $(UNKNOWN)' },
+      { name: 'INTERCEPT_APP_ENV_DB_HOST', value: 'db' },
+      // UNKNOWN may come from envFrom: it is referred to by its copy's name too.
+      { name: 'INTERCEPT_APP_ENV_DB_URL', value: 'pg://$(INTERCEPT_APP_ENV_DB_HOST)/x $$(DB_HOST) $(INTERCEPT_APP_ENV_UNKNOWN)' },
     ]);
     expect(envFrom).toEqual([
-      { configMapRef: { name: 'orders-config' }, prefix: 'INTERCEPT_ENV_' },
-      { secretRef: { name: 'orders-secret' }, prefix: 'INTERCEPT_ENV_S_' },
+      { configMapRef: { name: 'orders-config' }, prefix: 'INTERCEPT_APP_ENV_' },
+      { secretRef: { name: 'orders-secret' }, prefix: 'INTERCEPT_APP_ENV_S_' },
     ]);
+  });
+
+  it('leaves a reference alone when there is no envFrom it could come from', () => {
+    const { env } = prefixedEnv({ name: 'a', env: [{ name: 'X', value: '$(NOPE)' }] });
+    expect(env).toEqual([{ name: 'INTERCEPT_APP_ENV_X', value: '$(NOPE)' }]);
+  });
+
+  it('gives an unresolved reference back its own name in what the agent reports', () => {
+    expect(appEnvValues({ DB_URL: 'pg://db/x $(INTERCEPT_APP_ENV_UNKNOWN) $(OTHER)', N: '1' })).toEqual({ DB_URL: 'pg://db/x $(UNKNOWN) $(OTHER)', N: '1' });
+  });
+
+  it('names the app container in a resourceFieldRef that names none (in the agent it would mean the agent)', () => {
+    const { env } = prefixedEnv({ name: 'orders', env: [{ name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } }, { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', containerName: 'other' } } }] });
+    expect(env.map((e) => e.valueFrom?.resourceFieldRef)).toEqual([{ resource: 'limits.cpu', containerName: 'orders' }, { resource: 'limits.memory', containerName: 'other' }]);
+  });
+
+  it('an app variable named PREFIX does not become the agent\'s INTERCEPT_ENV_PREFIX', () => {
+    const app = { name: 'orders', image: 'x', ports: [{ containerPort: 8080 }], env: [{ name: 'PREFIX', value: '/api' }] };
+    const c = agentContainer(app, [{ servicePort: 80, targetPort: 8080, appPort: 8080, agentPort: 15080 }], agent);
+    const prefix = c.env!.filter((e) => e.name === 'INTERCEPT_ENV_PREFIX');
+    expect(prefix).toEqual([{ name: 'INTERCEPT_ENV_PREFIX', value: 'INTERCEPT_APP_ENV_' }]);
+    expect(c.env!.find((e) => e.name === 'INTERCEPT_APP_ENV_PREFIX')).toEqual({ name: 'INTERCEPT_APP_ENV_PREFIX', value: '/api' });
+  });
+});
+
+describe('the agent\'s user', () => {
+  const app = { name: 'orders', image: 'x', ports: [{ containerPort: 8080 }] };
+  const fronted = [{ servicePort: 80, targetPort: 8080, appPort: 8080, agentPort: 15080 }];
+  it('is 65532, unless the namespace assigns UIDs (OpenShift): then none, still non-root', () => {
+    expect(agentContainer(app, fronted, agent).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    const assigned = agentContainer(app, fronted, { ...agent, namespaceAssignsUid: true }).securityContext!;
+    expect(assigned.runAsNonRoot).toBe(true);
+    expect('runAsUser' in assigned).toBe(false);
+  });
+});
+
+describe('lifecycle hooks', () => {
+  it('point a hook that used the moved port name at the app port number, and back on restore', () => {
+    const original = ordersTemplate();
+    original.spec!.containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 'http' as never } }, postStart: { tcpSocket: { port: 'metrics' as never } } };
+    const { template, record } = takeOverTemplate(original, 'orders', [{ port: 80, targetPort: 'http' as never }], agent);
+    const app = template.spec!.containers[0];
+    expect(app.lifecycle).toEqual({ preStop: { httpGet: { path: '/drain', port: 8080 } }, postStart: { tcpSocket: { port: 'metrics' } } });
+    expect(restoreTemplate(template, record)).toEqual(original);
   });
 });

@@ -65,6 +65,42 @@ describe('PodTunnels', () => {
     }
   }, 30_000);
 
+  it('redials a tunnel that ended failed (its reconnecting gave up), with backoff', async () => {
+    const core = { listNamespacedPod: async () => ({ items: [pod('p2')] }) } as unknown as CoreV1Api;
+    let down = false;
+    let socket: net.Socket | undefined;
+    let dials = 0;
+    const dial = async (): Promise<Duplex> => {
+      dials++;
+      if (down) throw new Error('network down');
+      return (socket = net.connect({ host: '127.0.0.1', port: agents.p2.controlPort }));
+    };
+    const events: EngineEvent[] = [];
+    const tunnels = new PodTunnels({
+      core, namespace: 'ns', selector: 'app=x', dial, token: 't0ken', clientName: 'test', pollMs: 50,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 50, giveUpAfterMs: 300 },
+      registration: { id: 'r2', port: app.port, match: {} }, localTarget: { host: '127.0.0.1', port: local.port }, emit: (e) => events.push(e),
+    });
+    const states = () => events.flatMap((e) => (e.type === 'tunnel' ? [e.state] : []));
+    try {
+      await tunnels.start(10_000);
+      down = true;
+      socket!.destroy();
+      await waitFor(() => states().includes('failed'), { what: 'the tunnel to give up reconnecting' });
+      // While the network is down, redials back off instead of hammering the API server.
+      const failedAt = dials;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(dials - failedAt).toBeLessThanOrEqual(3);
+      down = false;
+      events.length = 0;
+      await waitFor(() => states().includes('active'), { what: 'the failed tunnel to be redialled', timeoutMs: 10_000 });
+      const answer = (await get('127.0.0.1', agents.p2.agentPorts[0], '/redialled')).body;
+      expect(answer).toBe('local:laptop /redialled');
+    } finally {
+      await tunnels.close();
+    }
+  }, 30_000);
+
   it('fails the start with the agent\'s refusal when the registration conflicts', async () => {
     const core = { listNamespacedPod: async () => ({ items: [pod('p1')] }) } as unknown as CoreV1Api;
     const dial = async (): Promise<Duplex> => net.connect({ host: '127.0.0.1', port: agents.p1.controlPort });

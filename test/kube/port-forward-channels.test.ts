@@ -2,10 +2,12 @@
 // port header of each channel is stripped, client bytes go out on channel 0, error-channel text
 // becomes the stream's error, and either side closing closes the other.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { channelStream, PORT_FORWARD_PROTOCOL, portForwardUrl } from '../../plugin/kube/port-forward.js';
+import { channelStream, dialPod, HANDSHAKE_TIMEOUT_MS, PORT_FORWARD_PROTOCOL, portForwardUrl } from '../../plugin/kube/port-forward.js';
 
 let server: WebSocketServer | undefined;
 
@@ -93,5 +95,30 @@ describe('portForwardUrl', () => {
   it('maps the API server URL to the portforward WebSocket URL', () => {
     expect(portForwardUrl('https://10.0.0.1:6443/', 'default', 'web-1', 8080)).toBe('wss://10.0.0.1:6443/api/v1/namespaces/default/pods/web-1/portforward?ports=8080');
     expect(portForwardUrl('http://localhost:8001/prefix', 'a b', 'p', 1)).toBe('ws://localhost:8001/prefix/api/v1/namespaces/a%20b/pods/p/portforward?ports=1');
+  });
+});
+
+describe('dialPod', () => {
+  it('gives up on an upgrade the server never answers, saying so', async () => {
+    // A server that takes the upgrade request and then says nothing, like a stalled proxy.
+    const held: Socket[] = [];
+    const stalled = http.createServer();
+    stalled.on('upgrade', (_req, socket: Socket) => held.push(socket));
+    await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
+    const kc = new KubeConfig();
+    const server = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+    kc.loadFromOptions({ clusters: [{ name: 'c', server, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+    const access = { kc, contextName: 'x', clusterName: 'c', userName: 'u', server, namespace: 'default', namespaceExplicit: false, requestTimeoutMs: 0 };
+    const started = Date.now();
+    try {
+      await expect(dialPod(access, 'default', 'p', 15022, 1000)).rejects.toThrow('cannot forward to port 15022 of pod default/p: the API server did not answer the WebSocket upgrade within 1 s');
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((r) => stalled.close(r));
+    }
+  });
+  it('waits 15 s by default, inside the start\'s 60 s wait for tunnels', () => {
+    expect(HANDSHAKE_TIMEOUT_MS).toBe(15_000);
   });
 });

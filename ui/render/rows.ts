@@ -42,7 +42,8 @@ export function statusCell(e: Pick<TrafficEvent, 'status' | 'error'>): string {
 }
 
 export function rowCells(e: TrafficRow, cols: Columns, utc = false): RowCells {
-  const method = e.method ?? e.protocol.toUpperCase();
+  // A mirrored copy is marked where the eye starts: its answer never reached the caller.
+  const method = `${e.mirror ? '⧉' : ''}${e.method ?? e.protocol.toUpperCase()}`;
   const path = e.path ?? (e.error ? e.error : `${sizeText(e.bytesIn)} in`);
   return {
     time: fit(clockText(e.start, utc), cols.time),

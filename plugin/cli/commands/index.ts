@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { CliDeps } from '../deps.js';
 import { completionCommand } from './completion.js';
 import { envCommand } from './env.js';
-import { interceptCommand } from './intercept.js';
+import { interceptCommand, wiretapCommand } from './intercept.js';
 import { leaveCommand } from './leave.js';
 import { listCommand } from './list.js';
 import { playgroundCommand } from './playground.js';
@@ -23,7 +23,7 @@ export interface CommandModule {
 
 export function commandModules(deps: CliDeps): CommandModule[] {
   return [
-    interceptCommand(deps), leaveCommand(deps), statusCommand(deps), envCommand(deps), uninstallCommand(deps), listCommand(deps),
+    interceptCommand(deps), wiretapCommand(deps), leaveCommand(deps), statusCommand(deps), envCommand(deps), uninstallCommand(deps), listCommand(deps),
     playgroundCommand(deps), replayCommand(deps), versionCommand(deps), completionCommand(deps), uiCommand(deps),
   ];
 }

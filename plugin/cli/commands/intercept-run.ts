@@ -9,6 +9,7 @@ import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js'
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
+import { agentResources } from '../../engine/agent-resources.js';
 import { userError } from '../../errors.js';
 import type { InterceptInfo } from '../../engine/events.js';
 import { describeWorkload } from '../../engine/kube-objects.js';
@@ -32,6 +33,8 @@ export interface InterceptFlags {
   match: Match;
   /** Whether a match flag was given at all: the setup UI then skips its match step. */
   matchGiven: boolean;
+  /** `--mirror` / `wiretap`: copies of the matching requests, the callers answered as before. */
+  mirror: boolean;
   notes: string[];
   warnings: string[];
   service?: string;
@@ -42,6 +45,8 @@ export interface InterceptFlags {
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  agentCpu?: string;
+  agentMemory?: string;
   name?: string;
   output: 'lines' | 'json';
   /** `--har FILE`: where to record the traffic; `--har-unmasked` keeps credentials in it. */
@@ -69,6 +74,7 @@ export function matchOfArgv(argv: Record<string, unknown>): ParsedMatch {
     httpPathEqual: str(argv['http-path-equal']),
     httpPathPrefix: str(argv['http-path-prefix']),
     httpPathRegex: str(argv['http-path-regex']),
+    httpMethod: strs(argv['http-method']),
     httpMatch: strs(argv['http-match']),
   });
 }
@@ -81,6 +87,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     namespace: access.namespace,
     match,
     matchGiven: given,
+    mirror: argv.mirror === true,
     notes,
     warnings,
     service: str(argv.service),
@@ -91,6 +98,8 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    agentCpu: str(argv['agent-cpu']),
+    agentMemory: str(argv['agent-memory']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
     har: str(argv.har),
@@ -123,6 +132,8 @@ export function validateIntercept(opts: InterceptFlags): void {
   if (opts.agentImage === '') throw userError('--agent-image is empty');
   if (opts.har === '') throw userError('--har is empty', 'name the file to record to, e.g. --har orders.har');
   if (opts.harUnmasked && opts.har === undefined) throw userError('--har-unmasked needs --har FILE', 'add --har FILE, or leave --har-unmasked out');
+  // A bad quantity is a usage error before the cluster is asked anything.
+  agentResources({ cpu: opts.agentCpu, memory: opts.agentMemory });
 }
 
 /** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
@@ -183,8 +194,8 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     keepSecrets: flags.harUnmasked && flags.har !== undefined,
-    access: flags.access, match: flags.match,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
+    access: flags.access, match: flags.match, mirror: flags.mirror,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,

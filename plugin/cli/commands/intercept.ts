@@ -2,6 +2,7 @@
 // intercept-run.ts, loaded on demand so `--help` stays fast.
 import type { Argv } from 'yargs';
 import { DEFAULT_ENV_SYNTAX, ENV_SYNTAX_HELP, ENV_SYNTAXES } from '../../engine/env-syntax.js';
+import { DEFAULT_AGENT_CPU, DEFAULT_AGENT_MEMORY } from '../../engine/agent-resources.js';
 import { MATCH_HELP } from '../../engine/intercept-match.js';
 import type { CliDeps } from '../deps.js';
 
@@ -12,6 +13,8 @@ export function interceptFlags(y: Argv): Argv {
     .option('http-path-equal', { type: 'string', describe: 'Intercept only requests whose path is exactly this' })
     .option('http-path-prefix', { type: 'string', describe: 'Intercept only requests whose path is this or below it' })
     .option('http-path-regex', { type: 'string', describe: 'Intercept only requests whose path matches this regular expression' })
+    .option('http-method', { type: 'string', array: true, describe: 'Intercept only requests with this method, e.g. GET (repeatable: any of them)' })
+    .option('mirror', { type: 'boolean', describe: 'Receive a copy of each matching request; callers are still answered by the pods (or whoever intercepts them)' })
     .option('http-match', { type: 'string', array: true, hidden: true, describe: 'Deprecated: NAME=VALUE or all' })
     .option('service', { type: 'string', describe: 'The Service to take the port of, when several select the workload' })
     .option('container', { type: 'string', describe: 'The container whose port to take, when several have ports' })
@@ -19,6 +22,8 @@ export function interceptFlags(y: Argv): Argv {
     .option('env-syntax', { choices: ENV_SYNTAXES, default: DEFAULT_ENV_SYNTAX, describe: ENV_SYNTAX_HELP })
     .option('env', { type: 'string', array: true, describe: 'NAME=VALUE for `-- COMMAND` and the env files, winning over the pod\'s NAME; NAME alone passes on this shell\'s value (repeatable)' })
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
+    .option('agent-cpu', { type: 'string', describe: `CPU the agent container requests (default ${DEFAULT_AGENT_CPU}; no CPU limit)` })
+    .option('agent-memory', { type: 'string', describe: `Memory limit of the agent container (default ${DEFAULT_AGENT_MEMORY}; it requests 64Mi, or the limit if lower)` })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
     .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
@@ -50,5 +55,16 @@ export function interceptCommand(deps: CliDeps) {
       validateIntercept(opts);
       await runIntercept(opts, deps);
     },
+  };
+}
+
+/** `wiretap` is Telepresence's word for a mirror: `start --mirror`, with the same flags. */
+export function wiretapCommand(deps: CliDeps) {
+  const start = interceptCommand(deps);
+  return {
+    ...start,
+    command: 'wiretap <workload>',
+    describe: 'Receive a copy of a workload\'s requests (or of those that match) while the pods keep answering them',
+    handler: (argv: Record<string, unknown>) => start.handler({ ...argv, mirror: true }),
   };
 }

@@ -30,7 +30,7 @@ export async function runStatus(opts: StatusOptions, deps: CliDeps): Promise<voi
   const headers = [...(opts.namespace ? [] : ['NAMESPACE']), 'NAME', 'WORKLOAD', 'SERVICE PORT', 'MATCH', 'DESTINATION', 'HOLDER', 'STATE', 'PROXY'];
   const rows = items.map((i) => [
     ...(opts.namespace ? [] : [i.namespace]),
-    i.name, `${i.kind.toLowerCase()}/${i.workload}`, `${i.service}:${i.servicePort}`, matchText(i.match), `${i.localTarget.host}:${i.localTarget.port}`, i.holder, i.state, i.outbound?.proxy ?? '-',
+    i.name, `${i.kind.toLowerCase()}/${i.workload}`, `${i.service}:${i.servicePort}`, matchText(i.match, i.mirror), `${i.localTarget.host}:${i.localTarget.port}`, i.holder, i.state, i.outbound?.proxy ?? '-',
   ]);
   deps.stdout.write(renderTable(headers, rows));
 }

@@ -15,7 +15,7 @@ export function interceptSummary(info: InterceptInfo, state: string, env?: EnvOv
     `  workload:      ${info.kind.toLowerCase()}/${info.workload} (namespace ${info.namespace}, container ${info.container})`,
     `  destination:   ${info.localTarget.host}:${info.localTarget.port}`,
     `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`,
-    `  match:         ${matchText(info.match)}`,
+    `  match:         ${matchText(info.match, info.mirror)}`,
     ...(info.outbound ? outboundLines(info.outbound) : []),
     ...(env ? [`  environment:   the pod's (container ${info.container}); ${envOverridesText(env)}`] : []),
   ].join('\n') + '\n';
@@ -65,7 +65,9 @@ export function lineFor(e: EngineEvent): Printed {
     case 'traffic': {
       const what = e.method ? `${e.method} ${e.path ?? ''}` : e.protocol.toUpperCase();
       const result = e.error ? `error: ${e.error}` : e.status !== undefined ? String(e.status) : `${e.bytesIn}B in, ${e.bytesOut}B out`;
-      return { stdout: `${clock(e.start)} ${what} → ${result} ${durationText(e.durationMs)} pod ${e.pod}\n` };
+      // A mirror's answer went nowhere: the caller was answered by the pods, so the line says so.
+      const copy = e.mirror ? `COPY ${e.requestCut ? '(body cut) ' : ''}` : '';
+      return { stdout: `${clock(e.start)} ${copy}${what} → ${result} ${durationText(e.durationMs)} pod ${e.pod}\n` };
     }
     case 'warning':
       return { stderr: `warning: ${e.pod ? `pod ${e.pod}: ` : ''}${e.message}\n` };

@@ -15,7 +15,7 @@ export function formatPort(p: ServicePortInfo): string {
 
 /** `orders-alice (x-dev=alice) by alice@laptop, orphaned`: one intercept in a cell. */
 export function formatIntercept(i: InterceptStatus): string {
-  return `${i.name} (${matchText(i.match)}) by ${i.holder}${i.state === 'orphaned' ? ', orphaned' : ''}`;
+  return `${i.name} (${matchText(i.match, i.mirror)}) by ${i.holder}${i.state === 'orphaned' ? ', orphaned' : ''}`;
 }
 
 function statusCell(w: WorkloadInfo & { intercepts?: InterceptStatus[] }): string {

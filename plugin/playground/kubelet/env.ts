@@ -59,7 +59,12 @@ export async function makeEnvironment(pod: V1Pod, container: V1Container, ips: R
     } else if (from?.fieldRef) {
       value = fieldRefValue(from.fieldRef, pod, ips);
     } else if (from?.resourceFieldRef) {
-      value = resourceFieldValue(from.resourceFieldRef, container);
+      // A containerName picks that container of the pod, none means this one (kubelet_pods.go
+      // containerResourceRuntimeValue: ExtractResourceValueByContainerName vs
+      // ExtractContainerResourceValue).
+      const named = from.resourceFieldRef.containerName;
+      const target = named ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === named) : container;
+      value = resourceFieldValue(from.resourceFieldRef, target);
     } else if (from?.configMapKeyRef) {
       const ref = from.configMapKeyRef;
       const optional = ref.optional === true;

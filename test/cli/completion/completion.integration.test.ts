@@ -66,8 +66,9 @@ describe('__complete', () => {
       const stalledMs = Date.now() - t1;
       expect(r).toEqual({ code: 0, stdout: ':4\n', stderr: '' });
       expect(staticRun.code).toBe(0);
-      // The lookups answer within 0.4 s; the margin is for a loaded machine.
-      expect(stalledMs - staticMs).toBeLessThan(1500);
+      // It gives up on the cluster instead of waiting for it (a request's own timeout is 30 s); how
+      // fast is a benchmark's business, so the bound is only far below that wait.
+      expect(stalledMs - staticMs).toBeLessThan(10_000);
     } finally {
       for (const socket of held) socket.destroy();
       await new Promise((r) => stalled.close(r));
@@ -84,7 +85,7 @@ describe('the bash script', () => {
       `COMP_LINE='${line}'; COMP_POINT=\${#COMP_LINE}; read -ra COMP_WORDS <<< "$COMP_LINE"; [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=(''); COMP_CWORD=$((\${#COMP_WORDS[@]}-1))`,
       '_kubectl_intercept; printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n')], { env: { PATH: `${binDir}:/usr/bin:/bin`, HOME: dir, KUBECONFIG: pg.kubeconfigPath, ...SLOW } });
-    expect((await run('kubectl-intercept ')).stdout).toMatch(/^start\nleave\n[\s\S]*\norders\nusers\n$/);
+    expect((await run('kubectl-intercept ')).stdout).toMatch(/^start\nwiretap\nleave\n[\s\S]*\norders\nusers\n$/);
     expect((await run('kubectl-intercept st')).stdout).toBe('start\nstatus\n');
     expect((await run('kubectl-intercept orders --env-syntax=sh')).stdout).toBe('sh\nsh:export\n');
   }, 60_000);

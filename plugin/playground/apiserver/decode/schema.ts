@@ -86,9 +86,26 @@ function parseType(type: string, format: string, key: string, field: string): Fi
     case 'V1MicroTime': return { k: 'time', micro: true, pointer: !timeValues.has(field) };
     case 'IntOrString': return { k: 'intstr', pointer: !intOrStringValues.has(key) };
     case 'any': return { k: 'any' };
-    default: return models[type] ? { k: 'struct', model: type } : { k: 'any' };
+    default: return models[type] || newerThanModels[type] ? { k: 'struct', model: type } : { k: 'any' };
   }
 }
+
+/**
+ * Fields the API server knows that client-node 1.4's models (Kubernetes 1.34) do not: PodSpec's
+ * `workloadRef` of Kubernetes 1.35 (k8s.io/api core/v1 types.go, PodSpec.WorkloadRef
+ * *WorkloadReference `json:"workloadRef,omitempty"`; WorkloadReference has name, podGroup and
+ * podGroupReplicaKey, all strings), served as by a 1.35 server with feature gate GenericWorkload
+ * on. They make the playground a server newer than its clients, as real clusters often are: a
+ * client that reads objects into typed models and writes them back loses such fields.
+ */
+const newerThanModels: Record<string, Attribute[]> = {
+  V1PodSpec: [{ baseName: 'workloadRef', type: 'V1WorkloadReference', format: '' }],
+  V1WorkloadReference: [
+    { baseName: 'name', type: 'string', format: '' },
+    { baseName: 'podGroup', type: 'string', format: '' },
+    { baseName: 'podGroupReplicaKey', type: 'string', format: '' },
+  ],
+};
 
 const structs = new Map<string, StructType>();
 
@@ -96,9 +113,10 @@ export function structType(model: string): StructType {
   let st = structs.get(model);
   if (st) return st;
   const cls = models[model];
-  if (!cls || typeof cls.getAttributeTypeMap !== 'function') throw new Error(`no client-node model ${model}`);
+  const extra = newerThanModels[model] ?? [];
+  if ((!cls || typeof cls.getAttributeTypeMap !== 'function') && extra.length === 0) throw new Error(`no client-node model ${model}`);
   const fields = new Map<string, FieldType>();
-  for (const a of cls.getAttributeTypeMap()) {
+  for (const a of [...(cls?.getAttributeTypeMap() ?? []), ...extra]) {
     fields.set(a.baseName, parseType(a.type, a.format, `${model}.${a.baseName}`, a.baseName));
   }
   st = { model, ...goTypeOf(model), fields };
