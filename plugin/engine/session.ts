@@ -63,10 +63,12 @@ export interface InterceptRequest {
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
   /**
-   * Bytes of each text body to keep in traffic events, for a view that shows them (the TUI);
-   * 0 (the default) for printers, so no body ever reaches a log.
+   * Bytes of each body to keep in traffic events, for a view that shows them (the TUI) or a
+   * recording (HAR, -o json); 0 (the default) for the line printer, so no body reaches a log.
    */
   bodyPreviewBytes?: number;
+  /** Traffic events also carry the unmasked URL and headers (`--har-unmasked`). */
+  keepSecrets?: boolean;
   /** `--forward SERVICE:PORT[:LOCAL_PORT]`: plain local ports into the cluster. */
   forwards?: ForwardRequest[];
 }
@@ -237,6 +239,7 @@ export class InterceptSession {
       clientName: `${info.holder} (intercept ${info.name})`,
       registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
+      keepSecrets: this.req.keepSecrets ?? false,
       localTarget: info.localTarget,
       emit: this.emit,
       pollMs: 5000,

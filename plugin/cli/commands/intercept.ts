@@ -30,6 +30,8 @@ export function interceptFlags(y: Argv): Argv {
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
     .option('forward', { type: 'string', array: true, describe: 'SERVICE:PORT[:LOCAL_PORT]: a local port that reaches this Service port through the pod (repeatable)' })
     .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
+    .option('har', { type: 'string', describe: 'Record every intercepted request and its answer to this HAR 1.2 file (mode 0600), credentials masked' })
+    .option('har-unmasked', { type: 'boolean', default: false, describe: 'Keep credentials (Authorization, cookies, tokens) unmasked in the --har file' })
     .epilogue(MATCH_HELP + '\n\nAfter `--`, a command to run with the container\'s environment; the intercept ends with it and its exit code is returned.');
 }
 
