@@ -8,8 +8,10 @@
 //   scale 2 -> 5: tunnels to all 5 after the last pod is ready (goal: < 5 s);
 //   callers matching nothing: failed calls during an intercept against two plain rollout
 //     restarts (goal: no more).
-// Usage: node scripts/bench/reliability.mjs   (after `npm run build`; ~4 min)
+// Usage: node scripts/bench/reliability.mjs [scenario...]   (after `npm run build`; ~5 min for all)
 import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,14 +23,19 @@ const scenarios = [
   ['intercept-churn', {}],
   ['intercept-bystanders', {}],
 ];
-const measured = /^(agent killed|laptop slept|API server away|scale 2->5|deleted pod|rollout restart|callers matching nothing):.*$/gm;
+const measured = /(agent killed|laptop slept|API server away|scale 2->5|deleted pod|rollout restart|callers matching nothing):[^\n]*/g;
+const only = process.argv.slice(2);
 let failed = false;
-for (const [name, env] of scenarios) {
+for (const [name, env] of scenarios.filter(([n]) => only.length === 0 || only.some((o) => n.includes(o)))) {
+  // A file, not a pipe: jest exits before a pipe has taken what the test wrote last.
+  const log = join(mkdtempSync(join(tmpdir(), 'bench-reliability-')), `${name}.log`);
+  const fd = openSync(log, 'w');
   const r = spawnSync(process.execPath, ['--no-warnings=ExperimentalWarning', '--experimental-vm-modules', 'node_modules/jest/bin/jest.js', `test/e2e/${name}.integration.test.ts`], {
-    cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd],
   });
-  const lines = `${r.stdout}\n${r.stderr}`.match(measured) ?? [];
-  console.log(`${name}${r.status === 0 ? '' : ' (FAILED, see its test output)'}`);
+  closeSync(fd);
+  const lines = readFileSync(log, 'utf8').match(measured) ?? [];
+  console.log(`${name}${r.status === 0 ? '' : ` (FAILED, see ${log})`}`);
   for (const l of lines) console.log(`  ${l}`);
   failed ||= r.status !== 0;
 }
