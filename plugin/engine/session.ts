@@ -216,7 +216,7 @@ export class InterceptSession {
       dial: this.deps.dial,
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
-      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
+      registrations: [{ id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true }],
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
       localTarget: info.localTarget,
       emit: this.emit,
