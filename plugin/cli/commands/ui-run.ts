@@ -39,7 +39,7 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
         new InterceptSession(
           interceptRequest(
             { ...flags, service: c.port.service, container: c.port.container, envFile: c.envFile, match: c.match },
-            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, port: { localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port } },
+            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, ports: [{ localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port }] },
             TUI_BODY_PREVIEW_BYTES,
           ),
           { dial: podDialer(flags.access) },
