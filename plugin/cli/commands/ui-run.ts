@@ -38,8 +38,8 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
       createSession: (c) =>
         new InterceptSession(
           interceptRequest(
-            { ...flags, service: c.port.service, container: c.port.container, envFile: c.envFile, match: c.match },
-            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, ports: [{ localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port }] },
+            { ...flags, service: c.ports[0].port.service, container: c.ports[0].port.container, envFile: c.envFile, match: c.match },
+            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, ports: c.ports.map((p) => ({ localHost: '127.0.0.1', localPort: p.localPort, remote: p.port.port })) },
             TUI_BODY_PREVIEW_BYTES,
           ),
           { dial: podDialer(flags.access) },
