@@ -28,6 +28,7 @@ import { pause } from './abortable.js';
 import { thisProcess } from './holder-process.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
+import { portFields } from './intercept-ports.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { restoreServices } from './restore.js';
@@ -40,7 +41,8 @@ export interface InterceptRequest {
   access: KubeAccess;
   namespace: string;
   workload: WorkloadRef;
-  port: PortSpec;
+  /** One per Service port to take (`--port`, repeatable): each goes to its own local port. */
+  ports: PortSpec[];
   service?: string;
   container?: string;
   match: Match;
@@ -123,9 +125,9 @@ export class InterceptSession {
     const what = req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name;
     const doing = `intercepting ${what}`;
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
-    const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
+    const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, ports: req.ports, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
-    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
+    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access)));
     try {
       const workload = await readWorkload(this.clients.apps, target.id);
       refuseUnrollable(target.id, workload);
@@ -141,13 +143,10 @@ export class InterceptSession {
       namespace: req.namespace,
       kind: target.id.kind,
       workload: target.id.name,
-      container: target.port.container,
-      service: target.port.service,
-      servicePort: target.port.port,
-      appPort: target.port.containerPort,
+      container: target.ports[0].container,
+      ...portFields(target.ports.map((p) => ({ service: p.service, servicePort: p.port, appPort: p.containerPort, localTarget: { host: p.local.localHost, port: p.local.localPort } }))),
       match: req.match,
       ...(req.mirror ? { mirror: true } : {}),
-      localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
       process: thisProcess(host),
       since: new Date().toISOString(),
@@ -204,7 +203,7 @@ export class InterceptSession {
       image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
       resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
     };
-    const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
+    const { installed, changed } = await takeOver(apps, id, target.ports[0].container, target.ports.map((p) => p.servicePort), agent);
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
     await waitForRollout({ apps, core }, id, {
@@ -212,10 +211,12 @@ export class InterceptSession {
       signal,
       onProgress: (p) => this.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
-    if (await retargetService(core, id.namespace, target.port.service, installed)) {
-      this.emit({ type: 'progress', step: 'service', message: `pointed Service ${target.port.service} port ${target.port.port} at the agent` });
+    const service = target.service.metadata!.name!;
+    if (await retargetService(core, id.namespace, service, installed)) {
+      this.emit({ type: 'progress', step: 'service', message: `pointed Service ${service} port ${target.ports.filter((p) => typeof p.targetPort === 'number').map((p) => p.port).join(', ')} at the agent` });
     }
-    const fronted = installed.fronted.find((f) => f.servicePort === target.port.port)!;
+    const fronted = target.ports.map((p) => installed.fronted.find((f) => f.servicePort === p.port)!);
+    const id0 = `${info.name}-${randomBytes(3).toString('hex')}`;
     this.emit({ type: 'progress', step: 'tunnel', message: 'opening tunnels to the agents' });
     const w = await readWorkload(apps, id);
     this.tunnels = new PodTunnels({
@@ -225,7 +226,12 @@ export class InterceptSession {
       dial: this.deps.dial,
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
-      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
+      registrations: target.ports.map((p, i) => ({
+        // One port keeps the id it always had; several are told apart by their Service port.
+        id: target.ports.length === 1 ? id0 : `${id0}-${p.port}`,
+        port: fronted[i].appPort, match: info.match, mirror: info.mirror === true,
+        localTarget: { host: p.local.localHost, port: p.local.localPort },
+      })),
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
       keepSecrets: this.req.keepSecrets ?? false,
       localTarget: info.localTarget,
@@ -237,7 +243,7 @@ export class InterceptSession {
     await this.tunnels.start(60_000, signal);
     await this.writeEnv();
     this.stopTakeoverWatch = watchTakeover({
-      access: this.req.access, clients: { apps, core }, id, service: target.port.service, fronted,
+      access: this.req.access, clients: { apps, core }, id, service, fronted,
       onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
     });
   }

@@ -7,7 +7,7 @@ import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
-import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
+import { parsePortSpec, parseWorkloadRef, refuseSharedLocalPorts, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { agentResources } from '../../engine/agent-resources.js';
 import { userError } from '../../errors.js';
@@ -61,7 +61,8 @@ export interface InterceptFlags {
 
 export interface InterceptOptions extends InterceptFlags {
   workload: WorkloadRef;
-  port: PortSpec;
+  /** One per --port, in the order given. */
+  ports: PortSpec[];
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -112,7 +113,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
 }
 
 export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps): InterceptOptions {
-  return { ...completeInterceptFlags(argv, deps), workload: parseWorkloadRef(String(argv.workload)), port: parsePortSpec(String(argv.port)) };
+  return { ...completeInterceptFlags(argv, deps), workload: parseWorkloadRef(String(argv.workload)), ports: (strs(argv.port) ?? []).map(parsePortSpec) };
 }
 
 /** `90s`, `5m`, `1h` or plain seconds, as kubectl's --timeout takes them. */
@@ -124,7 +125,8 @@ export function parseTimeout(text: string, flag = '--timeout'): number {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export function validateIntercept(opts: InterceptFlags): void {
+export function validateIntercept(opts: InterceptFlags & { ports?: PortSpec[] }): void {
+  refuseSharedLocalPorts(opts.ports ?? []);
   if (opts.name !== undefined && (!DNS_LABEL.test(opts.name) || opts.name.length > 53)) {
     throw userError(`invalid --name "${opts.name}"`, 'use lowercase letters, digits and "-" (at most 53 characters)');
   }
@@ -147,7 +149,7 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
-  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.port.localHost, port: opts.port.localPort }));
+  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.ports[0].localHost, port: opts.ports[0].localPort }));
   try {
     if (tui) {
       const { runTui } = await import('../../../ui/run-tui.js');
@@ -189,9 +191,9 @@ export const TUI_BODY_PREVIEW_BYTES = 16 * 1024;
 export const RECORD_BODY_BYTES = 64 * 1024;
 
 /** The engine's request for what the flags and the chosen target say. */
-export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; port: PortSpec }, bodyPreviewBytes = 0): InterceptRequest {
+export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; ports: PortSpec[] }, bodyPreviewBytes = 0): InterceptRequest {
   return {
-    namespace: target.namespace, workload: target.workload, port: target.port,
+    namespace: target.namespace, workload: target.workload, ports: target.ports,
     bodyPreviewBytes,
     keepSecrets: flags.harUnmasked && flags.har !== undefined,
     access: flags.access, match: flags.match, mirror: flags.mirror,
@@ -212,7 +214,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   const summaries = repeated ? setInterval(() => repeated.summarise(), REPEAT_WINDOW_MS).unref() : undefined;
   // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
   // as the install begins: after any refusal (which should stand alone), before the rollout.
-  const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
+  const warnListen = opts.command.length === 0 ? listenWarning(opts.ports, deps) : undefined;
   const subscription = session.events.subscribe((e) => {
     if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
@@ -251,16 +253,18 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   }
 }
 
-/** Probes the local port at once; the returned function warns (once) if nothing listens there. */
-function listenWarning({ localHost, localPort }: PortSpec, deps: CliDeps): () => void {
-  const listening = probeLocalPort(localPort, localHost);
+/** Probes the local ports at once; the returned function warns (once) for each where nothing listens. */
+function listenWarning(ports: PortSpec[], deps: CliDeps): () => void {
+  const listening = ports.map(({ localHost, localPort }) => ({ localHost, localPort, yes: probeLocalPort(localPort, localHost) }));
   let asked = false;
   return () => {
     if (asked) return;
     asked = true;
-    void listening.then((yes) => {
-      if (!yes) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
-    });
+    for (const { localHost, localPort, yes } of listening) {
+      void yes.then((up) => {
+        if (!up) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
+      });
+    }
   };
 }
 

@@ -43,7 +43,9 @@ export function interceptCommand(deps: CliDeps) {
       interceptFlags(
         y
           .positional('workload', { type: 'string', describe: 'NAME, deploy/NAME, sts/NAME or rs/NAME' })
-          .option('port', { type: 'string', describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take; without it, the interactive setup asks' }),
+          // Not `array: true`: that would take the words after it (a WORKLOAD) as ports too; a
+          // repeated flag still gives an array.
+          .option('port', { type: 'string', describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take; repeatable, one local port each (the match flags apply to HTTP: non-HTTP connections on a port keep going to the app unless no match is given); without it, the interactive setup asks' }),
       ),
     handler: async (argv: Record<string, unknown>) => {
       if (argv.port === undefined) {
