@@ -16,6 +16,7 @@ import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
+import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
@@ -47,6 +48,8 @@ export interface InterceptRequest {
   mirror?: boolean;
   name?: string;
   agentImage?: string;
+  /** `--update-network-policies`: add the agent's port to the policy rules that would block it. */
+  updateNetworkPolicies?: boolean;
   envFile?: string;
   /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
   envSyntax?: EnvSyntax;
@@ -79,6 +82,7 @@ export class InterceptSession {
   readonly events = new EventHub<EngineEvent>(500);
   info: InterceptInfo | undefined;
   private target: ResolvedTarget | undefined;
+  private policies: PolicyPlan | undefined;
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
@@ -119,11 +123,13 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
-    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
+    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access), req.updateNetworkPolicies === true));
     try {
       const workload = await readWorkload(this.clients.apps, target.id);
       refuseUnrollable(target.id, workload);
       await refuseSharedSelector(this.clients, target.id, workload);
+      this.policies = await planNetworkPolicies(this.clients.net, target.id, workload, { container: target.port.container, servicePort: target.servicePort }, req.updateNetworkPolicies === true);
+      if (this.policies.unchecked) this.emit({ type: 'warning', code: 'network-policies-unchecked', message: this.policies.unchecked });
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
@@ -195,7 +201,14 @@ export class InterceptSession {
     const token = await ensureSecret(core, id.namespace, secretName);
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
     const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid };
+    await this.openPolicies(this.policies);
     const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
+    // Someone changed the template between the check and the takeover: the agent got another port.
+    const agentPort = installed.fronted.find((f) => f.servicePort === target.port.port)?.agentPort;
+    if (this.policies && agentPort !== undefined && agentPort !== this.policies.agentPort) {
+      const w = await readWorkload(apps, id);
+      await this.openPolicies(await planNetworkPolicies(this.clients.net, id, w, { container: target.port.container, servicePort: target.servicePort }, this.req.updateNetworkPolicies === true));
+    }
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
     await waitForRollout({ apps, core }, id, {
@@ -230,6 +243,14 @@ export class InterceptSession {
       access: this.req.access, clients: { apps, core }, id, service: target.port.service, fronted,
       onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
     });
+  }
+
+  /** Before the Service's traffic goes to the agent: its port added to the rules that would drop it. */
+  private async openPolicies(plan: PolicyPlan | undefined): Promise<void> {
+    if (!plan || plan.blocking.length === 0) return;
+    for (const name of await openNetworkPolicies(this.clients.net, plan)) {
+      this.emit({ type: 'progress', step: 'install', message: `added TCP port ${plan.agentPort} to NetworkPolicy ${name} until the intercept ends` });
+    }
   }
 
   /**

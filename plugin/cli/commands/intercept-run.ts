@@ -42,6 +42,7 @@ export interface InterceptFlags {
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  updateNetworkPolicies: boolean;
   name?: string;
   output: 'lines' | 'json';
   rolloutTimeoutMs: number;
@@ -90,6 +91,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    updateNetworkPolicies: argv['update-network-policies'] === true,
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
@@ -154,7 +156,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     namespace: target.namespace, workload: target.workload, port: target.port,
     bodyPreviewBytes,
     access: flags.access, match: flags.match, mirror: flags.mirror,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, updateNetworkPolicies: flags.updateNetworkPolicies, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,

@@ -22,6 +22,7 @@ export function interceptFlags(y: Argv): Argv {
     .option('env', { type: 'string', array: true, describe: 'NAME=VALUE for `-- COMMAND` and the env files, winning over the pod\'s NAME; NAME alone passes on this shell\'s value (repeatable)' })
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
+    .option('update-network-policies', { type: 'boolean', describe: 'Add the agent\'s port to the NetworkPolicy rules that allow the app\'s port (taken out again on leave); without it, such a policy refuses the start' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
     .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
