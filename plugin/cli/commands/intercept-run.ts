@@ -120,6 +120,8 @@ export function validateIntercept(opts: InterceptFlags): void {
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  // The API server takes such an image in the template and then refuses every pod made from it.
+  if (opts.agentImage !== undefined && opts.agentImage.trim() !== opts.agentImage) throw userError(`--agent-image "${opts.agentImage}" starts or ends with whitespace`, 'give the image reference alone, e.g. --agent-image registry.example/library/node:22-alpine');
 }
 
 /** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
