@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
+import { agentResources } from './agent-resources.js';
 import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
@@ -51,6 +52,9 @@ export interface InterceptRequest {
   agentImage?: string;
   /** `--update-network-policies`: add the agent's port to the policy rules that would block it. */
   updateNetworkPolicies?: boolean;
+  /** `--agent-cpu` (request) and `--agent-memory` (limit); defaults in agent-resources.ts. */
+  agentCpu?: string;
+  agentMemory?: string;
   envFile?: string;
   /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
   envSyntax?: EnvSyntax;
@@ -61,10 +65,12 @@ export interface InterceptRequest {
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
   /**
-   * Bytes of each text body to keep in traffic events, for a view that shows them (the TUI);
-   * 0 (the default) for printers, so no body ever reaches a log.
+   * Bytes of each body to keep in traffic events, for a view that shows them (the TUI) or a
+   * recording (HAR, -o json); 0 (the default) for the line printer, so no body reaches a log.
    */
   bodyPreviewBytes?: number;
+  /** Traffic events also carry the unmasked URL and headers (`--har-unmasked`). */
+  keepSecrets?: boolean;
   /** `--forward SERVICE:PORT[:LOCAL_PORT]`: plain local ports into the cluster. */
   forwards?: ForwardRequest[];
 }
@@ -201,7 +207,10 @@ export class InterceptSession {
     const secretName = secretNameFor(id);
     const token = await ensureSecret(core, id.namespace, secretName);
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
-    const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid };
+    const agent = {
+      image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
+      resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
+    };
     await this.openPolicies(this.policies);
     const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
     // Someone changed the template between the check and the takeover: the agent got another port.
@@ -232,6 +241,7 @@ export class InterceptSession {
       clientName: `${info.holder} (intercept ${info.name})`,
       registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
+      keepSecrets: this.req.keepSecrets ?? false,
       localTarget: info.localTarget,
       emit: this.emit,
       pollMs: 5000,

@@ -22,6 +22,7 @@ export interface ConnectionOptions {
   pod: string;
   localTarget: LocalTarget;
   bodyPreviewBytes: number;
+  keepSecrets?: boolean;
   emit: (event: TunnelEvent) => void;
 }
 
@@ -199,7 +200,7 @@ export class AgentConnection {
         if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
       });
     }
-    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit);
+    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit, opts.keepSecrets);
     const ctx: ForwardContext = {
       local: opts.localTarget, record, localAgent: this.localAgent,
       localH2: () => this.localH2(),

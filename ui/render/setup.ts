@@ -85,6 +85,8 @@ export interface SetupChoice {
   localPort: number;
   match: Match;
   envFile?: string;
+  /** Record the traffic to this HAR file. */
+  harFile?: string;
 }
 
 /** What confirming will change in the cluster, in the order the engine does it. */
@@ -99,5 +101,11 @@ export function planLines(c: SetupChoice): string[] {
     `a Lease in namespace ${c.workload.namespace} records the intercept; leave (q) restores everything`,
     `${matchSummary(c.match)} → 127.0.0.1:${c.localPort}`,
     ...(c.envFile ? [`the container's environment is written to ${c.envFile}`] : []),
+    ...(c.harFile ? [`every request and its answer is recorded in ${c.harFile} (HAR, mode 0600)`] : []),
   ];
+}
+
+/** The file `h` on the plan records to when the flags named none. */
+export function defaultHarFile(c: Pick<SetupChoice, 'workload'>): string {
+  return `${c.workload.name}.har`;
 }
