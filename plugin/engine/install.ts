@@ -13,7 +13,6 @@ import { ANNOTATION, extendTemplateOps, hasAgentContainer, SERVICE_ANNOTATION, t
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubectl-intercept' };
 export const TOKEN_KEY = 'token';
-export const DEFAULT_AGENT_IMAGE = 'node:22-alpine';
 
 /** What the workload annotation holds: the undo record and the objects that belong to the agent. */
 export interface InstalledAgent extends TakeoverRecord {

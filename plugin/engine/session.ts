@@ -15,8 +15,10 @@ import { writeEnvFile } from './env-file.js';
 import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-syntax.js';
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
-import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
+import { ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
+import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
@@ -50,6 +52,8 @@ export interface InterceptRequest {
   mirror?: boolean;
   name?: string;
   agentImage?: string;
+  /** `--update-network-policies`: add the agent's port to the policy rules that would block it. */
+  updateNetworkPolicies?: boolean;
   /** `--agent-cpu` (request) and `--agent-memory` (limit); defaults in agent-resources.ts. */
   agentCpu?: string;
   agentMemory?: string;
@@ -87,6 +91,8 @@ export class InterceptSession {
   readonly events = new EventHub<EngineEvent>(500);
   info: InterceptInfo | undefined;
   private target: ResolvedTarget | undefined;
+  /** One plan per intercepted port. */
+  private policies: PolicyPlan[] | undefined;
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
@@ -127,11 +133,15 @@ export class InterceptSession {
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, ports: req.ports, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
-    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access)));
+    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access), req.updateNetworkPolicies === true));
     try {
       const workload = await readWorkload(this.clients.apps, target.id);
       refuseUnrollable(target.id, workload);
       await refuseSharedSelector(this.clients, target.id, workload);
+      this.policies = [];
+      for (const p of target.ports) this.policies.push(await planNetworkPolicies(this.clients.net, target.id, workload, { container: p.container, servicePort: p.servicePort }, req.updateNetworkPolicies === true));
+      const unchecked = this.policies.find((plan) => plan.unchecked)?.unchecked;
+      if (unchecked) this.emit({ type: 'warning', code: 'network-policies-unchecked', message: unchecked });
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
@@ -203,7 +213,17 @@ export class InterceptSession {
       image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
       resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
     };
+    for (const plan of this.policies ?? []) await this.openPolicies(plan);
     const { installed, changed } = await takeOver(apps, id, target.ports[0].container, target.ports.map((p) => p.servicePort), agent);
+    // Someone changed the template between the check and the takeover: the agent got another port.
+    for (const [i, p] of target.ports.entries()) {
+      const plan = this.policies?.[i];
+      const agentPort = installed.fronted.find((f) => f.servicePort === p.port)?.agentPort;
+      if (plan && agentPort !== undefined && agentPort !== plan.agentPort) {
+        const w = await readWorkload(apps, id);
+        await this.openPolicies(await planNetworkPolicies(this.clients.net, id, w, { container: p.container, servicePort: p.servicePort }, this.req.updateNetworkPolicies === true));
+      }
+    }
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
     await waitForRollout({ apps, core }, id, {
@@ -246,6 +266,14 @@ export class InterceptSession {
       access: this.req.access, clients: { apps, core }, id, service, fronted,
       onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
     });
+  }
+
+  /** Before the Service's traffic goes to the agent: its port added to the rules that would drop it. */
+  private async openPolicies(plan: PolicyPlan | undefined): Promise<void> {
+    if (!plan || plan.blocking.length === 0) return;
+    for (const name of await openNetworkPolicies(this.clients.net, plan)) {
+      this.emit({ type: 'progress', step: 'install', message: `added TCP port ${plan.agentPort} to NetworkPolicy ${name} until the intercept ends` });
+    }
   }
 
   /**

@@ -45,6 +45,7 @@ export interface InterceptFlags {
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  updateNetworkPolicies: boolean;
   agentCpu?: string;
   agentMemory?: string;
   name?: string;
@@ -99,6 +100,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    updateNetworkPolicies: argv['update-network-policies'] === true,
     agentCpu: str(argv['agent-cpu']),
     agentMemory: str(argv['agent-memory']),
     name: str(argv.name),
@@ -132,6 +134,8 @@ export function validateIntercept(opts: InterceptFlags & { ports?: PortSpec[] })
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  // The API server takes such an image in the template and then refuses every pod made from it.
+  if (opts.agentImage !== undefined && opts.agentImage.trim() !== opts.agentImage) throw userError(`--agent-image "${opts.agentImage}" starts or ends with whitespace`, 'give the image reference alone, e.g. --agent-image registry.example/library/node:22-alpine');
   if (opts.har === '') throw userError('--har is empty', 'name the file to record to, e.g. --har orders.har');
   if (opts.harUnmasked && opts.har === undefined) throw userError('--har-unmasked needs --har FILE', 'add --har FILE, or leave --har-unmasked out');
   // A bad quantity is a usage error before the cluster is asked anything.
@@ -197,7 +201,7 @@ export function interceptRequest(flags: InterceptFlags, target: { namespace: str
     bodyPreviewBytes,
     keepSecrets: flags.harUnmasked && flags.har !== undefined,
     access: flags.access, match: flags.match, mirror: flags.mirror,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, updateNetworkPolicies: flags.updateNetworkPolicies, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,
