@@ -104,17 +104,22 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
   }
   control.on('data', lineReader<ClientMessage>(onMessage));
 
+  // Dropped the moment it has been silent for the ping timeout, not at the next ping tick: a
+  // laptop that went to sleep loses its traffic to the app within that time of its last answer.
+  const silence = setTimeout(function clientSilent() {
+    log('client-timeout', { client: handle?.name, remote, silentMs: Date.now() - lastPong });
+    session.destroy();
+  }, deps.config.pingTimeoutMs);
   const pinger = setInterval(function pingClient() {
-    if (Date.now() - lastPong > deps.config.pingTimeoutMs) {
-      log('client-timeout', { client: handle?.name, remote, silentMs: Date.now() - lastPong });
-      session.destroy();
-      return;
-    }
     if (!session.destroyed && !session.connecting) {
       try {
-        session.ping((err) => { if (!err) lastPong = Date.now(); });
+        session.ping((err) => {
+          if (err) return;
+          lastPong = Date.now();
+          silence.refresh();
+        });
       } catch {
-        // Too many unacknowledged pings: the timeout above decides.
+        // Too many unacknowledged pings: the silence timer decides.
       }
     }
   }, deps.config.pingIntervalMs);
@@ -123,6 +128,7 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
     if (closed) return;
     closed = true;
     clearInterval(pinger);
+    clearTimeout(silence);
     clearTimeout(helloTimer);
     outbound?.closeAll();
     if (handle) {

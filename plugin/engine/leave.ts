@@ -1,5 +1,6 @@
 // Ending intercepts: deleting an intercept's Lease and, when no live intercept uses the workload
 // any more, restoring it. Used by the holder on exit and by `leave` from any machine.
+import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
@@ -13,6 +14,7 @@ import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, w
 import { waitingNote } from './lease-expiry.js';
 import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
+import { markRestoring, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
 
 export interface LeaveClients {
   apps: AppsV1Api;
@@ -25,22 +27,43 @@ export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClient
   return { apps: makeClient(access, AppsV1Api, cut), core: makeClient(access, CoreV1Api, cut), coord: makeClient(access, CoordinationV1Api, cut), net: makeClient(access, NetworkingV1Api, cut) };
 }
 
-/** Restores the workload unless a live intercept other than `except` still uses it. */
+/**
+ * Restores the workload unless a live intercept other than `except` still uses it. The judgement
+ * and the restore are one step as far as a start is concerned (workload-claim.ts): a start that
+ * takes its Lease meanwhile either makes this judge again or waits for this restore to end.
+ */
 export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
-  const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => l.metadata?.name !== options.except), {
-    anyLive: true,
-    onWait: (leases, ms) => emit({ type: 'progress', step: 'restore', message: waitingNote(leases, ms) }),
-  });
-  if (live.length > 0) {
-    emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
-    return false;
+  const me = `restore-${randomBytes(6).toString('hex')}`;
+  for (;;) {
+    const read = await waitForOtherRestore(clients.apps, id, me, {
+      onWait: (mark) => emit({ type: 'progress', step: 'restore', message: `waiting for the restore of ${describeWorkload(id)} that ${mark.by} began at ${mark.since}` }),
+    });
+    const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => l.metadata?.name !== options.except), {
+      anyLive: true,
+      onWait: (leases, ms) => emit({ type: 'progress', step: 'restore', message: waitingNote(leases, ms) }),
+    });
+    if (live.length > 0) {
+      emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
+      return false;
+    }
+    // Leases of crashed clients: their intercepts are gone with the agent. Each only as we saw it:
+    // one renewed since is live after all.
+    let renewed = false;
+    for (const l of expired) {
+      if (!(await deleteLease(clients.coord, id.namespace, l.metadata!.name!, l.metadata?.resourceVersion))) renewed = true;
+    }
+    if (renewed) continue;
+    // A start claimed the workload since we read it: its Lease exists now; judge again.
+    if (!(await markRestoring(clients.apps, id, read, me))) continue;
+    try {
+      return await restoreMarked(clients, id, emit, options);
+    } finally {
+      await unmarkRestoring(clients.apps, id, me);
+    }
   }
-  // Leases of crashed clients: their intercepts are gone with the agent. Each only as we saw it:
-  // one renewed since is live after all.
-  for (const l of expired) {
-    const gone = await deleteLease(clients.coord, id.namespace, l.metadata!.name!, l.metadata?.resourceVersion);
-    if (!gone) return restoreIfUnused(clients, id, emit, options);
-  }
+}
+
+async function restoreMarked(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { rolloutTimeoutMs: number }): Promise<boolean> {
   const services = await restoreServices(clients, id);
   for (const s of services) emit({ type: 'progress', step: 'restore', message: `restored the target ports of Service ${s}` });
   const { changed, secret } = await restoreWorkload(clients, id);

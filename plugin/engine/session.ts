@@ -38,6 +38,8 @@ import { appEnvValues, SCC_UID_RANGE_ANNOTATION } from './takeover.js';
 import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
+import { watchForPauses } from './pause-watch.js';
+import { claimForStart } from './workload-claim.js';
 
 export interface InterceptRequest {
   access: KubeAccess;
@@ -96,6 +98,7 @@ export class InterceptSession {
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private stopPauseWatch: (() => void) | undefined;
   private stopTakeoverWatch: (() => void) | undefined;
   private resolveLost!: (reason: string) => void;
   /** Made at once, so a front-end may ask before the start has taken its Lease (the TUI does). */
@@ -182,10 +185,19 @@ export class InterceptSession {
     this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
     void this.lease.lost.then(this.resolveLost);
     try {
+      // After our Lease exists and before anything of the agent's is touched (workload-claim.ts).
+      await claimForStart(this.clients.apps, target.id, leaseName(info.name), {
+        signal: this.startAbort.signal,
+        onWait: (mark) => this.emit({ type: 'progress', step: 'install', message: `waiting for the restore of ${describeWorkload(target.id)} that ${mark.by} began at ${mark.since} to finish` }),
+      });
       await this.install(target, info);
       const overrides = this.req.envOverrides ?? {};
       const env = Object.keys(overrides).length ? applyEnvOverrides((await this.tunnels?.env()) ?? {}, overrides).applied : undefined;
       this.emit({ type: 'intercept', state: 'active', info, ...(env ? { env } : {}) });
+      this.stopPauseWatch = watchForPauses((ms) => this.emit({
+        type: 'warning', code: 'paused',
+        message: `this process was paused for ${Math.round(ms / 1000)} s (the machine slept, or the process was stopped): meanwhile the agents sent the traffic to the pods; reconnecting the tunnels`,
+      }));
       return info;
     } catch (err) {
       if (this.startAbort.signal.aborted) throw err;
@@ -349,6 +361,7 @@ export class InterceptSession {
     this.startAbort.abort(reason);
     this.cut.abort(reason);
     this.lease?.stop();
+    this.stopPauseWatch?.();
     void this.tunnels?.close().catch(() => undefined);
     this.ending?.catch(() => undefined);
     // A request the server had already taken may still be applied: let it land before looking.
@@ -374,6 +387,7 @@ export class InterceptSession {
 
   private async cleanUp(): Promise<void> {
     const info = this.info!;
+    this.stopPauseWatch?.();
     this.stopTakeoverWatch?.();
     this.lease?.stop();
     await this.outbound?.close();

@@ -10,7 +10,10 @@ import type { OutboundDial } from '../tunnel/outbound-relay.js';
 import { openTunnel } from '../tunnel/tunnel.js';
 import type { LocalRegistration, LocalTarget, ReconnectPolicy, TunnelEvent, TunnelSession } from '../tunnel/types.js';
 import type { EngineEvent } from './events.js';
-import { AGENT_CONTAINER, CONTROL_PORT } from './takeover.js';
+import { CONTROL_PORT } from './takeover.js';
+import { notTunnelableReason, tunnelable } from './tunnelable.js';
+
+export { tunnelable };
 
 export interface PodTunnelsOptions {
   core: CoreV1Api;
@@ -45,14 +48,12 @@ const STATS_TIMEOUT_MS = 5000;
 const REDIAL_FIRST_MS = 1000;
 const REDIAL_MAX_MS = 30_000;
 
-/** A pod whose agent can take a tunnel: running, not going away, agent container ready. */
-export function tunnelable(pod: V1Pod): boolean {
-  if (pod.metadata?.deletionTimestamp || pod.status?.phase !== 'Running') return false;
-  return (pod.status?.containerStatuses ?? []).some((c) => c.name === AGENT_CONTAINER && c.ready);
-}
-
 export class PodTunnels {
   private readonly sessions = new Map<string, Promise<TunnelSession | undefined>>();
+  /** Tunnels being closed, per pod: a new one to the same pod waits, so its events come after. */
+  private readonly closing = new Map<string, Promise<void>>();
+  /** Why a pod's tunnel was closed while the intercept holds, told again when it comes back. */
+  private readonly dropped = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private stopWatch: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
@@ -201,12 +202,27 @@ export class PodTunnels {
       const counted = this.passed.get(name);
       if (counted) this.passedBefore += counted.now - counted.base;
       this.passed.delete(name);
-      void session.then((s) => s?.close());
+      const why = notTunnelableReason(pods.find((p) => p.metadata?.name === name));
+      this.dropped.set(name, why);
+      const closed = session.then((s) => s?.close(why)).catch(() => undefined).finally(() => {
+        if (this.closing.get(name) === closed) this.closing.delete(name);
+      });
+      this.closing.set(name, closed);
     }
   }
 
   private async open(pod: string): Promise<TunnelSession | undefined> {
     const { emit } = this.opts;
+    await this.closing.get(pod);
+    const onEvent = (e: TunnelEvent) => {
+      if (e.type !== 'state') return emit(e);
+      if (e.state === 'failed') this.failed(pod);
+      if (e.state === 'active') this.recovered(pod);
+      const again = e.state === 'active' ? this.dropped.get(pod) : undefined;
+      if (again !== undefined) this.dropped.delete(pod);
+      const reason = again !== undefined ? `registered again; it had closed: ${again}` : e.reason;
+      emit({ type: 'tunnel', pod: e.pod, state: e.state, ...(reason ? { reason } : {}) });
+    };
     try {
       const session = await openTunnel({
         dial: () => this.opts.dial(this.opts.namespace, pod, CONTROL_PORT),
@@ -218,11 +234,7 @@ export class PodTunnels {
         bodyPreviewBytes: this.opts.bodyPreviewBytes ?? 0,
         keepSecrets: this.opts.keepSecrets ?? false,
         ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}),
-        onEvent: (e: TunnelEvent) => {
-          if (e.type === 'state' && e.state === 'failed') this.failed(pod);
-          if (e.type === 'state' && e.state === 'active') this.recovered(pod);
-          emit(e.type === 'state' ? { type: 'tunnel', pod: e.pod, state: e.state, ...(e.reason ? { reason: e.reason } : {}) } : e);
-        },
+        onEvent,
       });
       this.activeOnce = true;
       if (this.closed) {

@@ -90,9 +90,16 @@ export class AgentConnection {
     };
 
     let lastHeard = Date.now();
+    let lastTick = Date.now();
     const silence = setInterval(() => {
-      if (Date.now() - lastHeard <= SILENCE_LIMIT_MS) return;
-      closeReason = `no ping from the agent for ${SILENCE_LIMIT_MS / 1000} s: the API server or the pod stopped answering`;
+      const now = Date.now();
+      // A tick far too late means this process did not run (the laptop slept): the silence is ours.
+      const paused = now - lastTick > SILENCE_LIMIT_MS / 2 ? now - lastTick : 0;
+      lastTick = now;
+      if (now - lastHeard <= SILENCE_LIMIT_MS) return;
+      closeReason = paused
+        ? `this process was paused for ${Math.round(paused / 1000)} s, so the agent has dropped its registrations`
+        : `no ping from the agent for ${SILENCE_LIMIT_MS / 1000} s: the API server or the pod stopped answering`;
       this.close();
     }, 1000);
     silence.unref();

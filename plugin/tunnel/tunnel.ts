@@ -90,7 +90,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
       }
       if (closing) return void next.close();
       conn = current = next;
-      setState('active');
+      setState('active', { reason: `reconnected after ${attempt} attempt${attempt === 1 ? '' : 's'}, registered again` });
     }
   }
 
@@ -140,7 +140,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
       const reply = await control({ t: 'stats' });
       return reply.counts ?? [];
     },
-    async close(): Promise<void> {
+    async close(reason?: string): Promise<void> {
       if (closing) return;
       closing = true;
       wake?.();
@@ -155,7 +155,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
       }
       c?.close();
       await held;
-      setState('closed');
+      setState('closed', reason ? { reason } : {});
     },
   };
 }

@@ -178,6 +178,6 @@ export interface TunnelSession {
   dial(host: string, port: number): Promise<{ stream: ServerHttp2Stream; address: string }>;
   /** Pass-through and intercept counts per port. */
   stats(): Promise<PortCounts[]>;
-  /** Unregisters everything, closes the tunnel and stops reconnecting. */
-  close(): Promise<void>;
+  /** Unregisters everything, closes the tunnel and stops reconnecting; `reason` goes with the closed state. */
+  close(reason?: string): Promise<void>;
 }
