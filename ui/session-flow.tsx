@@ -2,7 +2,12 @@
 // while holding, progress again while leaving and restoring, and an error panel on failure.
 // It reports the exit code through onExit; run-tui.tsx owns the terminal.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { resolve } from 'node:path';
 import { writeEnvFile } from '../plugin/engine/env-file.js';
+import { harEntry } from '../plugin/har/entry.js';
+import { targetText } from '../plugin/har/replay.js';
+import type { HarEntry } from '../plugin/har/types.js';
+import { writeHar } from '../plugin/har/writer.js';
 import { DEFAULT_ENV_SYNTAX, type EnvSyntax } from '../plugin/engine/env-syntax.js';
 import type { InterceptInfo } from '../plugin/engine/events.js';
 import { describeError } from '../plugin/errors.js';
@@ -11,6 +16,7 @@ import { useEngine, type UseEngineOptions } from './hooks/use-engine.js';
 import { useScreenSize, type ScreenSize } from './hooks/use-screen-size.js';
 import type { TuiSession } from './session.js';
 import { ProgressView } from './views/ProgressView.js';
+import type { TrafficRow } from './state/traffic.js';
 import { TrafficView } from './views/TrafficView.js';
 
 /** 128 + the signal's number, as shells report a process ended by it. */
@@ -31,9 +37,11 @@ export interface SessionFlowProps {
   size?: ScreenSize;
   engine?: UseEngineOptions;
   inputActive?: boolean;
+  /** Where `w` writes HAR files; the current folder by default. */
+  harDir?: string;
 }
 
-export function SessionFlow({ session, header, envFile, envSyntax = DEFAULT_ENV_SYNTAX, onExit, leaveSignal, size: fixedSize, engine, inputActive = true }: SessionFlowProps) {
+export function SessionFlow({ session, header, envFile, envSyntax = DEFAULT_ENV_SYNTAX, onExit, leaveSignal, size: fixedSize, engine, inputActive = true, harDir }: SessionFlowProps) {
   const view = useEngine(session.events, engine);
   const size = useScreenSize(fixedSize);
   const [phase, setPhase] = useState<Phase>('starting');
@@ -109,8 +117,22 @@ export function SessionFlow({ session, header, envFile, envSyntax = DEFAULT_ENV_
   }, [session, envSyntax]);
 
   const common = { header, size, inputActive };
-  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} envFile={envFile} onWriteEnv={writeEnv} />;
+  const target = view.state.traffic.intercept?.info.localTarget;
+  const writeListed = useCallback(async (rows: TrafficRow[]) => {
+    const path = resolve(harDir ?? '.', harFileName(new Date()));
+    const entries = rows.map((r) => harEntry(r)).filter((e): e is HarEntry => e !== undefined);
+    const n = writeHar(path, entries, target ? { localTarget: targetText(target) } : {});
+    return `wrote ${n} requests to ${path} (credentials masked)`;
+  }, [target, harDir]);
+
+  if (phase === 'holding') return <TrafficView {...common} view={view} onLeave={() => leave(0)} envFile={envFile} onWriteEnv={writeEnv} onWriteHar={writeListed} />;
   if (phase === 'failed') return <ProgressView {...common} progress={view.state.progress} title="The intercept failed" quitLabel="exit" onQuit={() => onExit(exitCode.current, exitMessage.current)} />;
   if (phase === 'leaving') return <ProgressView {...common} progress={view.state.progress} title={endedBy ? `${endedBy}: leaving…` : 'Leaving: restoring the workload…'} quitLabel="(wait)" onQuit={() => undefined} />;
   return <ProgressView {...common} progress={view.state.progress} title="Starting the intercept…" quitLabel="cancel" onQuit={() => leave(130)} />;
+}
+
+/** `intercept-20260102-030405.har`: a new name each second, sorting by time. */
+export function harFileName(at: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `intercept-${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}.har`;
 }

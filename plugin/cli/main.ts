@@ -16,7 +16,7 @@ export function displayName(argv0: string | undefined): string {
   return m ? `kubectl ${m[1].replace(/_/g, '-')}` : 'kubectl intercept';
 }
 
-const COMMANDS = new Set(['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion', 'ui']);
+const COMMANDS = new Set(['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion', 'ui', 'replay']);
 
 /**
  * `kubectl intercept WORKLOAD --port ...` is short for `kubectl intercept start WORKLOAD --port ...`;
@@ -39,7 +39,7 @@ export function withDefaultCommand(args: string[]): string[] {
 const VALUE_FLAGS = new Set([
   '--kubeconfig', '--context', '--cluster', '--user', '-n', '--namespace', '--request-timeout', '--as', '-o', '--output',
   '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
-  '--http-method', '--forward', '--service', '--container', '--env', '--env-file', '--env-syntax', '--reconnect-timeout', '--env-json', '--agent-image', '--name', '--timeout',
+  '--http-method', '--forward', '--service', '--container', '--env', '--env-file', '--env-syntax', '--reconnect-timeout', '--env-json', '--agent-image', '--agent-cpu', '--agent-memory', '--name', '--timeout', '--har', '--to', '--filter',
 ]);
 
 /** The first word of a line that the default command reads as a workload. */

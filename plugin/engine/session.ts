@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
+import { agentResources } from './agent-resources.js';
 import { kubeError } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
@@ -49,6 +50,9 @@ export interface InterceptRequest {
   mirror?: boolean;
   name?: string;
   agentImage?: string;
+  /** `--agent-cpu` (request) and `--agent-memory` (limit); defaults in agent-resources.ts. */
+  agentCpu?: string;
+  agentMemory?: string;
   envFile?: string;
   /** How envFile is written (default DEFAULT_ENV_SYNTAX). */
   envSyntax?: EnvSyntax;
@@ -59,10 +63,12 @@ export interface InterceptRequest {
   /** How long the API server and the tunnels may stay unreachable before the intercept ends. */
   reconnectTimeoutMs?: number;
   /**
-   * Bytes of each text body to keep in traffic events, for a view that shows them (the TUI);
-   * 0 (the default) for printers, so no body ever reaches a log.
+   * Bytes of each body to keep in traffic events, for a view that shows them (the TUI) or a
+   * recording (HAR, -o json); 0 (the default) for the line printer, so no body reaches a log.
    */
   bodyPreviewBytes?: number;
+  /** Traffic events also carry the unmasked URL and headers (`--har-unmasked`). */
+  keepSecrets?: boolean;
   /** `--forward SERVICE:PORT[:LOCAL_PORT]`: plain local ports into the cluster. */
   forwards?: ForwardRequest[];
 }
@@ -193,7 +199,10 @@ export class InterceptSession {
     const secretName = secretNameFor(id);
     const token = await ensureSecret(core, id.namespace, secretName);
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
-    const agent = { image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid };
+    const agent = {
+      image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
+      resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
+    };
     const { installed, changed } = await takeOver(apps, id, target.ports[0].container, target.ports.map((p) => p.servicePort), agent);
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
@@ -224,6 +233,7 @@ export class InterceptSession {
         localTarget: { host: p.local.localHost, port: p.local.localPort },
       })),
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
+      keepSecrets: this.req.keepSecrets ?? false,
       localTarget: info.localTarget,
       emit: this.emit,
       pollMs: 5000,

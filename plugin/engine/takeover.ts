@@ -2,7 +2,7 @@
 // and how exactly to undo it (DESIGN.md decisions 2-4). Pure functions over Kubernetes objects:
 // the engine reads, calls these, and sends the JSON patches they return; tests check the round
 // trip field for field.
-import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
 
 export const AGENT_CONTAINER = 'intercept-agent';
@@ -37,6 +37,8 @@ export interface AgentSpec {
    * keeps runAsNonRoot.
    */
   namespaceAssignsUid?: boolean;
+  /** Requests and limits (agent-resources.ts); none only for tests of other parts. */
+  resources?: V1ResourceRequirements;
 }
 
 export const SCC_UID_RANGE_ANNOTATION = 'openshift.io/sa.scc.uid-range';
@@ -150,6 +152,7 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
     ],
     ...(envFrom && envFrom.length > 0 ? { envFrom } : {}),
     volumeMounts: [{ name: AGENT_VOLUME, mountPath: AGENT_MOUNT, readOnly: true }],
+    ...(agent.resources ? { resources: agent.resources } : {}),
     readinessProbe: { tcpSocket: { port: fronted[0].agentPort as never }, periodSeconds: 2 },
     // PodSecurity "restricted" (decision 2): the agent needs no privilege at all.
     securityContext: {

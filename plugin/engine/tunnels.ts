@@ -25,6 +25,7 @@ export interface PodTunnelsOptions {
   localTarget: LocalTarget;
   emit: (e: EngineEvent) => void;
   bodyPreviewBytes?: number;
+  keepSecrets?: boolean;
   /** How often to look at the pods even without news from `watchPods`. */
   pollMs?: number;
   /** Calls back when the pods change (a watch), for a quick reaction; returns the stop function. */
@@ -215,6 +216,7 @@ export class PodTunnels {
         registrations: this.opts.registrations,
         localTarget: this.opts.localTarget,
         bodyPreviewBytes: this.opts.bodyPreviewBytes ?? 0,
+        keepSecrets: this.opts.keepSecrets ?? false,
         ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}),
         onEvent: (e: TunnelEvent) => {
           if (e.type === 'state' && e.state === 'failed') this.failed(pod);

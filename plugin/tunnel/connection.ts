@@ -23,6 +23,7 @@ export interface ConnectionOptions {
   /** Where the traffic of a registration goes on this machine. */
   localTarget: (registration: string) => LocalTarget;
   bodyPreviewBytes: number;
+  keepSecrets?: boolean;
   emit: (event: TunnelEvent) => void;
 }
 
@@ -201,7 +202,7 @@ export class AgentConnection {
         if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
       });
     }
-    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit);
+    const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit, opts.keepSecrets);
     const local = opts.localTarget(meta.registration);
     const ctx: ForwardContext = {
       local, record, localAgent: this.localAgent,

@@ -30,7 +30,7 @@ function respondError(stream: ServerHttp2Stream, ctx: ForwardContext, err: Error
   if (stream.destroyed) return;
   if (stream.headersSent) return void stream.close(NGHTTP2_INTERNAL_ERROR);
   const rawHeaders = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(body))];
-  ctx.record.response(502, rawHeaders);
+  ctx.record.response(502, rawHeaders, 'Bad Gateway');
   stream.respond({ ':status': 200, [META_HEADER]: encodeMeta({ status: 502, statusMessage: 'Bad Gateway', rawHeaders } satisfies ResponseMeta) }, { waitForTrailers: true });
   stream.on('wantTrailers', () => stream.sendTrailers({ [TRAILERS_HEADER]: encodeMeta([]) }));
   ctx.record.responseData(Buffer.from(body));
@@ -48,7 +48,7 @@ export function forwardHttp1(stream: ServerHttp2Stream, meta: RequestMeta, ctx: 
   local.on('continue', () => { if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders({ ':status': 100 }); });
   local.on('response', function onLocalResponse(res) {
     const status = res.statusCode ?? 502;
-    record.response(status, res.rawHeaders);
+    record.response(status, res.rawHeaders, res.statusMessage);
     if (stream.destroyed) return void res.destroy();
     stream.respond({ ':status': 200, [META_HEADER]: encodeMeta({ status, statusMessage: res.statusMessage, rawHeaders: res.rawHeaders } satisfies ResponseMeta) }, { waitForTrailers: true });
     stream.on('wantTrailers', () => stream.sendTrailers({ [TRAILERS_HEADER]: encodeMeta(res.rawTrailers) }));
@@ -61,6 +61,7 @@ export function forwardHttp1(stream: ServerHttp2Stream, meta: RequestMeta, ctx: 
     if (stream.headersSent) { record.finish(err.message); stream.close(NGHTTP2_INTERNAL_ERROR); } else respondError(stream, ctx, err);
   });
   stream.on('data', (chunk: Buffer) => record.requestData(chunk));
+  stream.on('end', () => record.requestEnd());
   stream.on('trailers', (t: IncomingHttpHeaders) => {
     const raw = record.requestTrailers(decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []);
     if (raw.length > 0) local.addTrailers(pairs(raw));
@@ -82,6 +83,7 @@ export function forwardH2(stream: ServerHttp2Stream, meta: RequestMeta, ctx: For
   stream.on('trailers', (t: IncomingHttpHeaders) => { callerTrailers = record.requestTrailers(decodeMeta<string[]>(t[TRAILERS_HEADER]) ?? []); });
   req.on('wantTrailers', () => req.sendTrailers(rawToHeaders(callerTrailers)));
   stream.on('data', (chunk: Buffer) => record.requestData(chunk));
+  stream.on('end', () => record.requestEnd());
   stream.pipe(req);
   let responseTrailers: string[] = [];
   req.on('response', function onLocalH2Response(headers: IncomingHttpHeaders) {

@@ -18,7 +18,7 @@ export function forwardUpgrade(stream: ServerHttp2Stream, meta: RequestMeta, ctx
     headers: meta.rawHeaders ?? [], setHost: false, agent: false,
   });
   local.on('upgrade', function onLocalUpgrade(res, socket, head) {
-    record.response(res.statusCode ?? 101, res.rawHeaders);
+    record.response(res.statusCode ?? 101, res.rawHeaders, res.statusMessage);
     stream.respond({ ':status': 200, [META_HEADER]: encodeMeta({ status: 101, statusMessage: res.statusMessage, rawHeaders: res.rawHeaders } satisfies ResponseMeta) });
     if (head.length > 0) stream.write(head);
     countBytes(stream, socket, ctx);
@@ -26,7 +26,7 @@ export function forwardUpgrade(stream: ServerHttp2Stream, meta: RequestMeta, ctx
     stream.resume();
   });
   local.on('response', function onNoUpgrade(res) {
-    record.response(res.statusCode ?? 502, res.rawHeaders);
+    record.response(res.statusCode ?? 502, res.rawHeaders, res.statusMessage);
     stream.respond({ ':status': 200, [META_HEADER]: encodeMeta({ status: res.statusCode ?? 502, statusMessage: res.statusMessage, rawHeaders: res.rawHeaders } satisfies ResponseMeta) });
     res.on('data', (c: Buffer) => record.responseData(c));
     res.on('end', () => record.finish());
@@ -36,7 +36,7 @@ export function forwardUpgrade(stream: ServerHttp2Stream, meta: RequestMeta, ctx
     if (stream.headersSent) return void stream.destroy();
     const body = unreachableBody(ctx.local, err);
     const rawHeaders = ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close'];
-    record.response(502, rawHeaders);
+    record.response(502, rawHeaders, 'Bad Gateway');
     stream.respond({ ':status': 200, [META_HEADER]: encodeMeta({ status: 502, statusMessage: 'Bad Gateway', rawHeaders } satisfies ResponseMeta) });
     stream.end(body);
     record.finish(err.message);

@@ -42,7 +42,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
     const duplex = await asSocket(await options.dial());
     const c = new AgentConnection(duplex, {
       token: options.token, clientName: options.clientName, pod: options.pod, localTarget: targetOf,
-      bodyPreviewBytes: options.bodyPreviewBytes ?? 0, emit,
+      bodyPreviewBytes: options.bodyPreviewBytes ?? 0, keepSecrets: options.keepSecrets ?? false, emit,
     });
     try {
       const welcome = await c.ready;

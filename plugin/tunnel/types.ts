@@ -41,8 +41,10 @@ export interface TunnelOptions {
   /** Where the traffic of a registration without a localTarget of its own goes. */
   localTarget: LocalTarget;
   onEvent: (event: TunnelEvent) => void;
-  /** Bytes of text bodies kept in traffic events (0 = none; at most 4096). */
+  /** Bytes of each body kept in traffic events (0 = none; at most MAX_BODY_BYTES). */
   bodyPreviewBytes?: number;
+  /** Also put the unmasked URL and headers in `secrets` (for `--har-unmasked` only). */
+  keepSecrets?: boolean;
   reconnect?: Partial<ReconnectPolicy>;
 }
 
@@ -85,17 +87,45 @@ export interface TrafficEvent {
   bytesIn: number;
   /** Local app -> caller. */
   bytesOut: number;
-  /** Flat [name, value, ...] lists; Authorization, Cookie, Set-Cookie, Proxy-Authorization masked. */
+  /** `1.1`, `1.0`, `2.0`: as the caller spoke it. */
+  httpVersion?: string;
+  /** The local app's reason phrase (HTTP/1 only). */
+  statusText?: string;
+  /** Flat [name, value, ...] lists with credentials masked (redact.ts). */
   requestHeaders?: string[];
   responseHeaders?: string[];
-  requestPreview?: string;
-  responsePreview?: string;
+  /** The first bytes of each body, when the tunnel was asked to keep them. */
+  requestBody?: CapturedBody;
+  responseBody?: CapturedBody;
+  /** Milliseconds of the round trip, as HAR's timings count them (HTTP only). */
+  timings?: TrafficTimings;
+  /** The unmasked URL and headers: only when asked for (`keepSecrets`), never printed. */
+  secrets?: { path?: string; requestHeaders?: string[]; responseHeaders?: string[] };
   remote: string;
   error?: string;
   /** A mirrored copy: the caller was answered by the app (or another intercept), not by this answer. */
   mirror?: true;
   /** The mirrored request's body was longer than the agent copies (MIRROR_BODY_LIMIT) and was cut. */
   requestCut?: true;
+}
+
+export interface CapturedBody {
+  /** UTF-8 text, or base64 when `encoding` says so (binary, compressed or not UTF-8). */
+  text: string;
+  encoding?: 'base64';
+  /** The Content-Type, when one was sent. */
+  mimeType?: string;
+  /** Longer than the bound: `text` holds the first bytes only (the event's bytesIn/bytesOut say how many there were). */
+  truncated?: true;
+}
+
+export interface TrafficTimings {
+  /** From the stream's arrival until the caller's body had been read and passed on. */
+  send: number;
+  /** From then until the local app's response head. */
+  wait: number;
+  /** From the response head until its last byte. */
+  receive: number;
 }
 
 export interface WarningEvent {

@@ -48,7 +48,7 @@ describe('mirrors', () => {
     expect(servedBy(reply)).toBe('app');
     const copy = await eventually(() => copies(c)[0], 'a mirrored copy');
     expect(copy).toMatchObject({ method: 'POST', path: '/copy?q=1', bytesIn: 12, status: 200 });
-    expect(JSON.parse(copy.responsePreview ?? '{}')).toMatchObject({ by: 'laptop', bodyLength: 12 });
+    expect(JSON.parse(copy.responseBody?.text ?? '{}')).toMatchObject({ by: 'laptop', bodyLength: 12 });
     expect(servedBy(await request(port, { headers: { 'x-dev': 'nobody' } }))).toBe('app');
     await new Promise((r) => setTimeout(r, 100));
     expect(copies(c)).toHaveLength(1);
@@ -92,7 +92,7 @@ describe('mirrors', () => {
     expect(JSON.parse(reply.text)).toMatchObject({ by: 'app', bodyLength: body.length });
     const copy = await eventually(() => copies(c)[0], 'the cut copy');
     expect(copy).toMatchObject({ bytesIn: MIRROR_BODY_LIMIT, requestCut: true });
-    expect(JSON.parse(copy.responsePreview ?? '{}')).toMatchObject({ bodyLength: MIRROR_BODY_LIMIT });
+    expect(JSON.parse(copy.responseBody?.text ?? '{}')).toMatchObject({ bodyLength: MIRROR_BODY_LIMIT });
     await close(c);
   });
 

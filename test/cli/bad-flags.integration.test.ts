@@ -43,6 +43,8 @@ const cases: [string, string[], RegExp][] = [
   ['start, a bad port', ['orders', '--port', '0:8080'], /^error: invalid local port "0" in --port\n/],
   ['start, a bad output', ['orders', '--port', '45555:8080', '-o', 'yaml'], /^error: invalid value "yaml" for --output: choose one of "json"\n/],
   ['start, a bad header', ['orders', '--port', '45555:8080', '--http-header', 'x-dev'], /^error: .*--http-header/],
+  ['start, a bad agent memory', ['orders', '--port', '45555:8080', '--agent-memory', '128MB'], /^error: invalid --agent-memory "128MB"\n +use a Kubernetes quantity such as 128Mi/],
+  ['start, a bad method', ['orders', '--port', '45555:8080', '--http-method', 'G E T'], /^error: invalid HTTP method "G E T"/],
   ['leave', ['leave', 'orders-me', '--al'], /^error: unknown flag --al; did you mean --all\?\nSee 'kubectl intercept leave --help'/],
   ['uninstall', ['uninstall', 'orders', '--yess'], /^error: unknown flag --yess; did you mean --yes\?/],
   ['uninstall --all, a stray word', ['uninstall', '--all', '--everthing'], /^error: unknown flag --everthing/],

@@ -46,6 +46,10 @@ describe('wiretap', () => {
     holders.push(tap);
     await waitActive(tap, 'tap');
     expect(tap.stdout()).toContain('a copy of method POST (mirror)');
+    // The agent states its resources, as a namespace with a ResourceQuota on cpu or memory requires.
+    const agent = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).spec.template.spec.containers
+      .find((c: { name: string }) => c.name === 'intercept-agent');
+    expect(agent.resources).toEqual({ requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '128Mi' } });
     // A personal intercept beside it is no conflict, and neither would be a global one.
     const b = startHolder(['orders', '--port', `${bob.port}:http`, '--http-header', 'x-dev=bob', '--name', 'bob', '--kubeconfig', kc]);
     holders.push(b);

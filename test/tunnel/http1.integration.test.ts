@@ -42,8 +42,8 @@ describe('HTTP/1 intercepts', () => {
     removeBundleDirs();
   });
 
-  async function client(localPort: number, match: object, name = 'tester', preview?: number): Promise<TestClient> {
-    const c = await connectClient({ controlPort: agent.controlPort, localPort, name, bodyPreviewBytes: preview, registrations: [{ id: `r-${name}`, port: app.port, match }] });
+  async function client(localPort: number, match: object, name = 'tester', preview?: number, keepSecrets?: boolean): Promise<TestClient> {
+    const c = await connectClient({ controlPort: agent.controlPort, localPort, name, bodyPreviewBytes: preview, keepSecrets, registrations: [{ id: `r-${name}`, port: app.port, match }] });
     clients.push(c);
     return c;
   }
@@ -203,7 +203,7 @@ describe('HTTP/1 intercepts', () => {
     expect(viaLaptop).toBe((await raw(alice.port, 'x-dev: alice\r\n')));
   });
 
-  it('emits traffic events with masked credentials and a bounded preview', async () => {
+  it('emits traffic events with masked credentials and bounded bodies', async () => {
     const c = await client(alice.port, {}, 'tester', 64);
     await request(port, { method: 'POST', path: '/ev', headers: { authorization: 'Bearer s3cret', cookie: 'a=b', 'content-type': 'text/plain' }, body: 'x'.repeat(200) });
     const ev = await eventually(() => c.events.find((e): e is TrafficEvent => e.type === 'traffic'), 'a traffic event');
@@ -213,8 +213,37 @@ describe('HTTP/1 intercepts', () => {
     expect(ev.responseHeaders).toEqual(expect.arrayContaining(['set-cookie', 'session=[masked]']));
     expect(JSON.stringify(ev)).not.toContain('session=secret');
     expect(JSON.stringify(ev)).not.toContain('s3cret');
-    expect(ev.requestPreview).toBe('x'.repeat(64));
+    expect(ev.requestBody).toEqual({ text: 'x'.repeat(64), mimeType: 'text/plain', truncated: true });
+    expect(ev.secrets).toBeUndefined();
     expect(c.events.some((e) => e.type === 'traffic-start' && e.id === ev.id)).toBe(true);
+  });
+
+  it('carries what a HAR entry needs: version, reason, whole bodies with their types, binary as base64, timings', async () => {
+    const c = await client(alice.port, {}, 'tester', 4096);
+    const sent = { method: 'PUT', path: '/har?q=1&access_token=t0k', headers: { 'content-type': 'application/json', authorization: 'Basic dTpw' }, body: '{"a":"é"}' };
+    const reply = await request(port, sent);
+    const ev = await eventually(() => c.events.find((e): e is TrafficEvent => e.type === 'traffic'), 'a traffic event');
+    expect(ev).toMatchObject({ httpVersion: '1.1', statusText: 'OK', path: '/har?q=1&access_token=[masked]' });
+    expect(ev.requestBody).toEqual({ text: '{"a":"é"}', mimeType: 'application/json' });
+    expect(ev.responseBody).toEqual({ text: reply.text, mimeType: 'application/json' });
+    const t = ev.timings!;
+    for (const phase of [t.send, t.wait, t.receive]) expect(phase).toBeGreaterThanOrEqual(0);
+    expect(t.send + t.wait + t.receive).toBeCloseTo(ev.durationMs, 1);
+    await request(port, { path: '/big?bytes=5000' });
+    const big = await eventually(() => c.events.find((e): e is TrafficEvent => e.type === 'traffic' && e.path === '/big?bytes=5000'), 'the /big event');
+    expect(big.responseBody).toEqual({ text: Buffer.alloc(4096, 7).toString('base64'), encoding: 'base64', mimeType: 'application/octet-stream', truncated: true });
+    expect(big.bytesOut).toBe(5000);
+  });
+
+  it('keeps the unmasked URL and headers only when asked to', async () => {
+    const c = await client(alice.port, {}, 'tester', 0, true);
+    await request(port, { path: '/s?sig=abc', headers: { authorization: 'Bearer s3cret' } });
+    const ev = await eventually(() => c.events.find((e): e is TrafficEvent => e.type === 'traffic'), 'a traffic event');
+    expect(ev.requestHeaders).toEqual(expect.arrayContaining(['authorization', 'Bearer [masked]']));
+    expect(ev.secrets?.path).toBe('/s?sig=abc');
+    expect(ev.secrets?.requestHeaders).toEqual(expect.arrayContaining(['authorization', 'Bearer s3cret']));
+    expect(ev.secrets?.responseHeaders).toEqual(expect.arrayContaining(['set-cookie', 'session=secret']));
+    expect(ev.requestBody).toBeUndefined();
   });
 
   it('answers 502 with a clear body when nothing listens locally, warns, and keeps the intercept', async () => {

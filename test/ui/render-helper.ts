@@ -11,6 +11,8 @@ export const KEY = {
   left: '\u001B[D',
   enter: '\r',
   tab: '\t',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
   escape: '\u001B',
   backspace: '\u007F',
   ctrlC: '\u0003',

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { clusterError } from '../../plugin/errors.js';
 import { SessionFlow as App } from '../../ui/session-flow.js';
-import { FAILED_START, requests } from './fixtures/events.js';
+import type { HarLog } from '../../plugin/har/types.js';
+import { harProblems } from '../har/har-schema.js';
+import { DETAILED, FAILED_START, requests, START } from './fixtures/events.js';
 import { FakeSession } from './fixtures/fake-session.js';
 import { KEY, press, renderTui, SIZE_80x24, waitForScreen, waitUntil } from './render-helper.js';
 
@@ -17,9 +19,9 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function mount(session: FakeSession, extra: { envFile?: string; leaveSignal?: AbortSignal } = {}) {
+function mount(session: FakeSession, extra: { envFile?: string; leaveSignal?: AbortSignal; harDir?: string } = {}) {
   const onExit = jest.fn<(code: number, message?: string) => void>();
-  const r = renderTui(<App session={session} header={HEADER} envFile={extra.envFile ?? '/nonexistent/x.env'} onExit={onExit} leaveSignal={extra.leaveSignal} size={SIZE_80x24} engine={{ intervalMs: 20 }} />);
+  const r = renderTui(<App session={session} header={HEADER} envFile={extra.envFile ?? '/nonexistent/x.env'} onExit={onExit} leaveSignal={extra.leaveSignal} size={SIZE_80x24} engine={{ intervalMs: 20 }} harDir={extra.harDir} />);
   return { r, onExit };
 }
 
@@ -56,6 +58,23 @@ describe('App', () => {
     await waitForScreen(r, `wrote 2 variables to ${envFile}`);
     expect(await readFile(envFile, 'utf8')).toBe("DATABASE_URL=postgres://u:p@db/orders\nMODE='dev mode'\n");
     expect((await stat(envFile)).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes the listed requests as a HAR file with w (HAR 1.2, owner-only, masked) and says where', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tui-har-'));
+    dirs.push(dir);
+    const session = new FakeSession({ start: [...START, ...requests(0, 3), DETAILED] });
+    const { r } = mount(session, { harDir: dir });
+    await waitForScreen(r, '/orders?dry=1');
+    await press(r, 'w');
+    const s = await waitForScreen(r, /wrote 4 requests to \S+\.har \(credenti/);
+    const path = /wrote 4 requests to (\S+\.har)/.exec(s.replace(/\n/g, ''))![1];
+    expect(path.startsWith(join(dir, 'intercept-'))).toBe(true);
+    const har = JSON.parse(await readFile(path, 'utf8')) as HarLog;
+    expect(harProblems(har)).toEqual([]);
+    expect(har.log._localTarget).toBe('127.0.0.1:8080');
+    expect(har.log.entries.map((e) => e.request.url)).toEqual(['http://localhost/orders/1000', 'http://localhost/orders/1001', 'http://localhost/orders/1002', 'http://orders.demo/orders?dry=1']);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
   it('shows a failed start as an error panel and exits with its category code', async () => {

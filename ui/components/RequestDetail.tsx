@@ -1,5 +1,6 @@
 // One request opened from the table: timing, request and response headers (secrets arrive
-// masked from the agent) and a preview of text bodies, laid out by detailLines to fit.
+// masked from the agent) and a preview of text bodies, laid out by detailLines to fit; with the
+// answer to its replay beside the recorded one when it was sent again.
 import { Box, Text } from 'ink';
 import type { TrafficEvent } from '../../plugin/tunnel/types.js';
 import { detailLines, type DetailLine } from '../render/detail.js';
@@ -25,8 +26,8 @@ function DetailText({ line, event }: { line: DetailLine; event: TrafficEvent }) 
   }
 }
 
-export function RequestDetail({ event, width, height }: { event: TrafficEvent; width: number; height: number }) {
-  const lines = detailLines(event, width - 2, height);
+export function RequestDetail({ event, second, width, height }: { event: TrafficEvent; second?: { title: string; event: TrafficEvent }; width: number; height: number }) {
+  const lines = detailLines(event, width - 2, height, false, second);
   return (
     <Box flexDirection="column" width={width} height={height}>
       {lines.map((l, i) => (

@@ -7,7 +7,7 @@ import { truncate } from '../render/format.js';
 
 /** The body's lines at this width, and how many fit under the title. */
 export function responseBodyLayout(event: TrafficEvent, width: number, height: number): { lines: string[]; page: number; scrollMax: number } {
-  const lines = wholeBodyLines(event.responsePreview, event.bytesOut, width - 2);
+  const lines = wholeBodyLines(event.responseBody, event.bytesOut, width - 2);
   const page = Math.max(1, height - 1);
   return { lines, page, scrollMax: Math.max(0, lines.length - page) };
 }

@@ -1,12 +1,12 @@
 // The visible window of the request table: a heading and as many rows as the height allows,
 // following the newest request unless one is selected.
 import { Box, Text } from 'ink';
-import type { TrafficEvent } from '../../plugin/tunnel/types.js';
+import type { TrafficRow as Row } from '../state/traffic.js';
 import { columnsFor, headerCells, visibleWindow } from '../render/rows.js';
 import { TrafficRow } from './TrafficRow.js';
 
 export interface TrafficTableProps {
-  rows: TrafficEvent[];
+  rows: Row[];
   selectedIndex?: number;
   width: number;
   /** Lines for the table including its heading. */

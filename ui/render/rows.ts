@@ -1,6 +1,8 @@
 // Turns traffic records into fixed-width table rows: column widths for a terminal width, one
 // row's cells (truncated to fit), and the filter typed after `/`.
 import type { TrafficEvent } from '../../plugin/tunnel/types.js';
+import { requestFilter } from '../../plugin/har/filter.js';
+import type { TrafficRow } from '../state/traffic.js';
 import { clockText, durationText, fit, sizeText, truncateStart } from './format.js';
 
 export interface Columns {
@@ -39,7 +41,7 @@ export function statusCell(e: Pick<TrafficEvent, 'status' | 'error'>): string {
   return e.status !== undefined ? String(e.status) : '-';
 }
 
-export function rowCells(e: TrafficEvent, cols: Columns, utc = false): RowCells {
+export function rowCells(e: TrafficRow, cols: Columns, utc = false): RowCells {
   // A mirrored copy is marked where the eye starts: its answer never reached the caller.
   const method = `${e.mirror ? '⧉' : ''}${e.method ?? e.protocol.toUpperCase()}`;
   const path = e.path ?? (e.error ? e.error : `${sizeText(e.bytesIn)} in`);
@@ -50,7 +52,7 @@ export function rowCells(e: TrafficEvent, cols: Columns, utc = false): RowCells 
     status: fit(statusCell(e), cols.status, 'right'),
     duration: fit(durationText(e.durationMs), cols.duration, 'right'),
     size: fit(sizeText(e.bytesOut), cols.size, 'right'),
-    pod: truncateStart(e.pod, cols.pod).padEnd(cols.pod),
+    pod: truncateStart(e.replayOf ? '↻ replay' : e.pod, cols.pod).padEnd(cols.pod),
   };
 }
 
@@ -66,11 +68,13 @@ export function headerCells(cols: Columns): RowCells {
   };
 }
 
-/** Case-insensitive substring over method, path, status and pod; an empty filter keeps all. */
+let compiled: { text: string; test: (e: TrafficEvent) => boolean } | undefined;
+
+/** The `/` filter (plugin/har/filter.ts: words, `status:5xx`, `method:POST`); an empty one keeps all. */
 export function matchesFilter(e: TrafficEvent, filter: string): boolean {
   if (filter === '') return true;
-  const f = filter.toLowerCase();
-  return [e.method ?? e.protocol, e.path ?? '', statusCell(e), e.pod].some((s) => s.toLowerCase().includes(f));
+  if (compiled?.text !== filter) compiled = { text: filter, test: requestFilter(filter) };
+  return compiled.test(e);
 }
 
 /** Which slice of `count` rows to show in `height` lines so that `selected` stays visible. */

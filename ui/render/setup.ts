@@ -91,6 +91,8 @@ export interface SetupChoice {
   ports: ChosenPort[];
   match: Match;
   envFile?: string;
+  /** Record the traffic to this HAR file. */
+  harFile?: string;
 }
 
 /** Why these picks cannot be taken (two to one local port), or undefined. */
@@ -113,5 +115,11 @@ export function planLines(c: SetupChoice): string[] {
     c.ports.length === 1 ? `${matchSummary(c.match)} → ${locals}` : `${matchSummary(c.match)}; port ${c.ports.map((p) => `${p.port.port} → 127.0.0.1:${p.localPort}`).join(', ')}`,
     ...(c.ports.length > 1 && !isGlobal(c.match) ? [NON_HTTP_NOTE] : []),
     ...(c.envFile ? [`the container's environment is written to ${c.envFile}`] : []),
+    ...(c.harFile ? [`every request and its answer is recorded in ${c.harFile} (HAR, mode 0600)`] : []),
   ];
+}
+
+/** The file `h` on the plan records to when the flags named none. */
+export function defaultHarFile(c: Pick<SetupChoice, 'workload'>): string {
+  return `${c.workload.name}.har`;
 }

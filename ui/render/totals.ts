@@ -1,6 +1,6 @@
 // The totals line under the traffic table and the words for the intercept's state.
 import type { Health, Totals } from '../state/traffic.js';
-import type { Colour } from './format.js';
+import { durationText, type Colour } from './format.js';
 
 export function countText(n: number): string {
   return n.toLocaleString('en-US');
@@ -13,10 +13,11 @@ export function rateText(perSecond: number): string {
   return `${perSecond.toFixed(1)} req/s`;
 }
 
-export function totalsText(t: Totals, perSecond: number, inFlight: number): string {
+export function totalsText(t: Totals, perSecond: number, inFlight: number, latency?: { p50?: number; p95?: number }): string {
   const parts = [`intercepted ${countText(t.intercepted)}`];
   if (t.passedToCluster !== undefined) parts.push(`passed to the cluster ${countText(t.passedToCluster)}`);
   parts.push(`errors ${countText(t.errors)}`, rateText(perSecond));
+  if (latency?.p50 !== undefined && latency.p95 !== undefined) parts.push(`p50 ${durationText(latency.p50)} p95 ${durationText(latency.p95)}`);
   if (inFlight > 0) parts.push(`in flight ${countText(inFlight)}`);
   if (t.outbound) parts.push(`outbound ${countText(t.outbound)}${t.outboundFailed ? ` (${countText(t.outboundFailed)} failed)` : ''}`);
   return parts.join(' · ');

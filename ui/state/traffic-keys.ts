@@ -3,8 +3,8 @@
 // (a paste, a held arrow while the loop is busy) each see the result of the one before.
 import type { Key } from 'ink';
 
-/** body: the opened request's response body alone, whole and scrollable; env-path: asking where to write the env file. */
-export type Mode = 'table' | 'detail' | 'body' | 'filter' | 'env-path';
+/** body: the opened request's response body alone, whole and scrollable; env-path: asking where to write the env file; curl: the request as a curl line. */
+export type Mode = 'table' | 'detail' | 'body' | 'filter' | 'env-path' | 'curl';
 
 export interface TrafficUi {
   mode: Mode;
@@ -15,6 +15,8 @@ export interface TrafficUi {
   scroll?: number;
   /** The env file's path as typed (kept for the next `e`). */
   envPath?: string;
+  /** Where the curl view goes back to. */
+  back?: 'table' | 'detail';
 }
 
 /** What the keys need to know of the screen: the default env file, how far the body can scroll. */
@@ -24,7 +26,7 @@ export interface KeyContext {
   pageLines?: number;
 }
 
-export type KeyEffect = 'leave' | 'toggle-pause' | 'clear' | 'write-env' | undefined;
+export type KeyEffect = 'leave' | 'toggle-pause' | 'clear' | 'write-env' | 'replay' | 'copy-curl' | 'write-har' | undefined;
 
 export const INITIAL_UI: TrafficUi = { mode: 'table', filter: '' };
 
@@ -49,6 +51,10 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
     return { ui };
   }
   if (input === 'q') return { ui, effect: 'leave' };
+  if (ui.mode === 'curl') {
+    if (key.escape || key.return || input === 'y' || key.leftArrow || key.backspace) return { ui: { ...ui, mode: ui.back ?? 'table' } };
+    return { ui };
+  }
   if (ui.mode === 'body') {
     const page = Math.max(1, ctx.pageLines ?? 10);
     const by = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : key.pageDown || input === ' ' ? page : 0;
@@ -66,6 +72,8 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
     const next = Math.min(ids.length - 1, Math.max(0, (index ?? ids.length) + (key.upArrow ? -1 : 1)));
     return { ui: { ...ui, selectedId: ids[next] } };
   }
+  if (index !== undefined && input === 'r') return { ui, effect: 'replay' };
+  if (index !== undefined && input === 'y') return { ui: { ...ui, mode: 'curl', back: ui.mode === 'detail' ? 'detail' : 'table' }, effect: 'copy-curl' };
   if (ui.mode === 'detail') {
     if (key.escape || key.return || key.leftArrow || key.backspace) return { ui: { ...ui, mode: 'table' } };
     if (input === 'b') return { ui: { ...ui, mode: 'body', scroll: 0 } };
@@ -76,6 +84,7 @@ export function trafficKey(ui: TrafficUi, input: string, key: KeyFlags, ids: rea
   if (input === 'p') return { ui, effect: 'toggle-pause' };
   if (input === 'c') return { ui: { ...ui, selectedId: undefined }, effect: 'clear' };
   if (input === '/') return { ui: { ...ui, mode: 'filter' } };
+  if (input === 'w') return { ui, effect: 'write-har' };
   if (input === 'e') return { ui: { ...ui, mode: 'env-path', envPath: ui.envPath ?? ctx.envFile ?? '.env' } };
   return { ui };
 }

@@ -23,9 +23,20 @@ export interface Totals {
   outboundFailed?: number;
 }
 
+/** A row of the table: a request the tunnels saw, or the answer to one sent again with `r`. */
+export interface TrafficRow extends TrafficEvent {
+  /** The id of the row this one replayed. */
+  replayOf?: string;
+}
+
+/** Durations (ms) of the latest requests, for the totals' p50 and p95. */
+export const LATENCY_SAMPLES = 1000;
+
 export interface TrafficState {
   /** Oldest first; at most `limit` (the newest are kept). */
-  rows: TrafficEvent[];
+  rows: TrafficRow[];
+  /** Durations of the last LATENCY_SAMPLES intercepted requests, oldest first. */
+  latencies: number[];
   limit: number;
   totals: Totals;
   /** Requests begun and not yet finished (bounded: ids of lost streams are dropped). */
@@ -43,11 +54,12 @@ export interface TrafficState {
   missedWhilePaused: number;
 }
 
-export type TrafficAction = { type: 'pause' } | { type: 'resume' } | { type: 'toggle-pause' } | { type: 'clear' };
+export type TrafficAction = { type: 'pause' } | { type: 'resume' } | { type: 'toggle-pause' } | { type: 'clear' } | { type: 'replayed'; row: TrafficRow };
 
 export function initialTraffic(limit = ROW_LIMIT): TrafficState {
   return {
     rows: [],
+    latencies: [],
     limit,
     totals: { intercepted: 0, errors: 0, bytesIn: 0, bytesOut: 0 },
     inFlight: new Set(),
@@ -77,6 +89,7 @@ export function foldTraffic(state: TrafficState, events: readonly EngineEvent[],
   const rate = advance(state.rate, Math.floor(now / 1000));
   const counts = rate === state.rate ? [...rate.counts] : rate.counts;
   const added: TrafficEvent[] = [];
+  const durations: number[] = [];
   const totals = { ...state.totals };
   let { intercept, localDownAt, localDownMessage, lastOkAt, missedWhilePaused } = state;
   let tunnels = state.tunnels;
@@ -94,6 +107,7 @@ export function foldTraffic(state: TrafficState, events: readonly EngineEvent[],
         totals.intercepted++;
         totals.bytesIn += e.bytesIn;
         totals.bytesOut += e.bytesOut;
+        durations.push(e.durationMs);
         if (isError(e)) totals.errors++;
         else lastOkAt = now;
         counts[counts.length - 1]++;
@@ -135,9 +149,11 @@ export function foldTraffic(state: TrafficState, events: readonly EngineEvent[],
   if (added.length > 0) {
     rows = added.length >= state.limit ? added.slice(-state.limit) : [...state.rows.slice(Math.max(0, state.rows.length + added.length - state.limit)), ...added];
   }
+  const latencies = durations.length === 0 ? state.latencies : [...state.latencies, ...durations].slice(-LATENCY_SAMPLES);
   return {
     ...state,
     rows,
+    latencies,
     inFlight,
     totals,
     rate: { endSecond: rate.endSecond, counts },
@@ -161,7 +177,21 @@ export function applyTrafficAction(state: TrafficState, action: TrafficAction): 
       return applyTrafficAction(state, { type: state.paused ? 'resume' : 'pause' });
     case 'clear':
       return { ...state, rows: [], missedWhilePaused: 0 };
+    case 'replayed':
+      // Shown even while paused: the user asked for it. Not counted as intercepted.
+      return { ...state, rows: [...state.rows, action.row].slice(-state.limit) };
   }
+}
+
+/** The percentiles `ps` (0-100) of the samples, nearest rank, with one sort; undefined without samples. */
+export function percentiles(samples: readonly number[], ps: readonly number[]): (number | undefined)[] {
+  if (samples.length === 0) return ps.map(() => undefined);
+  const sorted = Float64Array.from(samples).sort();
+  return ps.map((p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+}
+
+export function percentile(samples: readonly number[], p: number): number | undefined {
+  return percentiles(samples, [p])[0];
 }
 
 /** Requests per second over the last `window` complete seconds before `now`. */

@@ -39,6 +39,8 @@ export interface SetupPrefill {
   /** The match flags' match, when any was given. */
   match?: Match;
   envFile?: string;
+  /** --har: the plan starts with recording on, to this file. */
+  har?: string;
 }
 
 type Step = { at: 'workload' } | { at: 'namespace' } | { at: 'port'; workload: WorkloadInfo; note?: string } | { at: 'match'; workload: WorkloadInfo; ports: ChosenPort[] } | { at: 'plan'; choice: SetupChoice };
@@ -104,7 +106,8 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
   const afterPort = (workload: WorkloadInfo, ports: ChosenPort[]): Step => {
     const match = chosenMatch.current;
     if (!match) return { at: 'match', workload, ports };
-    return { at: 'plan', choice: { workload, ports, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}) } };
+    const har = setup.prefill?.har;
+    return { at: 'plan', choice: { workload, ports, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}), ...(har ? { harFile: har } : {}) } };
   };
   const width = size.columns;
   const common = { width, inputActive };
@@ -154,7 +157,7 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
     );
   } else {
     const { choice } = step;
-    body = <PlanStep {...common} choice={choice} probePort={setup.probePort} onConfirm={() => onChosen(choice)} onBack={() => setStep({ at: 'match', workload: choice.workload, ports: choice.ports })} />;
+    body = <PlanStep {...common} choice={choice} probePort={setup.probePort} onConfirm={onChosen} onBack={() => setStep({ at: 'match', workload: choice.workload, ports: choice.ports })} />;
   }
   return (
     <Box flexDirection="column" width={width} height={size.rows}>

@@ -7,6 +7,7 @@ import { interceptCommand, wiretapCommand } from './intercept.js';
 import { leaveCommand } from './leave.js';
 import { listCommand } from './list.js';
 import { playgroundCommand } from './playground.js';
+import { replayCommand } from './replay.js';
 import { statusCommand } from './status.js';
 import { uiCommand } from './ui.js';
 import { uninstallCommand } from './uninstall.js';
@@ -23,6 +24,6 @@ export interface CommandModule {
 export function commandModules(deps: CliDeps): CommandModule[] {
   return [
     interceptCommand(deps), wiretapCommand(deps), leaveCommand(deps), statusCommand(deps), envCommand(deps), uninstallCommand(deps), listCommand(deps),
-    playgroundCommand(deps), versionCommand(deps), completionCommand(deps), uiCommand(deps),
+    playgroundCommand(deps), replayCommand(deps), versionCommand(deps), completionCommand(deps), uiCommand(deps),
   ];
 }

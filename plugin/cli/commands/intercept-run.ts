@@ -9,6 +9,7 @@ import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js'
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
 import { parsePortSpec, parseWorkloadRef, refuseSharedLocalPorts, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
+import { agentResources } from '../../engine/agent-resources.js';
 import { userError } from '../../errors.js';
 import type { InterceptInfo } from '../../engine/events.js';
 import { describeWorkload } from '../../engine/kube-objects.js';
@@ -18,6 +19,8 @@ import { podDialer } from '../../kube/port-forward.js';
 import { STDOUT_CLOSED, type CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
 import { jsonLineFor, lineFor } from '../render/events.js';
+import { recordHar, type HarRecording } from '../../har/record.js';
+import { targetText } from '../../har/replay.js';
 import { REPEAT_WINDOW_MS, RepeatedWarnings } from '../render/repeated-warnings.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import { CommandExit } from './command-exit.js';
@@ -42,8 +45,13 @@ export interface InterceptFlags {
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  agentCpu?: string;
+  agentMemory?: string;
   name?: string;
   output: 'lines' | 'json';
+  /** `--har FILE`: where to record the traffic; `--har-unmasked` keeps credentials in it. */
+  har?: string;
+  harUnmasked: boolean;
   rolloutTimeoutMs: number;
   reconnectTimeoutMs: number;
   /** `-- COMMAND ARGS...`: run with the environment; the intercept lasts as long as it does. */
@@ -91,8 +99,12 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    agentCpu: str(argv['agent-cpu']),
+    agentMemory: str(argv['agent-memory']),
     name: str(argv.name),
     output: argv.output === 'json' ? 'json' : 'lines',
+    har: str(argv.har),
+    harUnmasked: argv['har-unmasked'] === true,
     rolloutTimeoutMs: parseTimeout(str(argv.timeout) ?? '2m'),
     reconnectTimeoutMs: parseTimeout(str(argv['reconnect-timeout']) ?? '2m', '--reconnect-timeout'),
     command: strs(argv['--']) ?? [],
@@ -120,6 +132,10 @@ export function validateIntercept(opts: InterceptFlags & { ports?: PortSpec[] })
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  if (opts.har === '') throw userError('--har is empty', 'name the file to record to, e.g. --har orders.har');
+  if (opts.harUnmasked && opts.har === undefined) throw userError('--har-unmasked needs --har FILE', 'add --har FILE, or leave --har-unmasked out');
+  // A bad quantity is a usage error before the cluster is asked anything.
+  agentResources({ cpu: opts.agentCpu, memory: opts.agentMemory });
 }
 
 /** Notes and warnings about the flags, before anything else is printed (and before a TUI's screen). */
@@ -132,14 +148,37 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   printFlagNotes(opts, deps);
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
-  const session = interceptSession(opts, engine, tui ? TUI_BODY_PREVIEW_BYTES : 0);
-  if (tui) {
-    const { runTui } = await import('../../../ui/run-tui.js');
-    const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env`, envSyntax: opts.envSyntax });
-    if (code !== 0) throw new CommandExit(code);
-    return;
+  const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
+  // With several ports the recording names the first one's target (where replay sends by default).
+  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.ports[0].localHost, port: opts.ports[0].localPort }));
+  try {
+    if (tui) {
+      const { runTui } = await import('../../../ui/run-tui.js');
+      const code = await runTui({ session, header: tuiHeader(opts.access, opts.namespace), envFile: opts.envFile ?? `${opts.workload.name}.env`, envSyntax: opts.envSyntax });
+      if (code !== 0) throw new CommandExit(code);
+      return;
+    }
+    await holdWithLines(session, opts, deps);
+  } finally {
+    if (recording) {
+      recording.stop();
+      deps.stderr.write(`recorded ${recording.entries()} requests in ${recording.path}\n`);
+    }
   }
-  await holdWithLines(session, opts, deps);
+}
+
+/** Bytes of each body the events keep: what the front-end shows or records. */
+export function bodyBytesFor(opts: Pick<InterceptFlags, 'har' | 'output'>, tui: boolean): number {
+  if (opts.har !== undefined || opts.output === 'json') return RECORD_BODY_BYTES;
+  return tui ? TUI_BODY_PREVIEW_BYTES : 0;
+}
+
+/** Opens the HAR file before anything changes in the cluster: a bad path stops here. */
+export function startRecording(session: { events: InterceptSession['events'] }, path: string, unmasked: boolean, localTarget: string): HarRecording {
+  return recordHar(session.events, path, {
+    unmasked, localTarget,
+    onError: (message) => session.events.emit({ type: 'warning', code: 'har', message }),
+  });
 }
 
 /** What the TUI's header shows: where the user is working. */
@@ -147,16 +186,19 @@ export function tuiHeader(access: KubeAccess, namespace: string) {
   return { context: access.contextName, server: access.server, namespace, user: access.userName };
 }
 
-/** Bytes of text bodies the TUI's request detail shows; the line and JSON printers keep none. */
-export const TUI_BODY_PREVIEW_BYTES = 2048;
+/** Bytes of each body the TUI's request detail shows; the line printer keeps none. */
+export const TUI_BODY_PREVIEW_BYTES = 16 * 1024;
+/** Bytes of each body a recording keeps (-o json, --har); longer ones are cut and say so. */
+export const RECORD_BODY_BYTES = 64 * 1024;
 
 /** The engine's request for what the flags and the chosen target say. */
 export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; ports: PortSpec[] }, bodyPreviewBytes = 0): InterceptRequest {
   return {
     namespace: target.namespace, workload: target.workload, ports: target.ports,
     bodyPreviewBytes,
+    keepSecrets: flags.harUnmasked && flags.har !== undefined,
     access: flags.access, match: flags.match, mirror: flags.mirror,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,

@@ -2,6 +2,7 @@
 // intercept-run.ts, loaded on demand so `--help` stays fast.
 import type { Argv } from 'yargs';
 import { DEFAULT_ENV_SYNTAX, ENV_SYNTAX_HELP, ENV_SYNTAXES } from '../../engine/env-syntax.js';
+import { DEFAULT_AGENT_CPU, DEFAULT_AGENT_MEMORY } from '../../engine/agent-resources.js';
 import { MATCH_HELP } from '../../engine/intercept-match.js';
 import type { CliDeps } from '../deps.js';
 
@@ -21,12 +22,16 @@ export function interceptFlags(y: Argv): Argv {
     .option('env-syntax', { choices: ENV_SYNTAXES, default: DEFAULT_ENV_SYNTAX, describe: ENV_SYNTAX_HELP })
     .option('env', { type: 'string', array: true, describe: 'NAME=VALUE for `-- COMMAND` and the env files, winning over the pod\'s NAME; NAME alone passes on this shell\'s value (repeatable)' })
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
+    .option('agent-cpu', { type: 'string', describe: `CPU the agent container requests (default ${DEFAULT_AGENT_CPU}; no CPU limit)` })
+    .option('agent-memory', { type: 'string', describe: `Memory limit of the agent container (default ${DEFAULT_AGENT_MEMORY}; it requests 64Mi, or the limit if lower)` })
     .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
     .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
     .option('forward', { type: 'string', array: true, describe: 'SERVICE:PORT[:LOCAL_PORT]: a local port that reaches this Service port through the pod (repeatable)' })
     .option('output', { alias: 'o', choices: ['json'] as const, describe: 'json: one JSON line per event' })
+    .option('har', { type: 'string', describe: 'Record every intercepted request and its answer to this HAR 1.2 file (mode 0600), credentials masked' })
+    .option('har-unmasked', { type: 'boolean', default: false, describe: 'Keep credentials (Authorization, cookies, tokens) unmasked in the --har file' })
     .epilogue(MATCH_HELP + '\n\nAfter `--`, a command to run with the container\'s environment; the intercept ends with it and its exit code is returned.');
 }
 

@@ -3,12 +3,13 @@
 import { listWorkloads, namespaceNames } from '../../engine/list.js';
 import { parseWorkloadRef } from '../../engine/refs.js';
 import { InterceptSession } from '../../engine/session.js';
-import { userError } from '../../errors.js';
+import { describeError, userError } from '../../errors.js';
 import { podDialer } from '../../kube/port-forward.js';
 import { canRunTui } from '../../../ui/can-run-tui.js';
 import type { CliDeps } from '../deps.js';
 import { CommandExit } from './command-exit.js';
-import { completeInterceptFlags, interceptRequest, matchOfArgv, printFlagNotes, TUI_BODY_PREVIEW_BYTES, tuiHeader, validateIntercept } from './intercept-run.js';
+import { bodyBytesFor, completeInterceptFlags, interceptRequest, matchOfArgv, printFlagNotes, startRecording, tuiHeader, validateIntercept } from './intercept-run.js';
+import type { HarRecording } from '../../har/record.js';
 
 export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
   const workload = typeof argv.workload === 'string' ? argv.workload : undefined;
@@ -27,6 +28,15 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
   validateIntercept(flags);
   // Printed before the alternate screen, so they are still there after it.
   printFlagNotes(flags, deps);
+  let recording: HarRecording | undefined;
+  // The plan's choice comes after the flags were checked: a file that cannot be written is said on screen.
+  const recordFor = (session: InterceptSession, file: string, unmasked: boolean, localTarget: string) => {
+    try {
+      recording = startRecording(session, file, unmasked, localTarget);
+    } catch (err) {
+      session.events.emit({ type: 'warning', code: 'har', message: describeError(err).message });
+    }
+  };
   const { runTui } = await import('../../../ui/run-tui.js');
   const code = await runTui({
     header: tuiHeader(flags.access, flags.namespace),
@@ -35,17 +45,23 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
     setup: {
       listWorkloads: (namespace) => listWorkloads(flags.access, namespace),
       listNamespaces: () => namespaceNames(flags.access),
-      createSession: (c) =>
-        new InterceptSession(
+      createSession: (c) => {
+        const chosen = { ...flags, service: c.ports[0].port.service, container: c.ports[0].port.container, envFile: c.envFile, match: c.match, har: c.harFile };
+        const session = new InterceptSession(
           interceptRequest(
-            { ...flags, service: c.ports[0].port.service, container: c.ports[0].port.container, envFile: c.envFile, match: c.match },
+            chosen,
             { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, ports: c.ports.map((p) => ({ localHost: '127.0.0.1', localPort: p.localPort, remote: p.port.port })) },
-            TUI_BODY_PREVIEW_BYTES,
+            bodyBytesFor(chosen, true),
           ),
           { dial: podDialer(flags.access) },
-        ),
-      prefill: { workload: ref, service: flags.service, container: flags.container, match: flags.matchGiven ? flags.match : undefined, envFile: flags.envFile },
+        );
+        if (c.harFile) recordFor(session, c.harFile, flags.harUnmasked, `127.0.0.1:${c.ports[0].localPort}`);
+        return session;
+      },
+      prefill: { workload: ref, service: flags.service, container: flags.container, match: flags.matchGiven ? flags.match : undefined, envFile: flags.envFile, har: flags.har },
     },
   });
+  recording?.stop();
+  if (recording) deps.stderr.write(`recorded ${recording.entries()} requests in ${recording.path}\n`);
   if (code !== 0) throw new CommandExit(code);
 }

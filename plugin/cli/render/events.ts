@@ -89,7 +89,11 @@ export function lineFor(e: EngineEvent): Printed {
   }
 }
 
-/** `-o json`: every event as one JSON line on stdout. */
+/** `-o json`: every event as one JSON line on stdout; unmasked headers (for a HAR file) never. */
 export function jsonLineFor(e: EngineEvent): Printed {
+  if (e.type === 'traffic' && e.secrets) {
+    const { secrets: _, ...masked } = e;
+    return { stdout: JSON.stringify(masked) + '\n' };
+  }
   return { stdout: JSON.stringify(e) + '\n' };
 }

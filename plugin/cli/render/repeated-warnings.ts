@@ -38,7 +38,9 @@ export class RepeatedWarnings {
     const now = this.now();
     for (const [key, r] of this.seen) {
       if (r.count === 0) {
-        this.seen.delete(key);
+        // Quiet for a whole window: the next one is news again. One printed moments before this
+        // tick has not had its window yet, and its repeats are still folded.
+        if (now - r.since >= REPEAT_WINDOW_MS) this.seen.delete(key);
         continue;
       }
       this.write(`warning: ${r.count} more in the last ${Math.max(1, Math.round((now - r.since) / 1000))} s: ${firstSentence(r.message)}\n`);

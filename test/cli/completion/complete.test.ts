@@ -21,7 +21,7 @@ const values = async (words: string[]) => {
 
 describe('complete', () => {
   it.each([
-    [[''], ['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'playground', 'version', 'completion', 'orders', 'users'], NO_FILES],
+    [[''], ['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'playground', 'replay', 'version', 'completion', 'orders', 'users'], NO_FILES],
     [['st'], ['start', 'status'], NO_FILES],
     [['u'], ['uninstall', 'users'], NO_FILES],
     [['start', ''], ['orders', 'users'], NO_FILES],

@@ -60,6 +60,16 @@ describe('jsonLineFor', () => {
     expect(JSON.parse(jsonLineFor(e).stdout!)).toEqual(e);
     expect(jsonLineFor(e).stdout!.endsWith('}\n')).toBe(true);
   });
+
+  it('leaves out the unmasked headers kept for --har-unmasked', () => {
+    const e: EngineEvent = {
+      type: 'traffic', id: '1', pod: 'p', registration: 'r', protocol: 'http1', start: 0, durationMs: 1, method: 'GET', path: '/x', bytesIn: 0, bytesOut: 0, remote: '',
+      requestHeaders: ['authorization', 'Bearer [masked]'], secrets: { path: '/x', requestHeaders: ['authorization', 'Bearer s3cret'] },
+    };
+    const line = jsonLineFor(e).stdout!;
+    expect(line).not.toContain('s3cret');
+    expect(JSON.parse(line).requestHeaders).toEqual(['authorization', 'Bearer [masked]']);
+  });
 });
 
 describe('durationText', () => {

@@ -34,4 +34,16 @@ describe('RepeatedWarnings', () => {
     expect(out.at(-1)).toBe('in full again\n');
     expect(out).toHaveLength(5);
   });
+  it('keeps folding a warning printed just before a window ends', () => {
+    let now = 9_900;
+    const out: string[] = [];
+    const r = new RepeatedWarnings((t) => out.push(t), () => now);
+    r.warning(unreachable('a'), 'first line\n');
+    now = 10_000;
+    r.summarise(); // the interval's tick, 0.1 s after the first one
+    r.warning(unreachable('b'), 'again\n');
+    now = 20_000;
+    r.summarise();
+    expect(out).toEqual(['first line\n', expect.stringMatching(/^warning: 1 more in the last 10 s: nothing answered/)]);
+  });
 });

@@ -57,8 +57,26 @@ describe('matchesFilter', () => {
     ['503', true],
     ['abc', true],
     ['users', false],
+    ['status:5xx', true],
+    ['status:50x', true],
+    ['status:503', true],
+    ['status:4xx', false],
+    ['status:err', false],
+    ['method:POST', true],
+    ['method:post status:5xx', true],
+    ['method:GET', false],
+    ['post users', false],
   ])('filter %p keeps it: %p', (filter, kept) => {
     expect(matchesFilter(e, filter)).toBe(kept);
+  });
+});
+
+describe('matchesFilter on failures and raw TCP', () => {
+  it('status:err keeps the requests that got no answer; method: names a protocol without a method', () => {
+    const failed = request(3, { status: undefined, error: 'reset' });
+    expect(matchesFilter(failed, 'status:err')).toBe(true);
+    expect(matchesFilter(failed, 'status:5xx')).toBe(false);
+    expect(matchesFilter(request(4, { protocol: 'tcp', method: undefined, path: undefined, status: undefined }), 'method:tcp')).toBe(true);
   });
 });
 
@@ -84,12 +102,15 @@ describe('request detail', () => {
   });
 
   it.each([
-    ['{"a":1}', 7, 40, 3, ['{"a":1}']],
-    ['l1\nl2\nl3\nl4', 11, 40, 2, ['l1', 'l2', '…']],
-    ['abc', 300, 40, 5, ['abc', '…']],
+    [{ text: '{"a":1}' }, 7, 40, 3, ['{', '  "a": 1', '}']],
+    [{ text: '{"a":1', truncated: true as const }, 99, 40, 3, ['{"a":1', '…']],
+    [{ text: '{not json', mimeType: 'application/json' }, 9, 40, 3, ['{not json']],
+    [{ text: 'l1\nl2\nl3\nl4' }, 11, 40, 2, ['l1', 'l2', '…']],
+    [{ text: 'abc', truncated: true as const }, 300, 40, 5, ['abc', '…']],
     [undefined, 0, 40, 5, ['(empty)']],
     [undefined, 2000, 40, 5, ['(2.0kB, no preview)']],
-    ['\u0000\u0001PNG', 4000, 40, 5, ['(4.0kB of binary data)']],
+    [{ text: '\u0000\u0001PNG' }, 4000, 40, 5, ['(4.0kB of binary data)']],
+    [{ text: 'iVBORw0KGgo=', encoding: 'base64' as const }, 4000, 40, 5, ['(4.0kB of binary data)']],
   ])('preview %p of %p bytes', (preview, bytes, width, lines, out) => {
     expect(previewLines(preview, bytes, width, lines)).toEqual(out);
   });

@@ -48,6 +48,13 @@ describe('trafficKey', () => {
     ['backspace in the filter', at({ mode: 'filter', filter: '/ap' }), '', K.backspace, { filter: '/a' }, undefined],
     ['enter keeps the filter', at({ mode: 'filter', filter: 'x' }), '\r', K.enter, { mode: 'table', filter: 'x' }, undefined],
     ['esc drops the filter', at({ mode: 'filter', filter: 'x' }), '', K.esc, { mode: 'table', filter: '' }, undefined],
+    ['r replays the selected request', at({ selectedId: 'b' }), 'r', K.none, {}, 'replay'],
+    ['r replays from the detail too', at({ mode: 'detail', selectedId: 'b' }), 'r', K.none, {}, 'replay'],
+    ['r without a selection does nothing', at({}), 'r', K.none, {}, undefined],
+    ['y shows the curl line and copies it', at({ selectedId: 'b' }), 'y', K.none, { mode: 'curl', back: 'table' }, 'copy-curl'],
+    ['y from the detail goes back there', at({ mode: 'detail', selectedId: 'b' }), 'y', K.none, { mode: 'curl', back: 'detail' }, 'copy-curl'],
+    ['esc leaves the curl line', at({ mode: 'curl', back: 'detail', selectedId: 'b' }), '', K.esc, { mode: 'detail' }, undefined],
+    ['w writes the listed requests as HAR', at({}), 'w', K.none, {}, 'write-har'],
   ])('%s', (_what, ui, input, key, expected, effect) => {
     const r = trafficKey(ui, input, key, IDS, { envFile: 'orders.env', scrollMax: 9, pageLines: 5 });
     expect(r.ui).toEqual({ ...ui, ...expected });

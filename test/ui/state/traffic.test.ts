@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EngineEvent } from '../../../plugin/engine/events.js';
-import { applyTrafficAction, foldTraffic, healthOf, initialTraffic, LOCAL_DOWN_MS, recentCounts, requestsPerSecond, type TrafficState } from '../../../ui/state/traffic.js';
+import { applyTrafficAction, foldTraffic, healthOf, initialTraffic, LATENCY_SAMPLES, LOCAL_DOWN_MS, percentiles, recentCounts, requestsPerSecond, type TrafficState } from '../../../ui/state/traffic.js';
 import { INFO, LOCAL_DOWN, PODS, request, requests, START, T0 } from '../fixtures/events.js';
 
 const started = (): TrafficState => foldTraffic(initialTraffic(), START, T0);
@@ -122,5 +122,28 @@ describe('healthOf', () => {
     const down = foldTraffic(started(), [LOCAL_DOWN], T0);
     const back = foldTraffic(down, [request(1, { status: 200 })], T0 + 500);
     expect(healthOf(back, T0 + 600)).toBe('healthy');
+  });
+});
+
+describe('latency percentiles', () => {
+  it('by nearest rank over the latest samples', () => {
+    expect(percentiles([], [50, 95])).toEqual([undefined, undefined]);
+    expect(percentiles([5], [50, 95])).toEqual([5, 5]);
+    expect(percentiles(Array.from({ length: 100 }, (_, i) => 100 - i), [50, 95, 100])).toEqual([50, 95, 100]);
+  });
+
+  it('keeps the durations of the last LATENCY_SAMPLES intercepted requests, paused or not', () => {
+    let s = applyTrafficAction(initialTraffic(), { type: 'pause' });
+    s = foldTraffic(s, Array.from({ length: LATENCY_SAMPLES + 5 }, (_, i) => request(i, { durationMs: i })), T0);
+    expect(s.latencies).toHaveLength(LATENCY_SAMPLES);
+    expect(s.latencies[0]).toBe(5);
+    expect(s.rows).toHaveLength(0);
+  });
+
+  it('adds a replay row even while paused, not counted as intercepted', () => {
+    let s = applyTrafficAction(initialTraffic(), { type: 'pause' });
+    s = applyTrafficAction(s, { type: 'replayed', row: { ...request(1), id: 'again', replayOf: 'r1' } });
+    expect(s.rows.map((r) => r.id)).toEqual(['again']);
+    expect(s.totals.intercepted).toBe(0);
   });
 });

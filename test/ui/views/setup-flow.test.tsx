@@ -175,6 +175,26 @@ describe('setup screens', () => {
     expect(chosen).toEqual([expect.objectContaining({ ports: [expect.objectContaining({ localPort: 3000 })], match: { headers: [{ name: 'x-dev', value: 'me' }] } })]);
   });
 
+  it('h on the plan turns recording to a HAR file on and off; --har starts with it on', async () => {
+    let { r, chosen } = mount({ prefill: { workload: { kind: 'Deployment', name: 'orders' }, match: {} } });
+    await waitForScreen(r, 'h record to a HAR file');
+    await press(r, 'h');
+    const s = await waitForScreen(r, 'recorded in orders.har (HAR, mode 0600)');
+    expect(s).toContain('h do not record');
+    await press(r, 'h');
+    await waitForScreen(r, 'h record to a HAR file');
+    expect(r.screen()).not.toContain('orders.har');
+    await press(r, 'h', KEY.enter);
+    await waitForScreen(r, '● healthy');
+    expect(chosen[0].harFile).toBe('orders.har');
+    cleanup();
+    ({ r, chosen } = mount({ prefill: { workload: { kind: 'Deployment', name: 'orders' }, match: {}, har: '/tmp/x.har' } }));
+    await waitForScreen(r, 'recorded in /tmp/x.har');
+    await press(r, 'h', KEY.enter);
+    await waitForScreen(r, '● healthy');
+    expect(chosen[0].harFile).toBeUndefined();
+  });
+
   it('asks for the match when no match flag was given, and for the port when there are several', async () => {
     let { r } = mount({ prefill: { workload: { name: 'orders' } } });
     await waitForScreen(r, 'Which requests to intercept');

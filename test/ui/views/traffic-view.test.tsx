@@ -4,14 +4,20 @@ import { EventHub } from '../../../plugin/engine/event-hub.js';
 import type { EngineEvent } from '../../../plugin/engine/events.js';
 import { useEngine } from '../../../ui/hooks/use-engine.js';
 import { TrafficView } from '../../../ui/views/TrafficView.js';
-import { DETAILED, LOCAL_DOWN, PODS, request, requests, START } from '../fixtures/events.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TrafficRow } from '../../../ui/state/traffic.js';
+import { DETAILED, INFO, LOCAL_DOWN, PODS, request, requests, START } from '../fixtures/events.js';
 import { KEY, press, renderTui, SIZE_80x24, waitForScreen, waitUntil } from '../render-helper.js';
 
 const HEADER = { context: 'playground', server: 'https://127.0.0.1:39999', namespace: 'demo', user: 'alice' };
 
-function Live(props: { hub: EventHub<EngineEvent>; onLeave?: () => void; onWriteEnv?: (path: string) => Promise<string>; size?: { columns: number; rows: number } }) {
+function Live(props: { hub: EventHub<EngineEvent>; onLeave?: () => void; onWriteEnv?: (path: string) => Promise<string>; onWriteHar?: (rows: TrafficRow[]) => Promise<string>; writeTerminal?: (d: string) => void; size?: { columns: number; rows: number } }) {
   const view = useEngine(props.hub, { intervalMs: 20 });
-  return <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} envFile="orders.env" onWriteEnv={props.onWriteEnv ?? (async () => 'ok')} />;
+  return (
+    <TrafficView view={view} header={HEADER} size={props.size ?? SIZE_80x24} onLeave={props.onLeave ?? (() => undefined)} envFile="orders.env" onWriteEnv={props.onWriteEnv ?? (async () => 'ok')}
+      onWriteHar={props.onWriteHar} writeTerminal={props.writeTerminal ?? (() => undefined)} />
+  );
 }
 
 function setup(extra: EngineEvent[] = [], opts: Parameters<typeof Live>[0] extends infer P ? Omit<P, 'hub'> : never = {}) {
@@ -54,14 +60,15 @@ describe('TrafficView', () => {
   });
 
   it('opens a request with enter: masked headers, body previews and timing; esc goes back', async () => {
-    const { r } = setup([...requests(0, 3), DETAILED]);
+    const { r } = setup([...requests(0, 3), DETAILED], { size: { columns: 80, rows: 30 } });
     await waitForScreen(r, '/orders?dry=1');
     await press(r, KEY.up, KEY.enter);
     const detail = await waitForScreen(r, 'request headers');
     expect(detail).toContain('Authorization: [masked]');
     expect(detail).toContain('x-dev: alice');
-    expect(detail).toContain('{"item":"book","qty":2}');
-    expect(detail).toContain('{"id":"o-42","status":"created"}');
+    // JSON bodies indented.
+    expect(detail).toMatch(/\{\n +"item": "book",\n +"qty": 2\n +\}/);
+    expect(detail).toContain('"status": "created"');
     expect(detail).toContain('took 1.2s');
     expect(detail).toContain('Set-Cookie: [masked]');
     // Up in the detail opens the previous request.
@@ -151,7 +158,7 @@ describe('TrafficView', () => {
 
   it('b shows a response body the detail cuts whole, wrapped and scrolled; esc goes back to the detail', async () => {
     const long = Array.from({ length: 60 }, (_, i) => `line ${i + 1} ${'x'.repeat(i === 5 ? 150 : 10)}`).join('\n');
-    const { r } = setup([request(1, { id: 'big', path: '/big', responsePreview: long, bytesOut: Buffer.byteLength(long) + 5000 })]);
+    const { r } = setup([request(1, { id: 'big', path: '/big', responseBody: { text: long, mimeType: 'text/plain', truncated: true }, bytesOut: Buffer.byteLength(long) + 5000 })]);
     await waitForScreen(r, '/big');
     await press(r, KEY.up, KEY.enter);
     let s = await waitForScreen(r, 'response body');
@@ -167,6 +174,77 @@ describe('TrafficView', () => {
     await waitForScreen(r, (t) => !t.includes('were recorded'));
     await press(r, KEY.escape);
     await waitForScreen(r, (t) => t.includes('request headers') && !t.includes('response body of'));
+  });
+
+  it('r replays the selected request to the local process: a row marked as a replay, both answers in the detail', async () => {
+    const got: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push({ method: req.method, url: req.url, headers: req.headers, body });
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"new bug","at":"local"}');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { r } = setup([{ type: 'intercept', state: 'active', info: { ...INFO, localTarget: { host: '127.0.0.1', port } } }, DETAILED], { size: { columns: 100, rows: 40 } });
+      await waitForScreen(r, '/orders?dry=1');
+      await press(r, KEY.up, 'r');
+      await waitForScreen(r, 'replayed POST /orders?dry=1: 500 (was 201)');
+      expect(got).toEqual([expect.objectContaining({ method: 'POST', url: '/orders?dry=1', body: '{"item":"book","qty":2}\n' })]);
+      expect(got[0].headers).toMatchObject({ host: 'orders.demo', 'x-dev': 'alice', 'content-type': 'application/json' });
+      const table = await waitForScreen(r, '↻ replay');
+      expect(table).toMatch(/POST +\/orders\?dry=1 +500 .*↻ replay/);
+      await press(r, KEY.enter);
+      const detail = await waitForScreen(r, 'replayed answer: 500');
+      expect(detail).toContain('recorded answer: 201');
+      // JSON bodies are indented in the detail.
+      expect(detail).toContain('"error": "new bug",');
+      expect(detail).toContain('"id": "o-42",');
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('r says when nothing answers, and the replay row shows the failure', async () => {
+    const { r } = setup([{ type: 'intercept', state: 'active', info: { ...INFO, localTarget: { host: '127.0.0.1', port: 1 } } }, DETAILED]);
+    await waitForScreen(r, '/orders?dry=1');
+    await press(r, KEY.up, 'r');
+    await waitForScreen(r, /could not replay POST \/orders\?dry=1: connect ECONNREFUSED/);
+    expect(r.screen()).toMatch(/ERR .*↻ replay/);
+  });
+
+  it('y shows the request as curl and sends it to the clipboard with OSC 52', async () => {
+    const written: string[] = [];
+    const { r } = setup([DETAILED], { writeTerminal: (d) => written.push(d), size: { columns: 120, rows: 30 } });
+    await waitForScreen(r, '/orders?dry=1');
+    await press(r, KEY.up, 'y');
+    const s = await waitForScreen(r, 'copied to the clipboard (OSC 52); credentials are masked');
+    const line = "curl -sS -i -X POST 'http://127.0.0.1:8080/orders?dry=1' -H 'Host: orders.demo' -H 'Authorization: [masked]' -H 'x-dev: alice' -H 'Content-Type: application/json' --data-binary '{\"item\":\"book\",\"qty\":2}\n'";
+    expect(s.replace(/\s*\n\s*/g, ' ')).toContain(line.replace('\n', ' '));
+    expect(written).toEqual([`\x1b]52;c;${Buffer.from(line).toString('base64')}\x07`]);
+    await press(r, KEY.escape);
+    await waitForScreen(r, 'p pause');
+  });
+
+  it('w writes the listed requests as HAR, filter included, and says where', async () => {
+    const onWriteHar = jest.fn(async (rows: TrafficRow[]) => `wrote ${rows.length} requests to /tmp/x.har`);
+    const { r } = setup([request(1, { status: 200 }), request(2, { status: 503 }), request(3, { status: 502, method: 'POST' })], { onWriteHar });
+    await waitForScreen(r, '/orders/1003');
+    await press(r, '/', 's', 't', 'a', 't', 'u', 's', ':', '5', 'x', 'x', KEY.enter);
+    await waitForScreen(r, 'filter: status:5xx (2 of 3)');
+    await press(r, 'w');
+    await waitForScreen(r, 'wrote 2 requests to /tmp/x.har');
+    expect(onWriteHar.mock.calls[0][0].map((e) => e.id)).toEqual(['r2', 'r3']);
+    await press(r, '/', KEY.escape, '/', ...'method:post'.split(''), KEY.enter);
+    await waitForScreen(r, 'filter: method:post (2 of 3)');
+  });
+
+  it('shows p50 and p95 latency in the totals', async () => {
+    const { r } = setup(Array.from({ length: 20 }, (_, i) => request(i, { durationMs: i + 1 })));
+    await waitForScreen(r, 'p50 10ms p95 19ms');
   });
 
   it('fits a wide terminal and a small one', async () => {

@@ -1,0 +1,39 @@
+// The agent container's resource requests and memory limit (issue 11 §4): a namespace with a
+// ResourceQuota on cpu or memory refuses containers that do not state them (the quota's pod
+// evaluator, pkg/quota/v1/evaluator/core/pods.go Constraints: "must specify ..."), so the agent
+// always does. The memory limit fits its measured peak (docs/notes/dataplane.md: 75 MB at 1,000
+// requests/s through a tunnel, 91 MB after a 100 MB body, with --max-semi-space-size=1); no CPU
+// limit, since throttling would add latency to every caller's request.
+import type { V1ResourceRequirements } from '@kubernetes/client-node';
+import { userError } from '../errors.js';
+
+export const DEFAULT_AGENT_CPU = '25m';
+export const DEFAULT_AGENT_MEMORY = '128Mi';
+/** The memory the agent asks to be scheduled with: what it uses idle, with room. */
+const MEMORY_REQUEST = '64Mi';
+
+// resource.Quantity's grammar (k8s.io/apimachinery/pkg/api/resource/quantity.go) without the
+// signs and exponents nobody writes for a container: digits, an optional fraction, a suffix.
+const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const SCALE: Record<string, number> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+function amount(text: string, flag: string, example: string): number {
+  const m = QUANTITY.exec(text.trim());
+  if (!m || Number(m[1]) === 0) throw userError(`invalid ${flag} "${text}"`, `use a Kubernetes quantity such as ${example}`);
+  return Number(m[1]) * SCALE[m[2] ?? ''];
+}
+
+/** Checks the flags (exit 2 before anything changes) and gives the container's resources. */
+export function agentResources(opts: { cpu?: string; memory?: string } = {}): V1ResourceRequirements {
+  const cpu = opts.cpu ?? DEFAULT_AGENT_CPU;
+  const memory = opts.memory ?? DEFAULT_AGENT_MEMORY;
+  amount(cpu, '--agent-cpu', '25m or 0.1');
+  const limit = amount(memory, '--agent-memory', '128Mi or 256Mi');
+  if (limit < 48 * 2 ** 20) throw userError(`--agent-memory ${memory} is below what the agent needs idle (about 45 MiB)`, 'give it at least 64Mi');
+  // A request may not exceed its limit (the API server refuses it): a small limit is the request too.
+  const request = limit < amount(MEMORY_REQUEST, 'memory', '64Mi') ? memory.trim() : MEMORY_REQUEST;
+  return { requests: { cpu: cpu.trim(), memory: request }, limits: { memory: memory.trim() } };
+}
