@@ -153,6 +153,7 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
+  // With several ports the recording names the first one's target (where replay sends by default).
   const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.ports[0].localHost, port: opts.ports[0].localPort }));
   try {
     if (tui) {
