@@ -47,6 +47,11 @@ for _ in $(seq 1 600); do
 done
 cat "$work/intercept.log"
 grep -q ': active$' "$work/intercept.log" || { echo "the intercept did not become active" >&2; exit 1; }
+# The local copy starts beside the intercept; on a busy machine it may listen a moment later.
+for _ in $(seq 1 100); do
+  (echo >"/dev/tcp/127.0.0.1/$local_port") 2>/dev/null && break
+  sleep 0.1
+done
 ip=$(kubectl --cache-dir "$work/kube-cache" get svc orders -o jsonpath='{.spec.clusterIP}')
 echo
 echo "Requests to the orders Service ($ip:8080): with x-dev: demo they reach the local copy (version laptop),"

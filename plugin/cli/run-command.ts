@@ -3,19 +3,21 @@
 // we die in any way (kill -9 included), the pipe ends and the guard stops the command (SIGTERM,
 // SIGKILL 5 s later), so no local app keeps running against an intercept that is gone.
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import sea from 'node:sea';
 import { AS_NODE_ENV } from './node-shim.js';
+import { CommandNotRunnable, windowsLaunch, type Launch } from './windows-command.js';
 
-/** Runs in `node -e` (or the binary's node mode); argv after `--` is the command. */
+/** Runs in `node -e` (or the binary's node mode); argv after `--` is the Launch as JSON. */
 const GUARD = `'use strict';
 const { spawn } = require('node:child_process');
 const { Socket } = require('node:net');
 const { constants } = require('node:os');
-const [file, ...args] = process.argv.slice(1);
+const { name, file, args, verbatim } = JSON.parse(process.argv[1]);
 const env = { ...process.env };
 if (env.${AS_NODE_ENV}_GUARD !== 'keep') delete env.${AS_NODE_ENV};
 delete env.${AS_NODE_ENV}_GUARD;
-const child = spawn(file, args, { stdio: 'inherit', env });
+const child = spawn(file, args, { stdio: 'inherit', env, windowsVerbatimArguments: verbatim });
 let ending = false;
 function end(signal) {
   if (ending) return;
@@ -33,7 +35,7 @@ parent.on('end', () => end('SIGTERM'));
 parent.on('error', () => end('SIGTERM'));
 parent.unref();
 child.on('error', (err) => {
-  process.stderr.write('error: cannot run ' + file + ': ' + err.message + '\\n');
+  process.stderr.write('error: cannot run ' + name + ': ' + err.message + '\\n');
   process.exit(127);
 });
 child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 15)));
@@ -45,10 +47,32 @@ export interface RunningCommand {
   stop: () => void;
 }
 
-export function runCommand(command: string[], env: NodeJS.ProcessEnv, stderr: { write(text: string): unknown }): RunningCommand {
+const isFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** What to spawn: the command as given, or on Windows as cmd.exe would find and run it. */
+function launchFor(command: string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Launch {
+  if (platform === 'win32') return windowsLaunch(command, env, process.cwd(), isFile);
+  return { file: command[0], args: command.slice(1), verbatim: false };
+}
+
+export function runCommand(command: string[], env: NodeJS.ProcessEnv, stderr: { write(text: string): unknown }, platform: NodeJS.Platform = process.platform): RunningCommand {
+  let launch: Launch;
+  try {
+    launch = launchFor(command, env, platform);
+  } catch (err) {
+    if (!(err instanceof CommandNotRunnable)) throw err;
+    stderr.write(`error: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+    return { done: Promise.resolve(127), stop: () => undefined };
+  }
   // In the single binary, process.execPath is kubectl-intercept: its node mode runs the guard.
   const nodeMode = sea.isSea() ? { [AS_NODE_ENV]: '1', [`${AS_NODE_ENV}_GUARD`]: env[AS_NODE_ENV] === '1' ? 'keep' : 'drop' } : {};
-  const guard = spawn(process.execPath, ['-e', GUARD, '--', ...command], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env: { ...env, ...nodeMode } });
+  const guard = spawn(process.execPath, ['-e', GUARD, '--', JSON.stringify({ name: command[0], ...launch })], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env: { ...env, ...nodeMode } });
   const done = new Promise<number>((resolve) => {
     guard.on('error', (err) => {
       stderr.write(`error: cannot run ${command[0]}: ${err.message}\n`);

@@ -23,7 +23,7 @@ const WORKLOAD_RESOURCE: Record<WorkloadKind, string> = { Deployment: 'deploymen
  * pods/portforward`; from 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, kubernetes#134577)
  * also as `create`, the verb the SPDY form (a POST) always needed.
  */
-export function interceptPermissions(kind: WorkloadKind, numericTargetPort: boolean, serverMinor = 0): Permission[] {
+export function interceptPermissions(kind: WorkloadKind, numericTargetPort: boolean, serverMinor = 0, updateNetworkPolicies = false): Permission[] {
   const p = (verb: string, group: string, resource: string, subresource?: string): Permission => ({ verb, group, resource, ...(subresource ? { subresource } : {}) });
   return [
     p('patch', 'apps', WORKLOAD_RESOURCE[kind]),
@@ -34,6 +34,10 @@ export function interceptPermissions(kind: WorkloadKind, numericTargetPort: bool
     p('list', '', 'pods'), p('watch', '', 'pods'),
     p('get', '', 'pods', 'portforward'),
     ...(serverMinor >= 35 ? [p('create', '', 'pods', 'portforward')] : []),
+    // Asked for by --update-network-policies. Without it, only a list is tried, and a refusal is
+    // a warning (network-policy-takeover.ts): policies are often a platform team's, and most
+    // namespaces have none that would get in the way.
+    ...(updateNetworkPolicies ? [p('list', 'networking.k8s.io', 'networkpolicies'), p('get', 'networking.k8s.io', 'networkpolicies'), p('patch', 'networking.k8s.io', 'networkpolicies')] : []),
   ];
 }
 

@@ -19,7 +19,20 @@ export interface ProgressEvent {
   total?: number;
 }
 
-/** What an intercept is, as printed, stored in its Lease and shown by `status`. */
+/** One Service port an intercept takes, and where its traffic goes on the holder's machine. */
+export interface InterceptPort {
+  service: string;
+  servicePort: number;
+  /** The app container's port the agent fronts. */
+  appPort: number;
+  localTarget: { host: string; port: number };
+}
+
+/**
+ * What an intercept is, as printed, stored in its Lease and shown by `status`. `ports` lists every
+ * port taken; service, servicePort, appPort and localTarget repeat the first, as versions before
+ * `ports` wrote and read them (their Leases have no `ports`: interceptPorts() reads both).
+ */
 export interface InterceptInfo {
   name: string;
   namespace: string;
@@ -34,6 +47,7 @@ export interface InterceptInfo {
   /** A mirror (`--mirror`, `wiretap`): gets copies, takes nothing from the callers. */
   mirror?: boolean;
   localTarget: { host: string; port: number };
+  ports?: InterceptPort[];
   holder: string;
   /** The holder's process, so its own machine can tell at once when it is gone. */
   process?: HolderProcess;

@@ -82,6 +82,12 @@ export function matchText(match: Match, mirror = false): string {
   return mirror ? `a copy of ${text} (mirror)` : text;
 }
 
+/**
+ * A match looks at HTTP requests: the non-HTTP connections of a filtered port (a debugger's, say)
+ * are not the user's to take, so they keep going to the app. Said wherever several ports are.
+ */
+export const NON_HTTP_NOTE = 'the match applies to HTTP: raw TCP (a debugger, say) on these ports keeps going to the app; an intercept without match flags takes it';
+
 export const MATCH_HELP = [
   'Which requests are intercepted (none of these flags: all of them, a global intercept):',
   "  --http-header NAME=VALUE    the header's value equals VALUE exactly; the name is case-insensitive",
@@ -91,4 +97,5 @@ export const MATCH_HELP = [
   '  --http-method M             the request method (repeatable: any of them); ANDed with the rest',
   '  --mirror                    a copy of each matching request instead: callers are answered by whoever',
   '                              answers them anyway; never conflicts (`wiretap` is the same)',
+  'With several --port flags the match applies to HTTP on each; raw TCP on a filtered port keeps going to the app.',
 ].join('\n');

@@ -24,14 +24,14 @@ export async function readWorkload(apps: AppsV1Api, id: WorkloadId): Promise<Wor
   return apps.readNamespacedReplicaSet(args);
 }
 
-const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+export const JSON_PATCH_OPTIONS = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 /**
  * A JSON patch computed from an older version can fail an operation (a list index gone) before
  * the server gets to compare resourceVersions, and then answers 422, not 409: when the object has
  * indeed moved on since, that is a conflict like any other, and read-modify-write goes again.
  */
-async function patchAt(ops: PatchOp[], send: () => Promise<unknown>, currentVersion: () => Promise<string | undefined>): Promise<void> {
+export async function patchAt(ops: PatchOp[], send: () => Promise<unknown>, currentVersion: () => Promise<string | undefined>): Promise<void> {
   try {
     await send();
   } catch (err) {
@@ -50,14 +50,14 @@ async function patchAt(ops: PatchOp[], send: () => Promise<unknown>, currentVers
 export async function patchWorkload(apps: AppsV1Api, id: WorkloadId, ops: PatchOp[]): Promise<void> {
   const args = { name: id.name, namespace: id.namespace, body: ops };
   await patchAt(ops, () => {
-    if (id.kind === 'Deployment') return apps.patchNamespacedDeployment(args, JSON_PATCH);
-    if (id.kind === 'StatefulSet') return apps.patchNamespacedStatefulSet(args, JSON_PATCH);
-    return apps.patchNamespacedReplicaSet(args, JSON_PATCH);
+    if (id.kind === 'Deployment') return apps.patchNamespacedDeployment(args, JSON_PATCH_OPTIONS);
+    if (id.kind === 'StatefulSet') return apps.patchNamespacedStatefulSet(args, JSON_PATCH_OPTIONS);
+    return apps.patchNamespacedReplicaSet(args, JSON_PATCH_OPTIONS);
   }, async () => (await readWorkload(apps, id)).metadata?.resourceVersion);
 }
 
 export async function patchService(core: CoreV1Api, namespace: string, name: string, ops: PatchOp[]): Promise<void> {
-  await patchAt(ops, () => core.patchNamespacedService({ name, namespace, body: ops }, JSON_PATCH), async () => (await core.readNamespacedService({ name, namespace })).metadata?.resourceVersion);
+  await patchAt(ops, () => core.patchNamespacedService({ name, namespace, body: ops }, JSON_PATCH_OPTIONS), async () => (await core.readNamespacedService({ name, namespace })).metadata?.resourceVersion);
 }
 
 export function isConflict(err: unknown): boolean {

@@ -10,6 +10,7 @@ import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
 import { MANAGED_BY } from './install.js';
 import { holderGone } from './holder-process.js';
+import { interceptPorts } from './intercept-ports.js';
 import { judgeLeases, looksLive, type JudgeOptions, type LeaseJudgement } from './lease-expiry.js';
 
 export const LEASE_DURATION_S = 15;
@@ -77,7 +78,9 @@ export function judgeInterceptLeases(list: () => Promise<V1Lease[]>, options: Ju
 
 export function interceptOf(lease: V1Lease): InterceptInfo | undefined {
   try {
-    return JSON.parse(lease.metadata?.annotations?.[INTERCEPT_ANNOTATION] ?? '') as InterceptInfo;
+    const info = JSON.parse(lease.metadata?.annotations?.[INTERCEPT_ANNOTATION] ?? '') as InterceptInfo;
+    // A Lease of a version before `ports` records one port at the top level.
+    return { ...info, ports: interceptPorts(info) };
   } catch {
     return undefined;
   }

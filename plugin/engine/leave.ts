@@ -1,12 +1,14 @@
 // Ending intercepts: deleting an intercept's Lease and, when no live intercept uses the workload
 // any more, restoring it. Used by the holder on exit and by `leave` from any machine.
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api, CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoordinationV1Api, CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
-import { describeWorkload, isNotFound, type WorkloadId } from './kube-objects.js';
+import { describeWorkload, isForbidden, isNotFound, type WorkloadId } from './kube-objects.js';
+import { POLICY_ANNOTATION } from './network-policies.js';
+import { restoreNetworkPolicies, UPDATE_POLICIES_FLAG } from './network-policy-takeover.js';
 import { secretNameFor } from './install.js';
 import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, workloadLeases } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
@@ -18,10 +20,11 @@ export interface LeaveClients {
   apps: AppsV1Api;
   core: CoreV1Api;
   coord: CoordinationV1Api;
+  net: NetworkingV1Api;
 }
 
 export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClients {
-  return { apps: makeClient(access, AppsV1Api, cut), core: makeClient(access, CoreV1Api, cut), coord: makeClient(access, CoordinationV1Api, cut) };
+  return { apps: makeClient(access, AppsV1Api, cut), core: makeClient(access, CoreV1Api, cut), coord: makeClient(access, CoordinationV1Api, cut), net: makeClient(access, NetworkingV1Api, cut) };
 }
 
 /**
@@ -75,11 +78,26 @@ async function restoreMarked(clients: LeaveClients, id: WorkloadId, emit: (e: En
       onProgress: (p) => emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
   }
+  // Only now that no pod's port of that name or number is the agent's any more.
+  await restorePolicies(clients, id, emit);
   // Also when someone else took the agent out (a rollout undo drops our record with it).
   if (changed || cutShort) await deleteSecret(clients.core, id.namespace, secret ?? secretNameFor(id));
   const maps = await deleteUnusedConfigMaps(clients, id.namespace);
   for (const m of maps) emit({ type: 'progress', step: 'restore', message: `deleted the unused agent ConfigMap ${m}` });
   return changed || cutShort;
+}
+
+/** What --update-network-policies added for this workload, taken back out. */
+async function restorePolicies(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void): Promise<void> {
+  try {
+    for (const name of await restoreNetworkPolicies(clients.net, id)) emit({ type: 'progress', step: 'restore', message: `took the agent's port back out of NetworkPolicy ${name}` });
+  } catch (err) {
+    if (!isForbidden(err)) throw err;
+    emit({
+      type: 'warning', code: 'network-policies-unchecked',
+      message: `you may not list or patch NetworkPolicies in namespace "${id.namespace}": a port that \`${UPDATE_POLICIES_FLAG}\` added to one for ${describeWorkload(id)} stays (its annotation ${POLICY_ANNOTATION} says which) until someone allowed to runs \`kubectl intercept uninstall ${describeWorkload(id)}\``,
+    });
+  }
 }
 
 export interface LeaveResult {

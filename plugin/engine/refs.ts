@@ -72,3 +72,13 @@ export function parsePortSpec(text: string): PortSpec {
   if (remote !== undefined) spec.remote = /^\d+$/.test(remote) ? portNumber(remote, 'remote port') : remote;
   return spec;
 }
+
+/** Two --port flags sending to one local address would mix their traffic: refused before anything. */
+export function refuseSharedLocalPorts(ports: PortSpec[]): void {
+  const seen = new Set<string>();
+  for (const p of ports) {
+    const key = `${p.localHost}:${p.localPort}`;
+    if (seen.has(key)) throw userError(`two --port flags send to local port ${key}`, 'give each Service port a local port of its own, e.g. --port 9090:9090 --port 2345:2345');
+    seen.add(key);
+  }
+}

@@ -1,5 +1,6 @@
-// Turns what the user typed (workload, --port, --service, --container) into exactly one workload,
-// Service port and container, or one clear error; reads only, so a mistake changes nothing.
+// Turns what the user typed (workload, --port..., --service, --container) into exactly one
+// workload, its Service ports (one per --port) and container, or one clear error; reads only, so
+// a mistake changes nothing.
 import { AppsV1Api, CoreV1Api, type V1Service, type V1ServicePort } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
@@ -11,18 +12,28 @@ import { HEADLESS_HINT, headlessReason, notInterceptableHint, summarizeWorkloads
 export interface ResolveRequest {
   namespace: string;
   workload: WorkloadRef;
-  port: PortSpec;
+  /** One per --port, in the order given. */
+  ports: PortSpec[];
   service?: string;
   container?: string;
+}
+
+/** One Service port to take, and where its traffic goes on this machine. */
+export interface ResolvedPort extends ServicePortInfo {
+  container: string;
+  containerPort: number;
+  /** The Service's port object, as takeOverTemplate/takeOverService need it. */
+  servicePort: V1ServicePort;
+  local: PortSpec;
 }
 
 export interface ResolvedTarget {
   id: WorkloadId;
   info: WorkloadInfo;
-  port: ServicePortInfo & { container: string; containerPort: number };
-  /** The Service and its port object, as takeOverTemplate/takeOverService need them. */
+  /** In the order of the --port flags; all of one Service and one container. */
+  ports: ResolvedPort[];
+  /** The Service whose ports these are. */
   service: V1Service;
-  servicePort: V1ServicePort;
   /** Every Service of the namespace (service links and --forward are checked against them). */
   services: V1Service[];
 }
@@ -32,7 +43,7 @@ function portText(p: ServicePortInfo): string {
 }
 
 /** Picks the one Service port the request names, from the workload's interceptable ports. */
-export function pickPort(info: WorkloadInfo, req: Pick<ResolveRequest, 'port' | 'service' | 'container'>): ServicePortInfo {
+export function pickPort(info: WorkloadInfo, req: { port: PortSpec } & Pick<ResolveRequest, 'service' | 'container'>): ServicePortInfo {
   const what = describeWorkload(info);
   let ports = info.ports.filter((p) => p.protocol === 'TCP' && p.container !== undefined);
   if (req.service !== undefined) {
@@ -65,6 +76,31 @@ export function pickPort(info: WorkloadInfo, req: Pick<ResolveRequest, 'port' | 
   return ports[0];
 }
 
+/**
+ * The Service port of each --port. One intercept takes ports of one Service and one container (the
+ * agent sits in front of one container; its Service is what the takeover records), each once.
+ */
+export function pickPorts(info: WorkloadInfo, req: Pick<ResolveRequest, 'ports' | 'service' | 'container'>): (ServicePortInfo & { local: PortSpec })[] {
+  const picked = req.ports.map((local) => ({ ...pickPort(info, { ...req, port: local }), local }));
+  const what = describeWorkload(info);
+  const seen = new Map<string, PortSpec>();
+  for (const p of picked) {
+    const key = `${p.service}:${p.port}`;
+    const first = seen.get(key);
+    if (first) throw userError(`--port ${portSpecText(first)} and --port ${portSpecText(p.local)} both name Service port ${key}`, 'give each Service port once');
+    seen.set(key, p.local);
+  }
+  const services = [...new Set(picked.map((p) => p.service))];
+  if (services.length > 1) throw userError(`the ports given are of several Services (${services.join(', ')}) of ${what}`, 'one intercept takes the ports of one Service: name it with --service, or start one intercept per Service');
+  const containers = [...new Set(picked.map((p) => p.container))];
+  if (containers.length > 1) throw userError(`the ports given reach several containers (${containers.join(', ')}) of ${what}`, 'the agent fronts the ports of one container: name it with --container, or leave out the ports of the others');
+  return picked;
+}
+
+function portSpecText(p: PortSpec): string {
+  return `${p.localHost === '127.0.0.1' ? '' : `${p.localHost}:`}${p.localPort}${p.remote !== undefined ? `:${p.remote}` : ''}`;
+}
+
 export async function resolveTarget(access: KubeAccess, req: ResolveRequest): Promise<ResolvedTarget> {
   const apps = makeClient(access, AppsV1Api);
   const core = makeClient(access, CoreV1Api);
@@ -92,8 +128,11 @@ export async function resolveTarget(access: KubeAccess, req: ResolveRequest): Pr
   }
   const info = candidates[0];
   if (info.notInterceptable) throw userError(`cannot intercept ${describeWorkload(info)}: ${info.notInterceptable}`, notInterceptableHint(info));
-  const port = pickPort(info, req) as ResolvedTarget['port'];
-  const service = services.find((s) => s.metadata?.name === port.service)!;
-  const servicePort = service.spec!.ports!.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === 'TCP')!;
-  return { id: { kind: info.kind, namespace, name: info.name }, info, port, service, servicePort, services };
+  const picked = pickPorts(info, req);
+  const service = services.find((s) => s.metadata?.name === picked[0].service)!;
+  const ports = picked.map((p) => ({
+    ...p, container: p.container!, containerPort: p.containerPort!,
+    servicePort: service.spec!.ports!.find((sp) => sp.port === p.port && (sp.protocol ?? 'TCP') === 'TCP')!,
+  }));
+  return { id: { kind: info.kind, namespace, name: info.name }, info, ports, service, services };
 }

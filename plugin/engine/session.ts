@@ -15,8 +15,10 @@ import { writeEnvFile } from './env-file.js';
 import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-syntax.js';
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
-import { DEFAULT_AGENT_IMAGE, ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
+import { ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
+import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
@@ -28,6 +30,7 @@ import { pause } from './abortable.js';
 import { thisProcess } from './holder-process.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import type { PortSpec, WorkloadRef } from './refs.js';
+import { portFields } from './intercept-ports.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { restoreServices } from './restore.js';
@@ -42,7 +45,8 @@ export interface InterceptRequest {
   access: KubeAccess;
   namespace: string;
   workload: WorkloadRef;
-  port: PortSpec;
+  /** One per Service port to take (`--port`, repeatable): each goes to its own local port. */
+  ports: PortSpec[];
   service?: string;
   container?: string;
   match: Match;
@@ -50,6 +54,8 @@ export interface InterceptRequest {
   mirror?: boolean;
   name?: string;
   agentImage?: string;
+  /** `--update-network-policies`: add the agent's port to the policy rules that would block it. */
+  updateNetworkPolicies?: boolean;
   /** `--agent-cpu` (request) and `--agent-memory` (limit); defaults in agent-resources.ts. */
   agentCpu?: string;
   agentMemory?: string;
@@ -87,6 +93,8 @@ export class InterceptSession {
   readonly events = new EventHub<EngineEvent>(500);
   info: InterceptInfo | undefined;
   private target: ResolvedTarget | undefined;
+  /** One plan per intercepted port. */
+  private policies: PolicyPlan[] | undefined;
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
   private lease: { lost: Promise<string>; stop: () => void } | undefined;
@@ -126,13 +134,17 @@ export class InterceptSession {
     const what = req.workload.kind ? describeWorkload({ kind: req.workload.kind, name: req.workload.name }) : req.workload.name;
     const doing = `intercepting ${what}`;
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
-    const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, port: req.port, service: req.service, container: req.container }));
+    const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, ports: req.ports, service: req.service, container: req.container }));
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
-    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, typeof target.port.targetPort === 'number', await serverMinor(req.access)));
+    await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access), req.updateNetworkPolicies === true));
     try {
       const workload = await readWorkload(this.clients.apps, target.id);
       refuseUnrollable(target.id, workload);
       await refuseSharedSelector(this.clients, target.id, workload);
+      this.policies = [];
+      for (const p of target.ports) this.policies.push(await planNetworkPolicies(this.clients.net, target.id, workload, { container: p.container, servicePort: p.servicePort }, req.updateNetworkPolicies === true));
+      const unchecked = this.policies.find((plan) => plan.unchecked)?.unchecked;
+      if (unchecked) this.emit({ type: 'warning', code: 'network-policies-unchecked', message: unchecked });
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
@@ -144,13 +156,10 @@ export class InterceptSession {
       namespace: req.namespace,
       kind: target.id.kind,
       workload: target.id.name,
-      container: target.port.container,
-      service: target.port.service,
-      servicePort: target.port.port,
-      appPort: target.port.containerPort,
+      container: target.ports[0].container,
+      ...portFields(target.ports.map((p) => ({ service: p.service, servicePort: p.port, appPort: p.containerPort, localTarget: { host: p.local.localHost, port: p.local.localPort } }))),
       match: req.match,
       ...(req.mirror ? { mirror: true } : {}),
-      localTarget: { host: req.port.localHost, port: req.port.localPort },
       holder,
       process: thisProcess(host),
       since: new Date().toISOString(),
@@ -216,7 +225,17 @@ export class InterceptSession {
       image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
       resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
     };
-    const { installed, changed } = await takeOver(apps, id, target.port.container, target.servicePort, agent);
+    for (const plan of this.policies ?? []) await this.openPolicies(plan);
+    const { installed, changed } = await takeOver(apps, id, target.ports[0].container, target.ports.map((p) => p.servicePort), agent);
+    // Someone changed the template between the check and the takeover: the agent got another port.
+    for (const [i, p] of target.ports.entries()) {
+      const plan = this.policies?.[i];
+      const agentPort = installed.fronted.find((f) => f.servicePort === p.port)?.agentPort;
+      if (plan && agentPort !== undefined && agentPort !== plan.agentPort) {
+        const w = await readWorkload(apps, id);
+        await this.openPolicies(await planNetworkPolicies(this.clients.net, id, w, { container: p.container, servicePort: p.servicePort }, this.req.updateNetworkPolicies === true));
+      }
+    }
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
     await waitForRollout({ apps, core }, id, {
@@ -224,10 +243,12 @@ export class InterceptSession {
       signal,
       onProgress: (p) => this.emit({ type: 'progress', step: 'rollout', message: p.message, ready: p.ready, total: p.total }),
     });
-    if (await retargetService(core, id.namespace, target.port.service, installed)) {
-      this.emit({ type: 'progress', step: 'service', message: `pointed Service ${target.port.service} port ${target.port.port} at the agent` });
+    const service = target.service.metadata!.name!;
+    if (await retargetService(core, id.namespace, service, installed)) {
+      this.emit({ type: 'progress', step: 'service', message: `pointed Service ${service} port ${target.ports.filter((p) => typeof p.targetPort === 'number').map((p) => p.port).join(', ')} at the agent` });
     }
-    const fronted = installed.fronted.find((f) => f.servicePort === target.port.port)!;
+    const fronted = target.ports.map((p) => installed.fronted.find((f) => f.servicePort === p.port)!);
+    const id0 = `${info.name}-${randomBytes(3).toString('hex')}`;
     this.emit({ type: 'progress', step: 'tunnel', message: 'opening tunnels to the agents' });
     const w = await readWorkload(apps, id);
     this.tunnels = new PodTunnels({
@@ -237,7 +258,12 @@ export class InterceptSession {
       dial: this.deps.dial,
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
-      registration: { id: `${info.name}-${randomBytes(3).toString('hex')}`, port: fronted.appPort, match: info.match, mirror: info.mirror === true },
+      registrations: target.ports.map((p, i) => ({
+        // One port keeps the id it always had; several are told apart by their Service port.
+        id: target.ports.length === 1 ? id0 : `${id0}-${p.port}`,
+        port: fronted[i].appPort, match: info.match, mirror: info.mirror === true,
+        localTarget: { host: p.local.localHost, port: p.local.localPort },
+      })),
       bodyPreviewBytes: this.req.bodyPreviewBytes ?? 0,
       keepSecrets: this.req.keepSecrets ?? false,
       localTarget: info.localTarget,
@@ -249,9 +275,17 @@ export class InterceptSession {
     await this.tunnels.start(60_000, signal);
     await this.writeEnv();
     this.stopTakeoverWatch = watchTakeover({
-      access: this.req.access, clients: { apps, core }, id, service: target.port.service, fronted,
+      access: this.req.access, clients: { apps, core }, id, service, fronted,
       onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
     });
+  }
+
+  /** Before the Service's traffic goes to the agent: its port added to the rules that would drop it. */
+  private async openPolicies(plan: PolicyPlan | undefined): Promise<void> {
+    if (!plan || plan.blocking.length === 0) return;
+    for (const name of await openNetworkPolicies(this.clients.net, plan)) {
+      this.emit({ type: 'progress', step: 'install', message: `added TCP port ${plan.agentPort} to NetworkPolicy ${name} until the intercept ends` });
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
 // and how exactly to undo it (DESIGN.md decisions 2-4). Pure functions over Kubernetes objects:
 // the engine reads, calls these, and sends the JSON patches they return; tests check the round
 // trip field for field.
-import type { V1Container, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
 
 export const AGENT_CONTAINER = 'intercept-agent';
@@ -141,9 +141,9 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
     image: agent.image,
     // A small young generation keeps the agent's memory ~20 MB lower under load (docs/notes/dataplane.md).
     command: ['node', '--max-semi-space-size=1', `${AGENT_MOUNT}/agent.js`],
-    ports: fronted.map((f) => ({ containerPort: f.agentPort, protocol: 'TCP', ...(f.renamedFrom ? { name: f.renamedFrom } : {}) })),
+    ports: agentPortsOf(fronted),
     env: [
-      { name: 'INTERCEPT_PORTS', value: fronted.map((f) => `${f.agentPort}:${f.appPort}`).join(',') },
+      { name: 'INTERCEPT_PORTS', value: interceptPortsValue(fronted) },
       { name: 'INTERCEPT_CONTROL_PORT', value: String(CONTROL_PORT) },
       { name: 'INTERCEPT_ENV_PREFIX', value: ENV_PREFIX },
       { name: 'INTERCEPT_POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
@@ -166,6 +166,76 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
 }
 
 /**
+ * An agent port for each Service port, unused in the pod, and for a named target port the new
+ * name of the app's port (the agent takes the name).
+ */
+function frontPorts(spec: V1PodSpec, app: V1Container, ports: V1ServicePort[]): FrontedPort[] {
+  const usedPorts = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)));
+  usedPorts.add(CONTROL_PORT);
+  const takenNames = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name).filter((n): n is string => !!n)));
+  let nextPort = FIRST_AGENT_PORT;
+  return ports.map((sp) => {
+    const appPort = resolveTargetPort(app, sp);
+    if (appPort === undefined) throw new TakeoverError(`container "${app.name}" has no port named "${String(sp.targetPort)}"`);
+    while (usedPorts.has(nextPort)) nextPort++;
+    const agentPort = nextPort++;
+    const targetPort = sp.targetPort ?? sp.port;
+    const named = typeof targetPort === 'string' && !/^\d+$/.test(targetPort);
+    const f: FrontedPort = { servicePort: sp.port, targetPort, appPort, agentPort };
+    if (named) {
+      f.renamedFrom = targetPort;
+      f.renamedTo = renamedPortName(targetPort, takenNames);
+      takenNames.add(f.renamedTo);
+    }
+    return f;
+  });
+}
+
+/** Renames the app's ports the agent takes by name, and points probes that named them at the number. */
+function renameOps(app: V1Container, appIndex: number, fronted: FrontedPort[]): PatchOp[] {
+  const renamed = (name: unknown) => fronted.find((f) => f.renamedFrom !== undefined && f.renamedFrom === name);
+  const ops: PatchOp[] = [];
+  (app.ports ?? []).forEach((p, j) => {
+    const f = renamed(p.name);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, 'ports', j, 'name'), value: f.renamedTo });
+  });
+  // A probe that named the port would now reach the agent; point it at the app's number instead.
+  for (const probe of probePorts(app)) {
+    const f = renamed(probe.port);
+    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, ...probe.path), value: f.appPort });
+  }
+  return ops;
+}
+
+function agentPortsOf(fronted: FrontedPort[]): V1ContainerPort[] {
+  return fronted.map((f) => ({ containerPort: f.agentPort, protocol: 'TCP', ...(f.renamedFrom ? { name: f.renamedFrom } : {}) }));
+}
+
+function interceptPortsValue(fronted: FrontedPort[]): string {
+  return fronted.map((f) => `${f.agentPort}:${f.appPort}`).join(',');
+}
+
+/**
+ * The patch that has an installed agent also front `ports` (a later intercept of other ports of
+ * the same container), and the record that undoes all of it: the added ports are appended to the
+ * record's, whose `original` stays the app container as it was before the first takeover.
+ */
+export function extendTemplateOps(template: V1PodTemplateSpec, record: TakeoverRecord, ports: V1ServicePort[]): { ops: PatchOp[]; record: TakeoverRecord } {
+  const spec = template.spec;
+  const appIndex = spec?.containers.findIndex((c) => c.name === record.container) ?? -1;
+  const agentIndex = spec?.containers.findIndex((c) => c.name === AGENT_CONTAINER) ?? -1;
+  if (!spec || appIndex < 0 || agentIndex < 0) throw new TakeoverError(`the template has no container "${record.container}" beside the agent`);
+  const envIndex = (spec.containers[agentIndex].env ?? []).findIndex((e) => e.name === 'INTERCEPT_PORTS');
+  if (envIndex < 0) throw new TakeoverError('the agent container has no INTERCEPT_PORTS');
+  const added = frontPorts(spec, spec.containers[appIndex], ports);
+  const fronted = [...record.fronted, ...added];
+  const ops = renameOps(spec.containers[appIndex], appIndex, added);
+  ops.push({ op: 'replace', path: ptr('spec', 'containers', agentIndex, 'ports'), value: agentPortsOf(fronted) });
+  ops.push({ op: 'replace', path: ptr('spec', 'containers', agentIndex, 'env', envIndex, 'value'), value: interceptPortsValue(fronted) });
+  return { ops, record: { ...record, fronted } };
+}
+
+/**
  * The patch that puts the agent in front of the given Service ports of container `containerName`
  * (paths relative to the template), and the record that undoes it. Named target ports move to the
  * agent (the app's port is renamed, probes that used the name get its number); numeric ones leave
@@ -183,41 +253,13 @@ export function takeOverTemplateOps(
   const appIndex = spec.containers.findIndex((c) => c.name === containerName);
   if (appIndex < 0) throw new TakeoverError(`container "${containerName}" not found`);
   const app = spec.containers[appIndex];
-  const usedPorts = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort)));
-  usedPorts.add(CONTROL_PORT);
-  const takenNames = new Set(spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name).filter((n): n is string => !!n)));
-  let nextPort = FIRST_AGENT_PORT;
-  const fronted: FrontedPort[] = ports.map((sp) => {
-    const appPort = resolveTargetPort(app, sp);
-    if (appPort === undefined) throw new TakeoverError(`container "${containerName}" has no port named "${String(sp.targetPort)}"`);
-    while (usedPorts.has(nextPort)) nextPort++;
-    const agentPort = nextPort++;
-    const targetPort = sp.targetPort ?? sp.port;
-    const named = typeof targetPort === 'string' && !/^\d+$/.test(targetPort);
-    const f: FrontedPort = { servicePort: sp.port, targetPort, appPort, agentPort };
-    if (named) {
-      f.renamedFrom = targetPort;
-      f.renamedTo = renamedPortName(targetPort, takenNames);
-      takenNames.add(f.renamedTo);
-    }
-    return f;
-  });
+  const fronted = frontPorts(spec, app, ports);
   const record: TakeoverRecord = {
     container: containerName,
     fronted,
     original: structuredClone({ ports: app.ports, readinessProbe: app.readinessProbe, livenessProbe: app.livenessProbe, startupProbe: app.startupProbe, lifecycle: app.lifecycle }),
   };
-  const renamed = (name: unknown) => fronted.find((f) => f.renamedFrom !== undefined && f.renamedFrom === name);
-  const ops: PatchOp[] = [];
-  (app.ports ?? []).forEach((p, j) => {
-    const f = renamed(p.name);
-    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, 'ports', j, 'name'), value: f.renamedTo });
-  });
-  // A probe that named the port would now reach the agent; point it at the app's number instead.
-  for (const probe of probePorts(app)) {
-    const f = renamed(probe.port);
-    if (f) ops.push({ op: 'replace', path: ptr('spec', 'containers', appIndex, ...probe.path), value: f.appPort });
-  }
+  const ops = renameOps(app, appIndex, fronted);
   ops.push({ op: 'add', path: ptr('spec', 'containers', '-'), value: agentContainer(app, fronted, agent) });
   const volume = { name: AGENT_VOLUME, configMap: { name: agent.configMapName } };
   ops.push(spec.volumes ? { op: 'add', path: ptr('spec', 'volumes', '-'), value: volume } : { op: 'add', path: ptr('spec', 'volumes'), value: [volume] });
@@ -272,7 +314,7 @@ export function takeOverServiceOps(service: V1Service, fronted: FrontedPort[]): 
   const ops: PatchOp[] = [];
   (service.spec?.ports ?? []).forEach((p, i) => {
     const f = fronted.find((x) => x.servicePort === p.port && !x.renamedFrom);
-    if (f) ops.push({ op: 'replace', path: ptr('spec', 'ports', i, 'targetPort'), value: f.agentPort });
+    if (f && p.targetPort !== f.agentPort) ops.push({ op: 'replace', path: ptr('spec', 'ports', i, 'targetPort'), value: f.agentPort });
   });
   return { ops, originalPorts: structuredClone(service.spec?.ports ?? []) };
 }

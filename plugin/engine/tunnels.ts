@@ -8,7 +8,7 @@ import type { PodDialer } from '../kube/port-forward.js';
 import { DialError } from '../tunnel/connection.js';
 import type { OutboundDial } from '../tunnel/outbound-relay.js';
 import { openTunnel } from '../tunnel/tunnel.js';
-import type { LocalTarget, ReconnectPolicy, Registration, TunnelEvent, TunnelSession } from '../tunnel/types.js';
+import type { LocalRegistration, LocalTarget, ReconnectPolicy, TunnelEvent, TunnelSession } from '../tunnel/types.js';
 import type { EngineEvent } from './events.js';
 import { CONTROL_PORT } from './takeover.js';
 import { notTunnelableReason, tunnelable } from './tunnelable.js';
@@ -23,7 +23,8 @@ export interface PodTunnelsOptions {
   dial: PodDialer;
   token: string;
   clientName: string;
-  registration: Registration;
+  /** One per intercepted port, each with its own local target (or `localTarget`). */
+  registrations: LocalRegistration[];
   localTarget: LocalTarget;
   emit: (e: EngineEvent) => void;
   bodyPreviewBytes?: number;
@@ -131,8 +132,8 @@ export class PodTunnels {
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STATS_TIMEOUT_MS)));
     try {
       const counts = await Promise.race([session.stats(), timeout]);
-      const port = this.opts.registration.port;
-      return counts?.filter((c) => c.appPort === port || c.agentPort === port).reduce((sum, c) => sum + c.passthroughRequests, 0);
+      const ports = new Set(this.opts.registrations.map((r) => r.port));
+      return counts?.filter((c) => ports.has(c.appPort) || ports.has(c.agentPort)).reduce((sum, c) => sum + c.passthroughRequests, 0);
     } catch {
       // Reconnecting: the next round asks again.
       return undefined;
@@ -228,7 +229,7 @@ export class PodTunnels {
         token: this.opts.token,
         pod,
         clientName: this.opts.clientName,
-        registrations: [this.opts.registration],
+        registrations: this.opts.registrations,
         localTarget: this.opts.localTarget,
         bodyPreviewBytes: this.opts.bodyPreviewBytes ?? 0,
         keepSecrets: this.opts.keepSecrets ?? false,

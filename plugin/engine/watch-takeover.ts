@@ -13,7 +13,8 @@ export interface TakeoverWatch {
   clients: { apps: AppsV1Api; core: CoreV1Api };
   id: WorkloadId;
   service: string;
-  fronted: FrontedPort;
+  /** The intercept's ports, as the agent fronts them. */
+  fronted: FrontedPort[];
   /** Called once, with what is gone and whether the agent left the template. */
   onGone: (reason: string, agentRemoved: boolean) => void;
   /** A look now and then even without news from the watches (they can miss events while re-watching). */
@@ -35,12 +36,11 @@ async function missing(w: TakeoverWatch): Promise<{ reason: string; agentRemoved
   if (!hasAgentContainer(workload.spec?.template?.spec)) {
     return { reason: `the agent was taken out of ${what} by someone else (a rollout undo, a replace or a GitOps sync?)`, agentRemoved: true };
   }
-  if (w.fronted.renamedFrom) return undefined;
+  const numeric = w.fronted.filter((f) => !f.renamedFrom);
+  if (numeric.length === 0) return undefined;
   const svc = await w.clients.core.readNamespacedService({ name: w.service, namespace: w.id.namespace });
-  const port = svc.spec?.ports?.find((p) => p.port === w.fronted.servicePort);
-  if (port?.targetPort !== w.fronted.agentPort) {
-    return { reason: `Service ${w.service} port ${w.fronted.servicePort} no longer targets the agent (someone else changed it)`, agentRemoved: false };
-  }
+  const off = numeric.find((f) => svc.spec?.ports?.find((p) => p.port === f.servicePort)?.targetPort !== f.agentPort);
+  if (off) return { reason: `Service ${w.service} port ${off.servicePort} no longer targets the agent (someone else changed it)`, agentRemoved: false };
   return undefined;
 }
 

@@ -20,7 +20,8 @@ export interface ConnectionOptions {
   token: string;
   clientName: string;
   pod: string;
-  localTarget: LocalTarget;
+  /** Where the traffic of a registration goes on this machine. */
+  localTarget: (registration: string) => LocalTarget;
   bodyPreviewBytes: number;
   keepSecrets?: boolean;
   emit: (event: TunnelEvent) => void;
@@ -66,7 +67,8 @@ export class AgentConnection {
   private pending = new Map<number, (reply: Reply) => void>();
   private dials = new Map<number, { resolve: (d: DialedStream) => void; reject: (e: DialError) => void }>();
   private readonly localAgent = new http.Agent({ keepAlive: true });
-  private localSession: ClientHttp2Session | undefined;
+  /** One cleartext HTTP/2 connection per local target (`host:port`). */
+  private readonly localSessions = new Map<string, ClientHttp2Session>();
   private server = http2.createServer({ settings: { initialWindowSize: STREAM_WINDOW }, maxSessionMemory: 64 });
 
   constructor(private readonly duplex: Duplex, private readonly opts: ConnectionOptions) {
@@ -116,7 +118,7 @@ export class AgentConnection {
         this.pending.clear();
         for (const d of this.dials.values()) d.reject(new DialError(closeReason, 'ECONNRESET', opts.pod));
         this.dials.clear();
-        this.localSession?.destroy();
+        for (const s of this.localSessions.values()) s.destroy();
         this.localAgent.destroy();
         onClosed(closeReason);
       });
@@ -208,9 +210,10 @@ export class AgentConnection {
       });
     }
     const record = new TrafficRecord(meta, opts.pod, opts.bodyPreviewBytes, opts.emit, opts.keepSecrets);
+    const local = opts.localTarget(meta.registration);
     const ctx: ForwardContext = {
-      local: opts.localTarget, record, localAgent: this.localAgent,
-      localH2: () => this.localH2(),
+      local, record, localAgent: this.localAgent,
+      localH2: () => this.localH2(local),
       onUnreachable: (message) => opts.emit({ type: 'warning', pod: opts.pod, code: 'local-unreachable', message }),
     };
     if (path === streamPaths.http1) forwardHttp1(stream, meta, ctx);
@@ -220,15 +223,16 @@ export class AgentConnection {
     else stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
   }
 
-  /** One cleartext HTTP/2 connection to the local target, reopened when it drops. */
-  private localH2(): ClientHttp2Session {
-    if (!this.localSession || this.localSession.destroyed || this.localSession.closed) {
-      const { host, port } = this.opts.localTarget;
-      const session = http2.connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, { settings: { initialWindowSize: STREAM_WINDOW } });
+  /** One cleartext HTTP/2 connection to a local target, reopened when it drops. */
+  private localH2({ host, port }: LocalTarget): ClientHttp2Session {
+    const key = `${host}:${port}`;
+    let session = this.localSessions.get(key);
+    if (!session || session.destroyed || session.closed) {
+      session = http2.connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, { settings: { initialWindowSize: STREAM_WINDOW } });
       session.on('error', () => undefined);
-      this.localSession = session;
+      this.localSessions.set(key, session);
     }
-    return this.localSession;
+    return session;
   }
 }
 

@@ -3,15 +3,22 @@
 import { clusterError, userError } from '../errors.js';
 import { AgentConnection, DialError, RefusedError } from './connection.js';
 import { asSocket } from './socket-bridge.js';
-import type { PortCounts, Registration, ReconnectPolicy, TunnelEvent, TunnelOptions, TunnelSession, TunnelState } from './types.js';
+import type { LocalRegistration, LocalTarget, PortCounts, Registration, ReconnectPolicy, TunnelEvent, TunnelOptions, TunnelSession, TunnelState } from './types.js';
 
 const defaultPolicy: ReconnectPolicy = { initialDelayMs: 200, maxDelayMs: 5000, giveUpAfterMs: 120_000 };
 /** How long a closing tunnel waits for the answers of requests in flight. */
 const DRAIN_MS = 2000;
 
+/** What the agent is told of a registration: not where its traffic goes on this machine. */
+function onWire({ localTarget: _local, ...reg }: LocalRegistration): Registration {
+  return reg;
+}
+
 export async function openTunnel(options: TunnelOptions): Promise<TunnelSession> {
   const policy = { ...defaultPolicy, ...options.reconnect };
-  const regs = new Map<string, Registration>(options.registrations.map((r) => [r.id, r]));
+  const regs = new Map<string, LocalRegistration>(options.registrations.map((r) => [r.id, r]));
+  // A stream for a registration already gone (unregistered while in flight) goes to the default.
+  const targetOf = (registration: string): LocalTarget => regs.get(registration)?.localTarget ?? options.localTarget;
   let state: TunnelState = 'connecting';
   let env: Record<string, string> = {};
   let conn: AgentConnection | undefined;
@@ -34,14 +41,14 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
   async function connectOnce(initial: boolean): Promise<AgentConnection> {
     const duplex = await asSocket(await options.dial());
     const c = new AgentConnection(duplex, {
-      token: options.token, clientName: options.clientName, pod: options.pod, localTarget: options.localTarget,
+      token: options.token, clientName: options.clientName, pod: options.pod, localTarget: targetOf,
       bodyPreviewBytes: options.bodyPreviewBytes ?? 0, keepSecrets: options.keepSecrets ?? false, emit,
     });
     try {
       const welcome = await c.ready;
       env = welcome.env;
       for (const reg of [...regs.values()]) {
-        const reply = await c.request({ t: 'register', reg });
+        const reply = await c.request({ t: 'register', reg: onWire(reg) });
         if (reply.ok) continue;
         if (initial) throw userError(`cannot intercept port ${reg.port} on pod ${options.pod}: ${reply.error}`, 'Leave the other intercept first, or use a different --http-header/--path match.');
         regs.delete(reg.id);
@@ -116,8 +123,8 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
     state: () => state,
     env: () => ({ ...env }),
     registrations: () => [...regs.values()],
-    async register(reg: Registration): Promise<void> {
-      const reply = await control({ t: 'register', reg });
+    async register(reg: LocalRegistration): Promise<void> {
+      const reply = await control({ t: 'register', reg: onWire(reg) });
       if (!reply.ok) throw userError(`cannot intercept port ${reg.port} on pod ${options.pod}: ${reply.error}`);
       regs.set(reg.id, reg);
     },

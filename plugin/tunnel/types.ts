@@ -13,6 +13,14 @@ export interface LocalTarget {
   port: number;
 }
 
+/**
+ * A registration as this side keeps it: with where its traffic goes (one intercept of several
+ * ports sends each to its own local port). The agent never sees localTarget.
+ */
+export interface LocalRegistration extends Registration {
+  localTarget?: LocalTarget;
+}
+
 export interface ReconnectPolicy {
   initialDelayMs: number;
   maxDelayMs: number;
@@ -29,7 +37,8 @@ export interface TunnelOptions {
   pod: string;
   /** Shown to other users in conflict messages, e.g. `alice@laptop`. */
   clientName: string;
-  registrations: Registration[];
+  registrations: LocalRegistration[];
+  /** Where the traffic of a registration without a localTarget of its own goes. */
   localTarget: LocalTarget;
   onEvent: (event: TunnelEvent) => void;
   /** Bytes of each body kept in traffic events (0 = none; at most MAX_BODY_BYTES). */
@@ -158,9 +167,9 @@ export interface TunnelSession {
   state(): TunnelState;
   /** The app container's environment as the agent reported it. */
   env(): Record<string, string>;
-  registrations(): Registration[];
+  registrations(): LocalRegistration[];
   /** Adds an intercept; rejects with the agent's reason (e.g. a conflict naming the holder). */
-  register(reg: Registration): Promise<void>;
+  register(reg: LocalRegistration): Promise<void>;
   unregister(id: string): Promise<void>;
   /**
    * Has the agent connect to host:port from the pod (names resolved there); resolves with the byte

@@ -10,10 +10,16 @@
 //      and the HTTP proxy by name), against `kubectl port-forward` to a users pod; and a fresh
 //      connection per request through the forward against one straight to the cluster IP (loopback
 //      on the playground), which is what an agent's dial costs.
+//   5. several ports (issue 12): the walk-through's workload (HTTP on 9090, a raw TCP echo on 2345)
+//      with `--port L1:9090 --port L2:2345`: command -> ACTIVE, HTTP and raw TCP round trips to
+//      this machine; then a second intercept of only 2345 beside one of 9090 (the agent is
+//      extended: its pods roll again): its time to ACTIVE, and how many requests of the first
+//      intercept failed meanwhile (one every 20 ms).
 // Usage: node scripts/bench/intercept.mjs [requests=300]   (after `npm run build`)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +64,7 @@ async function until(what, fn, timeoutMs = 90_000) {
 }
 
 const kubectl = (...args) => spawnSync('kubectl', ['--cache-dir', join(work, 'cache'), ...args], { env, encoding: 'utf8' }).stdout.trim();
+const kubectlIn = (input, ...args) => spawnSync('kubectl', ['--cache-dir', join(work, 'cache'), ...args], { env, encoding: 'utf8', input });
 
 function get(host, port, path, headers, agent) {
   return new Promise((resolve, reject) => {
@@ -82,6 +89,79 @@ async function latency(host, port, headers, expectLocal, { path = '/health', fre
   times.sort((a, b) => a - b);
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** Round trips of one byte string over one raw TCP connection to an echo; p50 and p99. */
+async function tcpLatency(host, port, expect) {
+  const s = net.connect({ host, port });
+  await new Promise((r, j) => s.once('connect', r).once('error', j));
+  s.setNoDelay(true);
+  const times = [];
+  for (let i = 0; i < requests + 20; i++) {
+    const t0 = performance.now();
+    const reply = await new Promise((r) => { s.once('data', (d) => r(String(d))); s.write('ping'); });
+    if (!reply.startsWith(expect)) throw new Error(`raw TCP answered ${JSON.stringify(reply)}, not ${expect}...`);
+    if (i >= 20) times.push(performance.now() - t0);
+  }
+  s.destroy();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)], p99: times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] };
+}
+
+const WALK_APP = "const http=require('http'),net=require('net');http.createServer((q,r)=>r.end('{\"status\":\"app\"}')).listen(9090);net.createServer((s)=>{s.on('error',()=>{});s.on('data',(d)=>s.write('app:'+d));}).listen(2345);";
+const WALK = { apiVersion: 'v1', kind: 'List', items: [
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'walk' }, spec: { replicas: 2, selector: { matchLabels: { app: 'walk' } }, template: { metadata: { labels: { app: 'walk' } }, spec: { containers: [{
+    name: 'walk', image: 'node:22-alpine', command: ['node', '-e', WALK_APP],
+    ports: [{ name: 'http', containerPort: 9090 }, { name: 'debug', containerPort: 2345 }], readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 1 } }] } } } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'walk' }, spec: { type: 'NodePort', selector: { app: 'walk' }, ports: [{ name: 'http', port: 9090, targetPort: 'http' }, { name: 'debug', port: 2345, targetPort: 2345 }] } },
+] };
+
+async function severalPorts(localPort) {
+  const echo = net.createServer((s) => s.on('data', (d) => s.write(`dev:${d}`)).on('error', () => undefined));
+  await new Promise((r) => echo.listen(0, '127.0.0.1', r));
+  const debugPort = echo.address().port;
+  if (kubectlIn(JSON.stringify(WALK), 'apply', '-f', '-').status !== 0) throw new Error('cannot apply the walk workload');
+  kubectl('rollout', 'status', 'deploy/walk', '--timeout', '90s');
+  const ip = kubectl('get', 'svc', 'walk', '-o', 'jsonpath={.spec.clusterIP}');
+  const activeOf = (h) => until('an intercept to be active', () => h.lines.find((l) => l.text.includes('"type":"intercept","state":"active"')));
+  const rolloutOf = (h) => { const r = h.lines.filter((l) => l.text.includes('"step":"rollout"')); return r.length ? r.at(-1).at - r[0].at : 0; };
+
+  let t0 = performance.now();
+  const both = start(bin, ['walk', '--port', `${localPort}:9090`, '--port', `${debugPort}:2345`, '--name', 'walk-both', '-o', 'json']);
+  const bothActive = await activeOf(both);
+  const result = { toActive: bothActive.at - t0, rollout: rolloutOf(both) };
+  localHits = 0;
+  result.http = await latency(ip, 9090, {}, true, { path: '/health' });
+  result.tcp = await tcpLatency(ip, 2345, 'dev:');
+  t0 = performance.now();
+  both.child.kill('SIGTERM');
+  if (await both.exited !== 0) throw new Error(`walk-both exited badly: ${both.stderr()}`);
+  result.leave = performance.now() - t0;
+  result.tcpApp = await tcpLatency(ip, 2345, 'app:');
+
+  // A second intercept on the other port extends the agent while the first holds.
+  const first = start(bin, ['walk', '--port', `${localPort}:9090`, '--http-header', 'x-dev=bench', '--name', 'walk-http', '-o', 'json']);
+  await activeOf(first);
+  let sent = 0; let failed = 0; let stop = false;
+  const probing = (async () => {
+    for (; !stop; await sleep(20)) {
+      sent++;
+      try {
+        const r = await get(ip, 9090, '/health', { 'x-dev': 'bench', connection: 'close' }, false);
+        if (r.status !== 200) failed++;
+      } catch { failed++; }
+    }
+  })();
+  t0 = performance.now();
+  const second = start(bin, ['walk', '--port', `${debugPort}:2345`, '--name', 'walk-debug', '-o', 'json']);
+  const secondActive = await activeOf(second);
+  await sleep(2000);
+  stop = true;
+  await probing;
+  Object.assign(result, { extendToActive: secondActive.at - t0, extendRollout: rolloutOf(second), sent, failed });
+  for (const h of [second, first]) { h.child.kill('SIGTERM'); await h.exited; }
+  echo.close();
+  return result;
 }
 
 let localHits = 0;
@@ -136,6 +216,8 @@ try {
   const leaveMs = performance.now() - t1;
   if (code !== 0) throw new Error(`the holder exited ${code}: ${holder.stderr()}`);
 
+  const several = await severalPorts(localPort);
+
   const f = (ms) => `${ms.toFixed(0)} ms`;
   console.log(`command -> ACTIVE: ${f(toActive)} (rollout of the agent ${f(rolloutMs)}, the rest ${f(toActive - rolloutMs)}; goal: rest < 2000 ms)`);
   console.log(`leave (SIGTERM -> restored and exited): ${f(leaveMs)}`);
@@ -149,6 +231,12 @@ try {
   line('HTTP proxy, http://users:8080 (new conn each):', out.proxyByName);
   line('new connection each, straight to cluster IP:', out.freshDirect);
   line('new connection each, through --forward:', out.freshForward);
+  console.log('several ports (walk: --port L1:9090 --port L2:2345, global):');
+  console.log(`  command -> ACTIVE: ${f(several.toActive)} (rollout ${f(several.rollout)}); leave ${f(several.leave)}`);
+  line('HTTP on 9090 to this machine (keep-alive):', several.http);
+  line('raw TCP on 2345 to a local echo (one conn):', several.tcp);
+  line('raw TCP on 2345 to the app, after leave:', several.tcpApp);
+  console.log(`  a second intercept (2345 only) beside one of 9090: ACTIVE in ${f(several.extendToActive)} (rollout ${f(several.extendRollout)}); the first's requests meanwhile: ${several.failed} failed of ${several.sent}`);
 } finally {
   for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
   await sleep(500);

@@ -42,6 +42,7 @@ const cases: [string, string[], RegExp][] = [
   ['start, a bad duration', ['orders', '--port', '45555:8080', '--timeout', 'soon'], /^error: invalid --timeout "soon"\n/],
   ['start, a bad port', ['orders', '--port', '0:8080'], /^error: invalid local port "0" in --port\n/],
   ['start, a bad output', ['orders', '--port', '45555:8080', '-o', 'yaml'], /^error: invalid value "yaml" for --output: choose one of "json"\n/],
+  ['start, an agent image with whitespace', ['orders', '--port', '45555:8080', '--agent-image', 'node:22-alpine '], /^error: --agent-image "node:22-alpine " starts or ends with whitespace\n  give the image reference alone/],
   ['start, a bad header', ['orders', '--port', '45555:8080', '--http-header', 'x-dev'], /^error: .*--http-header/],
   ['start, a bad agent memory', ['orders', '--port', '45555:8080', '--agent-memory', '128MB'], /^error: invalid --agent-memory "128MB"\n +use a Kubernetes quantity such as 128Mi/],
   ['start, a bad method', ['orders', '--port', '45555:8080', '--http-method', 'G E T'], /^error: invalid HTTP method "G E T"/],

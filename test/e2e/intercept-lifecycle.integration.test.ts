@@ -38,6 +38,25 @@ describe('intercept lifecycle', () => {
     expect(await leftovers()).toEqual([]);
   }, 120_000);
 
+  it('runs the agent on an image pinned by digest from a mirror; a malformed digest is InvalidImageName, rolled back', async () => {
+    const digest = `sha256:${'c0ffee00'.repeat(8)}`;
+    holder = startHolder(['orders', '--port', '9000:http', '--http-header', 'x-dev=pin', '--name', 'pinned', '--agent-image', `mirror.example/library/node:22-alpine@${digest}`, '--kubeconfig', pg.kubeconfigPath]);
+    await waitActive(holder, 'pinned', 90_000);
+    const pods = JSON.parse(await pg.kubectlOk(['get', 'pods', '-l', 'app=orders', '-o', 'json'])).items;
+    const agents = pods.flatMap((p: { status: { containerStatuses?: { name: string; image: string; imageID: string }[] } }) => (p.status.containerStatuses ?? []).filter((c) => c.name === 'intercept-agent'));
+    expect(agents.length).toBeGreaterThan(0);
+    for (const a of agents) expect([a.image, a.imageID]).toEqual([`mirror.example/library/node@${digest}`, `mirror.example/library/node@${digest}`]);
+    expect(await stopHolder(holder)).toBe(0);
+
+    const before = await template('orders');
+    const r = await runIntercept(['orders', '--port', '9000:http', '--agent-image', 'node:22-alpine@sha256:abc', '--kubeconfig', pg.kubeconfigPath], { timeoutMs: 90_000 });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/error: the rollout of deployment\/orders failed: pod orders-\S+ container intercept-agent: InvalidImageName/);
+    expect(r.stderr).toContain('couldn\'t parse image name "node:22-alpine@sha256:abc": invalid reference format');
+    expect(await template('orders')).toEqual(before);
+    expect(await leftovers()).toEqual([]);
+  }, 180_000);
+
   it('runs -- COMMAND with the container environment and exits with its code', async () => {
     const before = await template('users');
     const script = 'process.stdout.write("svc=" + process.env.SERVICE_NAME + " port=" + process.env.PORT + "\\n"); process.exit(7)';

@@ -83,6 +83,22 @@ describe('intercepts under RBAC', () => {
     expect(await leftovers()).toEqual([]);
   }, 120_000);
 
+  it('NetworkPolicies: without list, a warning and the intercept goes on; --update-network-policies without patch is refused up front', async () => {
+    const noPolicies = await user('no-policies', documentedRules().filter((r) => !r.resources?.includes('networkpolicies')));
+    holder = startHolder(['orders', '--port', `${local.port}:http`, '--http-header', 'x-dev=np', '--name', 'nonp', '--kubeconfig', noPolicies.kubeconfigPath]);
+    await waitActive(holder, 'nonp');
+    expect(holder.stderr()).toContain('warning: you may not list NetworkPolicies in namespace "default", so it is not known whether one drops the callers on the agent\'s port 15080 (the app\'s is 3000); if requests do not arrive, ask for `list networkpolicies` (docs/rbac.md)\n');
+    expect(await stopHolder(holder)).toBe(0);
+    expect(await leftovers()).toEqual([]);
+
+    const listOnly = await user('list-policies', documentedRules());
+    const rv = (await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
+    const r = await runIntercept(['orders', '--port', '9000:http', '--update-network-policies', '--kubeconfig', listOnly.kubeconfigPath]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: you are not allowed to get networkpolicies\.networking\.k8s\.io, patch networkpolicies\.networking\.k8s\.io in namespace "default", which an intercept needs; nothing was changed\n/);
+    expect((await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'jsonpath={.metadata.resourceVersion}'])).trim()).toBe(rv);
+  }, 120_000);
+
   it('passes on what the API server forbids in its own words, naming verb and resource', async () => {
     const viewer = await user('viewer', []);
     await pg.kubectlOk(['create', 'rolebinding', 'viewer', '--clusterrole=view', '--serviceaccount=default:viewer']);

@@ -1,7 +1,8 @@
 // The Lease the engine writes, as it goes on the wire: its times are metav1.MicroTime, which a
 // real API server parses with exactly six fractional digits (apimachinery micro_time.go).
 import { describe, expect, it } from '@jest/globals';
-import { leaseBody, microTime } from '../../plugin/engine/lease.js';
+import { interceptOf, leaseBody, microTime } from '../../plugin/engine/lease.js';
+import { portFields } from '../../plugin/engine/intercept-ports.js';
 import { judgeLeases, looksLive } from '../../plugin/engine/lease-expiry.js';
 import type { InterceptInfo } from '../../plugin/engine/events.js';
 
@@ -13,6 +14,21 @@ const INFO: InterceptInfo = {
 const RFC3339_MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 describe('the intercept Lease', () => {
+  it('reads the one port of a Lease written before `ports` (an older version\'s) as a list', () => {
+    const old = leaseBody(INFO, new Date());
+    expect(JSON.parse(old.metadata!.annotations!['kubectl-intercept.io/intercept']).ports).toBeUndefined();
+    expect(interceptOf(old)?.ports).toEqual([{ service: 'orders', servicePort: 8080, appPort: 3000, localTarget: { host: '127.0.0.1', port: 3000 } }]);
+  });
+
+  it('writes every port, and the first at the top level where older versions read it', () => {
+    const ports = [
+      { service: 'orders', servicePort: 9090, appPort: 9090, localTarget: { host: '127.0.0.1', port: 19090 } },
+      { service: 'orders', servicePort: 2345, appPort: 2345, localTarget: { host: '127.0.0.1', port: 12345 } },
+    ];
+    const written = JSON.parse(leaseBody({ ...INFO, ...portFields(ports) }, new Date()).metadata!.annotations!['kubectl-intercept.io/intercept']);
+    expect(written).toMatchObject({ service: 'orders', servicePort: 9090, appPort: 9090, localTarget: { port: 19090 }, ports });
+  });
+
   it('writes acquireTime and renewTime with six fractional digits, at the same instant', () => {
     const now = new Date('2026-12-02T17:26:14.592Z');
     const wire = JSON.parse(JSON.stringify(leaseBody(INFO, now)));

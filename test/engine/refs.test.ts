@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parsePortSpec, parseWorkloadRef } from '../../plugin/engine/refs.js';
+import { parsePortSpec, parseWorkloadRef, refuseSharedLocalPorts } from '../../plugin/engine/refs.js';
 
 describe('workload references', () => {
   it.each([
@@ -35,5 +35,12 @@ describe('--port', () => {
 
   it.each(['', '0', '70000', '8080:', 'a:b:c:d', 'host:notaport'])('refuses %j', (text) => {
     expect(() => parsePortSpec(text)).toThrow(/--port/);
+  });
+});
+
+describe('several --port flags', () => {
+  it('refuses two that send to one local address, and takes different ones', () => {
+    expect(() => refuseSharedLocalPorts(['9090:9090', '9090:2345'].map(parsePortSpec))).toThrow('two --port flags send to local port 127.0.0.1:9090');
+    expect(() => refuseSharedLocalPorts(['9090:9090', '2345:2345', '127.0.0.2:9090:8080'].map(parsePortSpec))).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 // pickPort: which Service port a --port/--service/--container request names, or why none/several.
 import { describe, expect, it } from '@jest/globals';
-import { pickPort } from '../../plugin/engine/resolve.js';
+import { pickPort, pickPorts } from '../../plugin/engine/resolve.js';
 import type { WorkloadInfo } from '../../plugin/engine/workloads.js';
 
 const info: WorkloadInfo = {
@@ -55,5 +55,26 @@ describe('pickPort with a headless Service beside a normal one', () => {
 
   it('refuses the headless one by name, saying why', () => {
     expect(() => pickPort(both, { port: local, service: 'shop-pods' })).toThrow(/^cannot intercept deployment\/shop through Service "shop-pods": Service shop-pods is headless \(clusterIP: None\)$/);
+  });
+});
+
+describe('pickPorts (several --port flags)', () => {
+  const at = (localPort: number, remote: string | number) => ({ localHost: '127.0.0.1', localPort, remote });
+
+  it('picks each in the order given, with its local port', () => {
+    const picked = pickPorts(info, { ports: [at(9001, 'admin'), at(9000, 80)], service: 'shop' });
+    expect(picked.map((p) => [p.port, p.local.localPort])).toEqual([[81, 9001], [80, 9000]]);
+  });
+
+  it.each([
+    [{ ports: [at(9000, 80), at(9001, 'http')], service: 'shop' }, /^--port 9000:80 and --port 9001:http both name Service port shop:80$/],
+    [{ ports: [at(9000, 81), at(9001, 8080)] }, /several Services \(shop, shop-internal\)/],
+  ])('%j refuses', (req, message) => {
+    expect(() => pickPorts(info, req)).toThrow(message);
+  });
+
+  it('refuses ports of two containers: the agent fronts one', () => {
+    const two: WorkloadInfo = { ...info, ports: [info.ports[0], { service: 'shop', name: 'side', port: 82, targetPort: 4000, protocol: 'TCP', container: 'side', containerPort: 4000 }] };
+    expect(() => pickPorts(two, { ports: [at(9000, 80), at(9001, 82)] })).toThrow(/reach several containers \(web, side\)/);
   });
 });

@@ -5,6 +5,7 @@ import {
   agentContainer,
   appEnvValues,
   CONTROL_PORT,
+  extendTemplateOps,
   prefixedEnv,
   restoreService,
   restoreTemplate,
@@ -12,6 +13,7 @@ import {
   takeOverTemplate,
   type AgentSpec,
 } from '../../plugin/engine/takeover.js';
+import { applyOps } from '../../plugin/engine/json-patch-ops.js';
 
 const agent: AgentSpec = { image: 'node:22-alpine', configMapName: 'intercept-agent-abc123', secretName: 'intercept-orders', secretKey: 'token' };
 
@@ -97,6 +99,50 @@ describe('numeric targetPort takeover', () => {
     expect(taken.spec!.ports!.map((p) => p.targetPort)).toEqual([15081, 9090]);
     expect(restoreService(taken, originalPorts)).toEqual(service);
     expect(restoreTemplate(template, record)).toEqual(original);
+  });
+});
+
+describe('several ports, and ports added to an installed agent', () => {
+  const original = ordersTemplate();
+  const ports = [{ port: 80, targetPort: 'http' as never }, { port: 9090, targetPort: 'metrics' as never }];
+
+  it('fronts each port given at once with an agent port of its own', () => {
+    const { template, record } = takeOverTemplate(original, 'orders', ports, agent);
+    const agentC = template.spec!.containers.find((c) => c.name === AGENT_CONTAINER)!;
+    expect(agentC.ports).toEqual([{ name: 'http', containerPort: 15081, protocol: 'TCP' }, { name: 'metrics', containerPort: 15082, protocol: 'TCP' }]);
+    expect(agentC.env!.find((e) => e.name === 'INTERCEPT_PORTS')!.value).toBe('15081:8080,15082:9090');
+    expect(template.spec!.containers[0].livenessProbe!.tcpSocket!.port).toBe(9090);
+    expect(restoreTemplate(template, record)).toEqual(original);
+  });
+
+  it('has the installed agent front another port (a second intercept), and one restore undoes both', () => {
+    const first = takeOverTemplate(original, 'orders', [ports[0]], agent);
+    const { ops, record } = extendTemplateOps(first.template, first.record, [ports[1]]);
+    const extended = applyOps(first.template, ops);
+    const app = extended.spec!.containers[0];
+    const agentC = extended.spec!.containers.find((c) => c.name === AGENT_CONTAINER)!;
+    expect(app.ports!.map((p) => p.name)).toEqual(['ic-http', 'ic-metrics']);
+    expect(app.livenessProbe!.tcpSocket!.port).toBe(9090);
+    expect(agentC.ports!.map((p) => [p.name, p.containerPort])).toEqual([['http', 15081], ['metrics', 15082]]);
+    expect(agentC.env!.find((e) => e.name === 'INTERCEPT_PORTS')!.value).toBe('15081:8080,15082:9090');
+    expect(record.fronted.map((f) => f.servicePort)).toEqual([80, 9090]);
+    expect(record.original).toEqual(first.record.original);
+    // Only what the extension changes: the agent container and its volume are as they were.
+    expect(agentC.image).toBe('node:22-alpine');
+    expect(extended.spec!.volumes).toEqual(first.template.spec!.volumes);
+    expect(restoreTemplate(extended, record)).toEqual(original);
+  });
+
+  it('retargets a numeric port added later and records its original beside the first ones', () => {
+    const service: V1Service = { spec: { ports: [{ port: 80, targetPort: 8080 as never }, { port: 9090, targetPort: 9090 as never }] } };
+    const first = takeOverTemplate(original, 'orders', [service.spec!.ports![0]], agent);
+    const once = takeOverService(service, first.record.fronted);
+    const { record } = extendTemplateOps(first.template, first.record, [service.spec!.ports![1]]);
+    const twice = takeOverService(once.service, record.fronted);
+    expect(twice.service.spec!.ports!.map((p) => p.targetPort)).toEqual([15081, 15082]);
+    expect(restoreService(twice.service, once.originalPorts)).toEqual(service);
+    // The port already on the agent is not patched again.
+    expect(takeOverService(twice.service, record.fronted).changed).toBe(false);
   });
 });
 

@@ -40,7 +40,7 @@ describe('PodTunnels', () => {
     const events: EngineEvent[] = [];
     const tunnels = new PodTunnels({
       core, namespace: 'ns', selector: 'app=x', dial, token: 't0ken', clientName: 'test', pollMs: 50,
-      registration: { id: 'r1', port: app.port, match: {} }, localTarget: { host: '127.0.0.1', port: local.port }, emit: (e) => events.push(e),
+      registrations: [{ id: 'r1', port: app.port, match: {} }], localTarget: { host: '127.0.0.1', port: local.port }, emit: (e) => events.push(e),
     });
     const active = (p: string) => events.some((e) => e.type === 'tunnel' && e.pod === p && e.state === 'active');
     try {
@@ -79,7 +79,7 @@ describe('PodTunnels', () => {
     const tunnels = new PodTunnels({
       core, namespace: 'ns', selector: 'app=x', dial, token: 't0ken', clientName: 'test', pollMs: 50,
       reconnect: { initialDelayMs: 20, maxDelayMs: 50, giveUpAfterMs: 300 },
-      registration: { id: 'r2', port: app.port, match: {} }, localTarget: { host: '127.0.0.1', port: local.port }, emit: (e) => events.push(e),
+      registrations: [{ id: 'r2', port: app.port, match: {} }], localTarget: { host: '127.0.0.1', port: local.port }, emit: (e) => events.push(e),
     });
     const states = () => events.flatMap((e) => (e.type === 'tunnel' ? [e.state] : []));
     try {
@@ -106,7 +106,7 @@ describe('PodTunnels', () => {
     const dial = async (): Promise<Duplex> => net.connect({ host: '127.0.0.1', port: agents.p1.controlPort });
     const make = (id: string, client: string) => new PodTunnels({
       core, namespace: 'ns', selector: 'app=x', dial, token: 't0ken', clientName: client, pollMs: 50,
-      registration: { id, port: app.port, match: {} }, localTarget: { host: '127.0.0.1', port: local.port }, emit: () => undefined,
+      registrations: [{ id, port: app.port, match: {} }], localTarget: { host: '127.0.0.1', port: local.port }, emit: () => undefined,
     });
     const first = make('a', 'alice@laptop');
     await first.start(10_000);

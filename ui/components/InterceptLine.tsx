@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import type { InterceptInfo } from '../../plugin/engine/events.js';
 import { matchText } from '../../plugin/engine/intercept-match.js';
+import { interceptPorts } from '../../plugin/engine/intercept-ports.js';
 import { truncate } from '../render/format.js';
 import { HEALTH_TEXT } from '../render/totals.js';
 import type { Health } from '../state/traffic.js';
@@ -20,7 +21,7 @@ export function InterceptLine({ info, health, activeTunnels, tunnels, width }: I
   const state = `● ${h.text}`;
   const pods = tunnels > 0 ? ` · ${activeTunnels}/${tunnels} pods` : '';
   const what = info
-    ? `${info.kind.toLowerCase()}/${info.workload} :${info.servicePort} → ${info.localTarget.host}:${info.localTarget.port} · ${matchText(info.match)}`
+    ? `${info.kind.toLowerCase()}/${info.workload} ${interceptPorts(info).map((p) => `:${p.servicePort} → ${p.localTarget.host}:${p.localTarget.port}`).join(', ')} · ${matchText(info.match)}`
     : 'no intercept yet';
   const room = Math.max(0, width - state.length - pods.length - 1);
   return (

@@ -1,7 +1,7 @@
 // Pure text for the setup screens: workload rows for the picker, Service port labels, the match
 // form parsed into a Match (with the agent's own validation), and the plan of cluster changes.
 import { describeMatch, isGlobal, validateMatch, type HeaderMatch, type Match, type PathMatch } from '../../plugin/protocol/matcher.js';
-import { matchWarnings, parseHeaderMatch } from '../../plugin/engine/intercept-match.js';
+import { matchWarnings, NON_HTTP_NOTE, parseHeaderMatch } from '../../plugin/engine/intercept-match.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
 
 const KIND_SHORT = { Deployment: 'deploy', StatefulSet: 'sts', ReplicaSet: 'rs' } as const;
@@ -79,27 +79,41 @@ export function matchSummary(match: Match): string {
     : `requests with ${describeMatch(match)}; everything else keeps going to the pods`;
 }
 
-export interface SetupChoice {
-  workload: WorkloadInfo;
+/** A Service port picked in the port step, and the local port its requests go to. */
+export interface ChosenPort {
   port: ServicePortInfo;
   localPort: number;
+}
+
+export interface SetupChoice {
+  workload: WorkloadInfo;
+  /** One or several (the port step lets several be picked), in the order shown. */
+  ports: ChosenPort[];
   match: Match;
   envFile?: string;
   /** Record the traffic to this HAR file. */
   harFile?: string;
 }
 
+/** Why these picks cannot be taken (two to one local port), or undefined. */
+export function portsProblem(ports: ChosenPort[]): string | undefined {
+  const local = ports.map((p) => p.localPort);
+  const twice = local.find((l, i) => local.indexOf(l) !== i);
+  return twice === undefined ? undefined : `two ports go to local port ${twice}: give each its own`;
+}
+
 /** What confirming will change in the cluster, in the order the engine does it. */
 export function planLines(c: SetupChoice): string[] {
   const w = workloadName(c.workload);
-  const named = typeof c.port.targetPort === 'string';
+  const locals = c.ports.map((p) => `127.0.0.1:${p.localPort}`).join(', ');
   return [
     c.workload.agentInstalled ? `${w} already has the agent: no restart` : `add the traffic agent container to ${w}: its ${c.workload.replicas} pod(s) roll over`,
-    named
-      ? `Service ${c.port.service} port ${c.port.port} keeps targetPort "${c.port.targetPort}": the agent takes that port name`
-      : `Service ${c.port.service} port ${c.port.port}: targetPort ${c.port.targetPort} is pointed at the agent after the rollout`,
+    ...c.ports.map(({ port }) => (typeof port.targetPort === 'string'
+      ? `Service ${port.service} port ${port.port} keeps targetPort "${port.targetPort}": the agent takes that port name`
+      : `Service ${port.service} port ${port.port}: targetPort ${port.targetPort} is pointed at the agent after the rollout`)),
     `a Lease in namespace ${c.workload.namespace} records the intercept; leave (q) restores everything`,
-    `${matchSummary(c.match)} → 127.0.0.1:${c.localPort}`,
+    c.ports.length === 1 ? `${matchSummary(c.match)} → ${locals}` : `${matchSummary(c.match)}; port ${c.ports.map((p) => `${p.port.port} → 127.0.0.1:${p.localPort}`).join(', ')}`,
+    ...(c.ports.length > 1 && !isGlobal(c.match) ? [NON_HTTP_NOTE] : []),
     ...(c.envFile ? [`the container's environment is written to ${c.envFile}`] : []),
     ...(c.harFile ? [`every request and its answer is recorded in ${c.harFile} (HAR, mode 0600)`] : []),
   ];

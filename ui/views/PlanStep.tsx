@@ -32,7 +32,7 @@ export function PlanStep({ choice, width, probePort, onConfirm, onBack, inputAct
       {planLines(chosen).map((l, i) => (
         <Text key={i} wrap="wrap">• {l}</Text>
       ))}
-      <ListenCheck port={choice.localPort} probePort={probePort} />
+      {choice.ports.map((p) => <ListenCheck key={p.localPort} port={p.localPort} probePort={probePort} />)}
       <Text> </Text>
       <Footer hints={[{ key: '⏎', label: 'start the intercept' }, { key: 'h', label: harFile === undefined ? 'record to a HAR file' : 'do not record' }, { key: 'esc', label: 'back' }]} width={width} />
     </Box>

@@ -6,11 +6,11 @@ import { Box } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { Match } from '../../plugin/protocol/matcher.js';
 import type { WorkloadRef } from '../../plugin/engine/refs.js';
-import type { ServicePortInfo, WorkloadInfo } from '../../plugin/engine/workloads.js';
+import type { WorkloadInfo } from '../../plugin/engine/workloads.js';
 import { describeError } from '../../plugin/errors.js';
 import { Header, type HeaderInfo } from '../components/Header.js';
 import type { ScreenSize } from '../hooks/use-screen-size.js';
-import { formFromMatch, usablePorts, type SetupChoice } from '../render/setup.js';
+import { formFromMatch, usablePorts, type ChosenPort, type SetupChoice } from '../render/setup.js';
 import type { TuiSession } from '../session.js';
 import { MatchStep } from './MatchStep.js';
 import { NamespacePicker } from './NamespacePicker.js';
@@ -43,7 +43,7 @@ export interface SetupPrefill {
   har?: string;
 }
 
-type Step = { at: 'workload' } | { at: 'namespace' } | { at: 'port'; workload: WorkloadInfo; note?: string } | { at: 'match'; workload: WorkloadInfo; port: ServicePortInfo; localPort: number } | { at: 'plan'; choice: SetupChoice };
+type Step = { at: 'workload' } | { at: 'namespace' } | { at: 'port'; workload: WorkloadInfo; note?: string } | { at: 'match'; workload: WorkloadInfo; ports: ChosenPort[] } | { at: 'plan'; choice: SetupChoice };
 
 export interface SetupFlowProps {
   setup: SetupOptions;
@@ -91,7 +91,7 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
         // Its one port to offer needs no question either.
         const { workload, note } = offeredPorts(named, setup.prefill);
         const ports = usablePorts(workload);
-        setStep(note || ports.length !== 1 ? { at: 'port', workload, note } : afterPort(workload, ports[0], ports[0].containerPort!));
+        setStep(note || ports.length !== 1 ? { at: 'port', workload, note } : afterPort(workload, [{ port: ports[0], localPort: ports[0].containerPort! }]));
       },
       (err: unknown) => {
         if (!live) return;
@@ -103,11 +103,11 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
       live = false;
     };
   }, [setup, scope]);
-  const afterPort = (workload: WorkloadInfo, port: ServicePortInfo, localPort: number): Step => {
+  const afterPort = (workload: WorkloadInfo, ports: ChosenPort[]): Step => {
     const match = chosenMatch.current;
-    if (!match) return { at: 'match', workload, port, localPort };
+    if (!match) return { at: 'match', workload, ports };
     const har = setup.prefill?.har;
-    return { at: 'plan', choice: { workload, port, localPort, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}), ...(har ? { harFile: har } : {}) } };
+    return { at: 'plan', choice: { workload, ports, match, ...(envFileRef.current ? { envFile: envFileRef.current } : {}), ...(har ? { harFile: har } : {}) } };
   };
   const width = size.columns;
   const common = { width, inputActive };
@@ -141,7 +141,7 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
       />
     );
   } else if (step.at === 'port') {
-    body = <PortStep {...common} workload={step.workload} note={step.note} probePort={setup.probePort} onBack={() => setStep({ at: 'workload' })} onDone={(port, localPort) => setStep(afterPort(step.workload, port, localPort))} />;
+    body = <PortStep {...common} workload={step.workload} note={step.note} probePort={setup.probePort} onBack={() => setStep({ at: 'workload' })} onDone={(ports) => setStep(afterPort(step.workload, ports))} />;
   } else if (step.at === 'match') {
     body = (
       <MatchStep
@@ -151,13 +151,13 @@ export function SetupFlow({ setup, header, size, onChosen, onCancel, inputActive
         onDone={(match, envFile) => {
           chosenMatch.current = match;
           envFileRef.current = envFile;
-          setStep(afterPort(step.workload, step.port, step.localPort));
+          setStep(afterPort(step.workload, step.ports));
         }}
       />
     );
   } else {
     const { choice } = step;
-    body = <PlanStep {...common} choice={choice} probePort={setup.probePort} onConfirm={onChosen} onBack={() => setStep({ at: 'match', workload: choice.workload, port: choice.port, localPort: choice.localPort })} />;
+    body = <PlanStep {...common} choice={choice} probePort={setup.probePort} onConfirm={onChosen} onBack={() => setStep({ at: 'match', workload: choice.workload, ports: choice.ports })} />;
   }
   return (
     <Box flexDirection="column" width={width} height={size.rows}>

@@ -7,7 +7,7 @@ import { parseEnvFlags } from '../../engine/env-overrides.js';
 import { matchFromFlags, type ParsedMatch } from '../../engine/intercept-match.js';
 import { parseForwardSpec, type ForwardRequest } from '../../engine/outbound.js';
 import { notListeningText, probeLocalPort } from '../../engine/local-port.js';
-import { parsePortSpec, parseWorkloadRef, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
+import { parsePortSpec, parseWorkloadRef, refuseSharedLocalPorts, type PortSpec, type WorkloadRef } from '../../engine/refs.js';
 import { InterceptSession, type InterceptRequest, type SessionDeps } from '../../engine/session.js';
 import { agentResources } from '../../engine/agent-resources.js';
 import { userError } from '../../errors.js';
@@ -45,6 +45,7 @@ export interface InterceptFlags {
   /** --env: wins over the pod's variables of the same names. */
   envOverrides: Record<string, string>;
   agentImage?: string;
+  updateNetworkPolicies: boolean;
   agentCpu?: string;
   agentMemory?: string;
   name?: string;
@@ -61,7 +62,8 @@ export interface InterceptFlags {
 
 export interface InterceptOptions extends InterceptFlags {
   workload: WorkloadRef;
-  port: PortSpec;
+  /** One per --port, in the order given. */
+  ports: PortSpec[];
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -98,6 +100,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
     envJson: str(argv['env-json']),
     envOverrides: parseEnvFlags(strs(argv.env), deps.env),
     agentImage: str(argv['agent-image']),
+    updateNetworkPolicies: argv['update-network-policies'] === true,
     agentCpu: str(argv['agent-cpu']),
     agentMemory: str(argv['agent-memory']),
     name: str(argv.name),
@@ -112,7 +115,7 @@ export function completeInterceptFlags(argv: Record<string, unknown>, deps: CliD
 }
 
 export function completeIntercept(argv: Record<string, unknown>, deps: CliDeps): InterceptOptions {
-  return { ...completeInterceptFlags(argv, deps), workload: parseWorkloadRef(String(argv.workload)), port: parsePortSpec(String(argv.port)) };
+  return { ...completeInterceptFlags(argv, deps), workload: parseWorkloadRef(String(argv.workload)), ports: (strs(argv.port) ?? []).map(parsePortSpec) };
 }
 
 /** `90s`, `5m`, `1h` or plain seconds, as kubectl's --timeout takes them. */
@@ -124,12 +127,15 @@ export function parseTimeout(text: string, flag = '--timeout'): number {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-export function validateIntercept(opts: InterceptFlags): void {
+export function validateIntercept(opts: InterceptFlags & { ports?: PortSpec[] }): void {
+  refuseSharedLocalPorts(opts.ports ?? []);
   if (opts.name !== undefined && (!DNS_LABEL.test(opts.name) || opts.name.length > 53)) {
     throw userError(`invalid --name "${opts.name}"`, 'use lowercase letters, digits and "-" (at most 53 characters)');
   }
   if (opts.envFile !== undefined && opts.envFile === opts.envJson) throw userError('--env-file and --env-json name the same file');
   if (opts.agentImage === '') throw userError('--agent-image is empty');
+  // The API server takes such an image in the template and then refuses every pod made from it.
+  if (opts.agentImage !== undefined && opts.agentImage.trim() !== opts.agentImage) throw userError(`--agent-image "${opts.agentImage}" starts or ends with whitespace`, 'give the image reference alone, e.g. --agent-image registry.example/library/node:22-alpine');
   if (opts.har === '') throw userError('--har is empty', 'name the file to record to, e.g. --har orders.har');
   if (opts.harUnmasked && opts.har === undefined) throw userError('--har-unmasked needs --har FILE', 'add --har FILE, or leave --har-unmasked out');
   // A bad quantity is a usage error before the cluster is asked anything.
@@ -147,7 +153,8 @@ export async function runIntercept(opts: InterceptOptions, deps: CliDeps, engine
   // A terminal gets the live traffic view; scripts, CI, -o json and `-- COMMAND` get lines.
   const tui = opts.output !== 'json' && opts.command.length === 0 && canRunTui(process.stdin, deps.stdout, deps.env);
   const session = interceptSession(opts, engine, bodyBytesFor(opts, tui));
-  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.port.localHost, port: opts.port.localPort }));
+  // With several ports the recording names the first one's target (where replay sends by default).
+  const recording = opts.har === undefined ? undefined : startRecording(session, opts.har, opts.harUnmasked, targetText({ host: opts.ports[0].localHost, port: opts.ports[0].localPort }));
   try {
     if (tui) {
       const { runTui } = await import('../../../ui/run-tui.js');
@@ -189,13 +196,13 @@ export const TUI_BODY_PREVIEW_BYTES = 16 * 1024;
 export const RECORD_BODY_BYTES = 64 * 1024;
 
 /** The engine's request for what the flags and the chosen target say. */
-export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; port: PortSpec }, bodyPreviewBytes = 0): InterceptRequest {
+export function interceptRequest(flags: InterceptFlags, target: { namespace: string; workload: WorkloadRef; ports: PortSpec[] }, bodyPreviewBytes = 0): InterceptRequest {
   return {
-    namespace: target.namespace, workload: target.workload, port: target.port,
+    namespace: target.namespace, workload: target.workload, ports: target.ports,
     bodyPreviewBytes,
     keepSecrets: flags.harUnmasked && flags.har !== undefined,
     access: flags.access, match: flags.match, mirror: flags.mirror,
-    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, name: flags.name,
+    service: flags.service, container: flags.container, envFile: flags.envFile, envSyntax: flags.envSyntax, envJson: flags.envJson, envOverrides: flags.envOverrides, agentImage: flags.agentImage, agentCpu: flags.agentCpu, agentMemory: flags.agentMemory, updateNetworkPolicies: flags.updateNetworkPolicies, name: flags.name,
     rolloutTimeoutMs: flags.rolloutTimeoutMs,
     reconnectTimeoutMs: flags.reconnectTimeoutMs,
     forwards: flags.forwards,
@@ -212,7 +219,7 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   const summaries = repeated ? setInterval(() => repeated.summarise(), REPEAT_WINDOW_MS).unref() : undefined;
   // `-- COMMAND` starts the app only once the intercept is active; otherwise it should be up. Said
   // as the install begins: after any refusal (which should stand alone), before the rollout.
-  const warnListen = opts.command.length === 0 ? listenWarning(opts.port, deps) : undefined;
+  const warnListen = opts.command.length === 0 ? listenWarning(opts.ports, deps) : undefined;
   const subscription = session.events.subscribe((e) => {
     if (e.type === 'progress' && e.step === 'install') warnListen?.();
     const out = print(e);
@@ -251,16 +258,18 @@ async function holdWithLines(session: InterceptSession, opts: InterceptOptions, 
   }
 }
 
-/** Probes the local port at once; the returned function warns (once) if nothing listens there. */
-function listenWarning({ localHost, localPort }: PortSpec, deps: CliDeps): () => void {
-  const listening = probeLocalPort(localPort, localHost);
+/** Probes the local ports at once; the returned function warns (once) for each where nothing listens. */
+function listenWarning(ports: PortSpec[], deps: CliDeps): () => void {
+  const listening = ports.map(({ localHost, localPort }) => ({ localHost, localPort, yes: probeLocalPort(localPort, localHost) }));
   let asked = false;
   return () => {
     if (asked) return;
     asked = true;
-    void listening.then((yes) => {
-      if (!yes) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
-    });
+    for (const { localHost, localPort, yes } of listening) {
+      void yes.then((up) => {
+        if (!up) deps.stderr.write(`warning: ${notListeningText(localPort, localHost)}\n`);
+      });
+    }
   };
 }
 

@@ -1,6 +1,7 @@
 // `kubectl intercept [start] WORKLOAD --port LOCAL[:REMOTE] ...`: the yargs wiring; the work is in
 // intercept-run.ts, loaded on demand so `--help` stays fast.
 import type { Argv } from 'yargs';
+import { DEFAULT_AGENT_IMAGE } from '../../engine/agent-image.js';
 import { DEFAULT_ENV_SYNTAX, ENV_SYNTAX_HELP, ENV_SYNTAXES } from '../../engine/env-syntax.js';
 import { DEFAULT_AGENT_CPU, DEFAULT_AGENT_MEMORY } from '../../engine/agent-resources.js';
 import { MATCH_HELP } from '../../engine/intercept-match.js';
@@ -24,7 +25,8 @@ export function interceptFlags(y: Argv): Argv {
     .option('env-json', { type: 'string', describe: 'Write the container\'s environment to this file as JSON' })
     .option('agent-cpu', { type: 'string', describe: `CPU the agent container requests (default ${DEFAULT_AGENT_CPU}; no CPU limit)` })
     .option('agent-memory', { type: 'string', describe: `Memory limit of the agent container (default ${DEFAULT_AGENT_MEMORY}; it requests 64Mi, or the limit if lower)` })
-    .option('agent-image', { type: 'string', describe: 'Image to run the agent on (a Node.js image; default node:22-alpine)' })
+    .option('agent-image', { type: 'string', describe: `Image to run the agent on: a Node.js 22 image, e.g. from your registry's mirror (default ${DEFAULT_AGENT_IMAGE})` })
+    .option('update-network-policies', { type: 'boolean', describe: 'Add the agent\'s port to the NetworkPolicy rules that allow the app\'s port (taken out again on leave); without it, such a policy refuses the start' })
     .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the rollout of the agent (e.g. 90s, 5m)' })
     .option('reconnect-timeout', { type: 'string', default: '2m', describe: 'How long to keep reconnecting while the API server or the tunnels are unreachable before leaving' })
     .option('name', { type: 'string', describe: 'Name of the intercept (default WORKLOAD-USER)' })
@@ -43,7 +45,9 @@ export function interceptCommand(deps: CliDeps) {
       interceptFlags(
         y
           .positional('workload', { type: 'string', describe: 'NAME, deploy/NAME, sts/NAME or rs/NAME' })
-          .option('port', { type: 'string', describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take; without it, the interactive setup asks' }),
+          // Not `array: true`: that would take the words after it (a WORKLOAD) as ports too; a
+          // repeated flag still gives an array.
+          .option('port', { type: 'string', describe: 'LOCAL[:REMOTE]: local port (or host:port) and the Service port (name or number) to take; repeatable, one local port each (the match flags apply to HTTP: non-HTTP connections on a port keep going to the app unless no match is given); without it, the interactive setup asks' }),
       ),
     handler: async (argv: Record<string, unknown>) => {
       if (argv.port === undefined) {

@@ -1,6 +1,7 @@
 // `kubectl intercept status`: complete and run (nothing to validate).
 import { matchText } from '../../engine/intercept-match.js';
 import { interceptStatuses } from '../../engine/intercepts.js';
+import { destinationsText, servicePortsText } from '../../engine/intercept-ports.js';
 import { loadKubeAccess, type KubeAccess } from '../../kube/kubeconfig.js';
 import type { CliDeps } from '../deps.js';
 import { kubeFlagsOf } from '../kube-options.js';
@@ -27,10 +28,11 @@ export async function runStatus(opts: StatusOptions, deps: CliDeps): Promise<voi
     deps.stderr.write(opts.namespace ? `No intercepts found in ${opts.namespace} namespace.\n` : 'No intercepts found.\n');
     return;
   }
+  // Several ports: SERVICE PORT `orders:9090,2345` and DESTINATION in the same order.
   const headers = [...(opts.namespace ? [] : ['NAMESPACE']), 'NAME', 'WORKLOAD', 'SERVICE PORT', 'MATCH', 'DESTINATION', 'HOLDER', 'STATE', 'PROXY'];
   const rows = items.map((i) => [
     ...(opts.namespace ? [] : [i.namespace]),
-    i.name, `${i.kind.toLowerCase()}/${i.workload}`, `${i.service}:${i.servicePort}`, matchText(i.match, i.mirror), `${i.localTarget.host}:${i.localTarget.port}`, i.holder, i.state, i.outbound?.proxy ?? '-',
+    i.name, `${i.kind.toLowerCase()}/${i.workload}`, servicePortsText(i), matchText(i.match, i.mirror), destinationsText(i), i.holder, i.state, i.outbound?.proxy ?? '-',
   ]);
   deps.stdout.write(renderTable(headers, rows));
 }

@@ -46,16 +46,16 @@ export async function runSetupUi(argv: Record<string, unknown>, deps: CliDeps): 
       listWorkloads: (namespace) => listWorkloads(flags.access, namespace),
       listNamespaces: () => namespaceNames(flags.access),
       createSession: (c) => {
-        const chosen = { ...flags, service: c.port.service, container: c.port.container, envFile: c.envFile, match: c.match, har: c.harFile };
+        const chosen = { ...flags, service: c.ports[0].port.service, container: c.ports[0].port.container, envFile: c.envFile, match: c.match, har: c.harFile };
         const session = new InterceptSession(
           interceptRequest(
             chosen,
-            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, port: { localHost: '127.0.0.1', localPort: c.localPort, remote: c.port.port } },
+            { namespace: c.workload.namespace, workload: { kind: c.workload.kind, name: c.workload.name }, ports: c.ports.map((p) => ({ localHost: '127.0.0.1', localPort: p.localPort, remote: p.port.port })) },
             bodyBytesFor(chosen, true),
           ),
           { dial: podDialer(flags.access) },
         );
-        if (c.harFile) recordFor(session, c.harFile, flags.harUnmasked, `127.0.0.1:${c.localPort}`);
+        if (c.harFile) recordFor(session, c.harFile, flags.harUnmasked, `127.0.0.1:${c.ports[0].localPort}`);
         return session;
       },
       prefill: { workload: ref, service: flags.service, container: flags.container, match: flags.matchGiven ? flags.match : undefined, envFile: flags.envFile, har: flags.har },

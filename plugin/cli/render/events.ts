@@ -2,7 +2,9 @@
 // Pure: each takes an event and returns the text for stdout and/or stderr, or nothing.
 import type { EngineEvent, InterceptInfo } from '../../engine/events.js';
 import { envOverridesText, type EnvOverridesApplied } from '../../engine/env-overrides.js';
-import { matchText } from '../../engine/intercept-match.js';
+import { matchText, NON_HTTP_NOTE } from '../../engine/intercept-match.js';
+import { interceptPorts } from '../../engine/intercept-ports.js';
+import { isGlobal } from '../../protocol/matcher.js';
 
 export interface Printed {
   stdout?: string;
@@ -13,12 +15,21 @@ export function interceptSummary(info: InterceptInfo, state: string, env?: EnvOv
   return [
     `Intercept ${info.name}: ${state}`,
     `  workload:      ${info.kind.toLowerCase()}/${info.workload} (namespace ${info.namespace}, container ${info.container})`,
-    `  destination:   ${info.localTarget.host}:${info.localTarget.port}`,
-    `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`,
+    ...portLines(info),
     `  match:         ${matchText(info.match, info.mirror)}`,
+    ...(interceptPorts(info).length > 1 && !isGlobal(info.match) ? [`  note:          ${NON_HTTP_NOTE}`] : []),
     ...(info.outbound ? outboundLines(info.outbound) : []),
     ...(env ? [`  environment:   the pod's (container ${info.container}); ${envOverridesText(env)}`] : []),
   ].join('\n') + '\n';
+}
+
+/** One port: where it goes, and which Service port it is; several: a line each. */
+function portLines(info: InterceptInfo): string[] {
+  const ports = interceptPorts(info);
+  if (ports.length === 1) {
+    return [`  destination:   ${info.localTarget.host}:${info.localTarget.port}`, `  service port:  ${info.service}:${info.servicePort} → app port ${info.appPort}`];
+  }
+  return ports.map((p) => `  port:          ${p.service}:${p.servicePort} → app port ${p.appPort}, to ${p.localTarget.host}:${p.localTarget.port}`);
 }
 
 /** Where the local process reaches the cluster from: the proxy, then each --forward. */

@@ -1,6 +1,7 @@
 // The `list` table and its wide variant, as pure functions of the workload summaries.
 import type { InterceptStatus } from '../../engine/intercepts.js';
 import { matchText } from '../../engine/intercept-match.js';
+import { interceptPorts, servicePortsText } from '../../engine/intercept-ports.js';
 import type { ServicePortInfo, WorkloadInfo } from '../../engine/workloads.js';
 import { renderTable } from './table.js';
 
@@ -13,9 +14,13 @@ export function formatPort(p: ServicePortInfo): string {
   return `${p.service}:${p.port}${name}${target}${p.protocol === 'TCP' ? '' : `/${p.protocol}`}${p.headless ? ' (headless)' : ''}`;
 }
 
-/** `orders-alice (x-dev=alice) by alice@laptop, orphaned`: one intercept in a cell. */
+/**
+ * `orders-alice (x-dev=alice) by alice@laptop, orphaned`: one intercept in a cell; one of several
+ * ports says which (`on orders:9090,2345`).
+ */
 export function formatIntercept(i: InterceptStatus): string {
-  return `${i.name} (${matchText(i.match, i.mirror)}) by ${i.holder}${i.state === 'orphaned' ? ', orphaned' : ''}`;
+  const on = interceptPorts(i).length > 1 ? ` on ${servicePortsText(i)}` : '';
+  return `${i.name} (${matchText(i.match, i.mirror)})${on} by ${i.holder}${i.state === 'orphaned' ? ', orphaned' : ''}`;
 }
 
 function statusCell(w: WorkloadInfo & { intercepts?: InterceptStatus[] }): string {

@@ -10,6 +10,7 @@ import { Backoff, goDuration } from './backoff.js';
 import { makeEnvironment, type EnvSources } from './env.js';
 import { containerFieldPath, type EventType, type RecordEvent } from './events.js';
 import { imageID, isNodeImage, normalizeImage } from './image.js';
+import { invalidImageMessage, InvalidReference, parseImageReference } from './image-reference.js';
 import { exitCodeOf, planProcess, runToExit, signalGroup, spawnPlan, StartError, type SpawnPlan } from './launch.js';
 import { LogFile } from './logs.js';
 import { startContainerProbes, type ProbeWorker } from './probes.js';
@@ -116,6 +117,13 @@ export class ContainerRunner {
   private async attempt(): Promise<void> {
     if (this.stopping) return;
     const image = this.spec.image ?? '';
+    try {
+      parseImageReference(image);
+    } catch (err) {
+      if (!(err instanceof InvalidReference)) throw err;
+      this.invalidImage(image, err);
+      return;
+    }
     if (!isNodeImage(image)) {
       this.pullFailed(image);
       return;
@@ -142,6 +150,15 @@ export class ContainerRunner {
     this.launch(plan);
   }
 
+  /** image_manager.go EnsureImageExists: no pull is tried; the next pod sync looks again. */
+  private invalidImage(image: string, err: InvalidReference): void {
+    const message = invalidImageMessage(image, err);
+    this.event('Warning', 'InspectFailed', message);
+    this.event('Warning', 'Failed', 'Error: InvalidImageName');
+    this.waiting('InvalidImageName', message);
+    this.retryIn(10_000);
+  }
+
   private pullFailed(image: string): void {
     const wait = this.pullBackoff.remaining(this.lastFinish);
     if (wait > 0) {
@@ -156,7 +173,7 @@ export class ContainerRunner {
     this.lastFinish = Date.now();
     // containerd's message for an image it cannot resolve, plus what the playground can run.
     const message = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": `
-      + `failed to resolve reference "${ref}": ${ref}: not found (the playground runs only the node image: node, node:<tag>)`;
+      + `failed to resolve reference "${ref}": ${ref}: not found (the playground runs only the node image: node, node:<tag>, node@sha256:<digest>, or those on a mirror)`;
     this.event('Normal', 'Pulling', `Pulling image "${image}"`);
     this.event('Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
     this.event('Warning', 'Failed', 'Error: ErrImagePull');

@@ -3,30 +3,46 @@
 // pull, as it would on a node without registry access.
 import { createHash } from 'node:crypto';
 import sea from 'node:sea';
+import { parseImageReference, type ImageReference } from './image-reference.js';
 
-// `node`, `node:22-alpine`, `docker.io/library/node:22`, `mirror.example/library/node:22@sha256:...`
-const nodeImage = /^(?:[^/]+[.:][^/]*\/)?(?:library\/)?node(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
-
+/**
+ * The official Node.js image, by tag or digest, from Docker Hub or a mirror: `node`,
+ * `node:22-alpine`, `docker.io/library/node:22`, `node:22-alpine@sha256:...`,
+ * `mirror.example/library/node:22`, `harbor.example/hub-proxy/library/node@sha256:...`.
+ */
 export function isNodeImage(image: string): boolean {
-  return nodeImage.test(image);
+  let ref: ImageReference;
+  try {
+    ref = parseImageReference(image);
+  } catch {
+    return false;
+  }
+  if (ref.domain === 'docker.io') return ref.path === 'library/node';
+  return ref.path === 'node' || ref.path === 'library/node' || ref.path.endsWith('/library/node');
 }
 
-/** The fully qualified reference containerd reports (docker.io/library/node:22-alpine). */
+/**
+ * The reference containerd reports: fully qualified, `:latest` when neither tag nor digest is
+ * given, and only the digest when both are (reference.ParseDockerRef drops the tag: the digest
+ * decides what runs). A reference that does not parse is reported as given.
+ */
 export function normalizeImage(image: string): string {
-  let ref = image;
-  const firstSlash = ref.indexOf('/');
-  const first = firstSlash === -1 ? '' : ref.slice(0, firstSlash);
-  const hasRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
-  if (!hasRegistry) ref = `docker.io/${firstSlash === -1 ? 'library/' : ''}${ref}`;
-  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
-  if (!lastPart.includes(':') && !lastPart.includes('@')) ref += ':latest';
-  return ref;
+  let ref: ImageReference;
+  try {
+    ref = parseImageReference(image);
+  } catch {
+    return image;
+  }
+  const name = `${ref.domain}/${ref.path}`;
+  if (ref.digest) return `${name}@${ref.digest}`;
+  return `${name}:${ref.tag ?? 'latest'}`;
 }
 
-/** A stable, made-up digest so imageID looks like a pulled image's. */
+/** The repo digest containerd reports: the one pinned, else a stable made-up one for the tag. */
 export function imageID(image: string): string {
   const ref = normalizeImage(image);
-  const repo = ref.replace(/[:@][^/]*$/, '');
+  if (ref.includes('@')) return ref;
+  const repo = ref.replace(/:[^/]*$/, '');
   return `${repo}@sha256:${createHash('sha256').update(ref).digest('hex')}`;
 }
 

@@ -20,6 +20,24 @@ describe('lineFor', () => {
     ].join('\n'));
   });
 
+  it('prints a line per port of an intercept of several, and says what a match leaves to the app', () => {
+    const ports = [
+      { service: 'orders', servicePort: 9090, appPort: 9090, localTarget: { host: '127.0.0.1', port: 19090 } },
+      { service: 'orders', servicePort: 2345, appPort: 2345, localTarget: { host: '127.0.0.1', port: 12345 } },
+    ];
+    const several = { ...info, ports };
+    expect(lineFor({ type: 'intercept', state: 'active', info: several }).stdout).toBe([
+      'Intercept orders-alice: active',
+      '  workload:      deployment/orders (namespace default, container orders)',
+      '  port:          orders:9090 → app port 9090, to 127.0.0.1:19090',
+      '  port:          orders:2345 → app port 2345, to 127.0.0.1:12345',
+      '  match:         x-dev=alice',
+      '  note:          the match applies to HTTP: raw TCP (a debugger, say) on these ports keeps going to the app; an intercept without match flags takes it',
+      '',
+    ].join('\n'));
+    expect(lineFor({ type: 'intercept', state: 'active', info: { ...several, match: {} } }).stdout).not.toContain('note:');
+  });
+
   it.each<[EngineEvent, { stdout?: string; stderr?: string }]>([
     [{ type: 'traffic', id: '1', pod: 'orders-a', registration: 'r', protocol: 'http1', start: Date.UTC(2026, 0, 1, 12, 30, 5), durationMs: 12.4, method: 'GET', path: '/x', status: 200, bytesIn: 0, bytesOut: 3, remote: '' }, { stdout: '12:30:05 GET /x → 200 12ms pod orders-a\n' }],
     [{ type: 'traffic', id: '2', pod: 'p', registration: 'r', protocol: 'tcp', start: Date.UTC(2026, 0, 1), durationMs: 1500, bytesIn: 5, bytesOut: 7, remote: '' }, { stdout: '00:00:00 TCP → 5B in, 7B out 1.50s pod p\n' }],

@@ -266,6 +266,33 @@ describe('pods that cannot run', () => {
     await until('nginx to be gone', async () => (await podStatus('nginx')) === undefined);
   });
 
+  it('runs the node image pinned by digest and reports that digest, as containerd does (the tag is dropped)', async () => {
+    const digest = `sha256:${'ab12'.repeat(16)}`;
+    await stack.core.createNamespacedPod({ namespace: 'default', body: podSpec('pinned', { image: `node:22-alpine@${digest}`, command: ['node', '-e', 'setInterval(() => {}, 1000)'] }) });
+    const running = await until('pinned to run', async () => {
+      const s = (await podStatus('pinned'))?.status?.containerStatuses?.[0];
+      return s?.state?.running && s;
+    });
+    expect(running.image).toBe(`docker.io/library/node@${digest}`);
+    expect(running.imageID).toBe(`docker.io/library/node@${digest}`);
+    await stack.core.deleteNamespacedPod({ name: 'pinned', namespace: 'default', gracePeriodSeconds: 0 });
+    await until('pinned to be gone', async () => (await podStatus('pinned')) === undefined);
+  });
+
+  it('reports InvalidImageName, pulling nothing, for a reference that does not parse (a short digest)', async () => {
+    await stack.core.createNamespacedPod({ namespace: 'default', body: podSpec('shortdigest', { image: 'node:22-alpine@sha256:abc' }) });
+    const waiting = await until('InvalidImageName', async () => {
+      const w = (await podStatus('shortdigest'))?.status?.containerStatuses?.[0]?.state?.waiting;
+      return w?.reason === 'InvalidImageName' && w;
+    });
+    expect(waiting.message).toBe('Failed to apply default image tag "node:22-alpine@sha256:abc": couldn\'t parse image name "node:22-alpine@sha256:abc": invalid reference format');
+    const events = await stack.core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=shortdigest' });
+    expect(events.items.map((e) => `${e.type} ${e.reason}`)).toEqual(expect.arrayContaining(['Warning InspectFailed', 'Warning Failed']));
+    expect(events.items.map((e) => e.reason)).not.toContain('Pulling');
+    await stack.core.deleteNamespacedPod({ name: 'shortdigest', namespace: 'default', gracePeriodSeconds: 0 });
+    await until('shortdigest to be gone', async () => (await podStatus('shortdigest')) === undefined);
+  });
+
   it('reports CreateContainerConfigError for a missing ConfigMap key', async () => {
     await stack.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'settings' }, data: { a: '1' } } });
     await stack.core.createNamespacedPod({ namespace: 'default', body: podSpec('misconf', {

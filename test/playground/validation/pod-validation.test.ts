@@ -85,6 +85,26 @@ describe('pod create validation', () => {
   });
 });
 
+describe('the image field (validateContainerCommon, validateContainerOnlyForPod)', () => {
+  it('takes any non-empty reference, pinned or not, well-formed or not: parsing it is the kubelet\'s job', () => {
+    for (const image of [`node:22-alpine@sha256:${'a'.repeat(64)}`, 'node@sha256:abc', 'Not/A:Reference::']) {
+      expect(messages(pod((p) => { p.spec.containers[0].image = image; }))).toEqual([]);
+    }
+  });
+
+  it('refuses leading or trailing whitespace in a pod, on create and update, but not in a template', () => {
+    expect(messages(pod((p) => { p.spec.containers[0].image = ' node:22'; }))).toEqual(['spec.containers[0].image: Invalid value: " node:22": must not have leading or trailing whitespace']);
+    const old = pod();
+    const next = structuredClone(old);
+    next.spec.containers[0].image = 'node:23 ';
+    expect(validateUpdate('Pod', next, old).map((e) => e.message)).toEqual(['spec.containers[0].image: Invalid value: "node:23 ": must not have leading or trailing whitespace']);
+    const deployment: O = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: pod().spec } } };
+    deployment.spec.template.spec.containers[0].image = ' node:22';
+    defaultObject('Deployment', deployment);
+    expect(validateCreate('Deployment', deployment)).toEqual([]);
+  });
+});
+
 describe('pod update validation', () => {
   const update = (mutate: (p: O) => void): string[] => {
     const old = pod();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { filterWorkloads, matchFromForm, matchSummary, planLines, portLabel, workloadCells } from '../../../ui/render/setup.js';
+import { filterWorkloads, matchFromForm, matchSummary, planLines, portLabel, portsProblem, workloadCells } from '../../../ui/render/setup.js';
 import { WORKLOADS } from '../fixtures/workloads.js';
 
 describe('picker rows', () => {
@@ -57,14 +57,26 @@ describe('matchFromForm', () => {
 
 describe('planLines', () => {
   it('names every change the engine will make', () => {
-    const named = planLines({ workload: WORKLOADS[0], port: WORKLOADS[0].ports[0], localPort: 8080, match: {}, envFile: 'orders.env' });
+    const named = planLines({ workload: WORKLOADS[0], ports: [{ port: WORKLOADS[0].ports[0], localPort: 8080 }], match: {}, envFile: 'orders.env' });
     expect(named[0]).toBe('add the traffic agent container to deploy/orders: its 2 pod(s) roll over');
     expect(named[1]).toMatch(/keeps targetPort "http"/);
     expect(named[3]).toMatch(/every request .* → 127\.0\.0\.1:8080$/);
     expect(named[4]).toBe("the container's environment is written to orders.env");
-    const numeric = planLines({ workload: WORKLOADS[1], port: WORKLOADS[1].ports[0], localPort: 3000, match: { path: { kind: 'prefix', value: '/api' } } });
+    const numeric = planLines({ workload: WORKLOADS[1], ports: [{ port: WORKLOADS[1].ports[0], localPort: 3000 }], match: { path: { kind: 'prefix', value: '/api' } } });
     expect(numeric[0]).toMatch(/already has the agent: no restart/);
     expect(numeric[1]).toMatch(/targetPort 3000 is pointed at the agent after the rollout/);
     expect(numeric).toHaveLength(4);
+  });
+
+  it('names each of several ports, where each goes, and what a match leaves to the app', () => {
+    const [web, metrics] = WORKLOADS[1].ports;
+    const lines = planLines({ workload: WORKLOADS[1], ports: [{ port: web, localPort: 3000 }, { port: metrics, localPort: 19090 }], match: { headers: [{ name: 'x-dev', value: 'me' }] } });
+    expect(lines.slice(1, 3)).toEqual([
+      'Service users port 80: targetPort 3000 is pointed at the agent after the rollout',
+      'Service users port 9090: targetPort 9090 is pointed at the agent after the rollout',
+    ]);
+    expect(lines[4]).toBe('requests with x-dev=me; everything else keeps going to the pods; port 80 → 127.0.0.1:3000, 9090 → 127.0.0.1:19090');
+    expect(lines[5]).toMatch(/^the match applies to HTTP: raw TCP/);
+    expect(portsProblem([{ port: web, localPort: 3000 }, { port: metrics, localPort: 3000 }])).toBe('two ports go to local port 3000: give each its own');
   });
 });

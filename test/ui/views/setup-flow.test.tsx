@@ -68,7 +68,7 @@ describe('setup screens', () => {
     await press(r, KEY.enter);
     await waitForScreen(r, '● healthy');
     expect(chosen).toHaveLength(1);
-    expect(chosen[0]).toMatchObject({ localPort: 3000, match: { headers: [{ name: 'x-dev', value: 'al' }], path: { kind: 'prefix', value: '/api' } } });
+    expect(chosen[0]).toMatchObject({ ports: [{ localPort: 3000 }], match: { headers: [{ name: 'x-dev', value: 'al' }], path: { kind: 'prefix', value: '/api' } } });
     expect(chosen[0].workload.name).toBe('orders');
     expect(session.started).toBe(1);
   });
@@ -172,7 +172,7 @@ describe('setup screens', () => {
     expect(r.screen()).toContain('This will change the cluster');
     await press(r, KEY.enter);
     await waitForScreen(r, '● healthy');
-    expect(chosen).toEqual([expect.objectContaining({ localPort: 3000, match: { headers: [{ name: 'x-dev', value: 'me' }] } })]);
+    expect(chosen).toEqual([expect.objectContaining({ ports: [expect.objectContaining({ localPort: 3000 })], match: { headers: [{ name: 'x-dev', value: 'me' }] } })]);
   });
 
   it('h on the plan turns recording to a HAR file on and off; --har starts with it on', async () => {
@@ -206,6 +206,27 @@ describe('setup screens', () => {
     // An empty match from the flags (--http-match=all) is a choice: global, straight to the plan.
     await waitForScreen(r, 'This will change the cluster');
     expect(r.screen()).toContain('every request to the port (a global intercept');
+  });
+
+  it('picks several ports with space, each with its own local port, and the plan shows them all', async () => {
+    const { r, chosen } = mount({ prefill: { workload: { name: 'users' }, match: { headers: [{ name: 'x-dev', value: 'me' }] } } });
+    await waitForScreen(r, 'Port of deploy/users to intercept (space picks several)');
+    await press(r, ' ', KEY.down, ' ');
+    let s = await waitForScreen(r, '[x] users:9090 (metrics) → users:9090 · local 9090');
+    expect(s).toContain('[x] users:80 → users:3000 · local 3000');
+    // Two to one local port are refused on the spot.
+    await press(r, KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace, '3', '0', '0', '0', KEY.enter);
+    await waitForScreen(r, 'two ports go to local port 3000: give each its own');
+    expect(r.screen()).toContain('Port of deploy/users');
+    await press(r, KEY.backspace, '1', KEY.enter);
+    s = await waitForScreen(r, 'This will change the cluster');
+    expect(s).toContain('Service users port 80: targetPort 3000');
+    expect(s).toContain('Service users port 9090: targetPort 9090');
+    expect(s).toMatch(/port 80 →\s+127\.0\.0\.1:3000, 9090 →\s+127\.0\.0\.1:3001/);
+    expect(s).toContain('the match applies to HTTP: raw TCP');
+    await press(r, KEY.enter);
+    await waitForScreen(r, '● healthy');
+    expect(chosen[0].ports.map((p) => [p.port.port, p.localPort])).toEqual([[80, 3000], [9090, 3001]]);
   });
 
   it('says when --service names no port of the workload, and offers them all', async () => {

@@ -175,6 +175,16 @@ function validateProbe(probe: Obj, path: string, successMustBeOne: boolean): Fie
 
 export interface ContainerContext { volumes: Set<string>; ephemeral?: boolean; init?: boolean }
 
+/**
+ * validateContainerOnlyForPod: a pod's image (not a template's, for backwards compatibility) may
+ * not start or end with whitespace. Nothing else about the reference is the API server's business:
+ * the kubelet parses it (InvalidImageName).
+ */
+export function validateImageOnlyForPod(ctr: Obj, path: string): FieldError[] {
+  const image = str(ctr?.image);
+  return image.trim() !== image ? [invalid(`${path}.image`, image, 'must not have leading or trailing whitespace')] : [];
+}
+
 /** validateContainerCommon plus the per-list probe rules of validateContainers/validateInitContainers. */
 export function validateContainer(ctr: Obj, path: string, ctx: ContainerContext): FieldError[] {
   const errs: FieldError[] = [];

@@ -5,6 +5,7 @@ import { type FieldError } from './field-error.js';
 import { immutable, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { invalid, forbidden, invalidEach } from './field-error.js';
 import { isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from './names.js';
+import { validateImageOnlyForPod } from './container.js';
 import { validatePodSpec, validatePodTemplateSpec } from './pod-spec.js';
 import { canonical, validateEphemeralChanges, validatePodSpecUpdate } from './pod-update.js';
 import { validateServiceSpec, validateServiceUpdate } from './service.js';
@@ -64,6 +65,10 @@ export function validateCreate(kind: string, obj: Obj, group = ''): FieldError[]
   // ValidatePodCreate: ephemeral containers only come through the ephemeralcontainers subresource
   if (kind === 'Pod' && list(obj?.spec?.ephemeralContainers).length > 0) {
     errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+  }
+  // ValidatePodCreate: validateContainersOnlyForPod for containers and init containers.
+  if (kind === 'Pod') {
+    for (const field of ['containers', 'initContainers']) list(obj?.spec?.[field]).forEach((c, i) => errs.push(...validateImageOnlyForPod(c, `spec.${field}[${i}]`)));
   }
   return errs;
 }

@@ -2,7 +2,7 @@
 // validateInitContainers, validateEphemeralContainers, ValidatePodTemplateSpec).
 
 import { duplicate, forbidden, invalid, invalidEach, notFound, notSupported, required, type FieldError } from './field-error.js';
-import { validateContainer } from './container.js';
+import { validateContainer, validateImageOnlyForPod } from './container.js';
 import { validateAnnotations, validateLabels } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain } from './names.js';
 import { validateVolumes } from './volumes.js';
@@ -36,6 +36,8 @@ function validateEphemeral(spec: Obj, path: string, volumes: Set<string>, names:
       if (!EPHEMERAL_ALLOWED.has(key) && !isZero(value)) errs.push(forbidden(`${p}.${key}`, 'cannot be set for an Ephemeral Container'));
     }
     errs.push(...validateContainer(ec, p, { volumes, ephemeral: true }));
+    // validateEphemeralContainers calls validateContainerOnlyForPod directly.
+    errs.push(...validateImageOnlyForPod(ec, p));
   });
   return errs;
 }

@@ -3,6 +3,7 @@
 // only images, activeDeadlineSeconds, tolerations (additions) and a negative grace period to 1.
 
 import { forbidden, invalid, required, type FieldError } from './field-error.js';
+import { validateImageOnlyForPod } from './container.js';
 import { list, str, type Obj } from './types.js';
 
 export const POD_UPDATE_FORBIDDEN = 'pod updates may not change fields other than `spec.containers[*].image`,'
@@ -37,6 +38,7 @@ function containerUpdates(newList: Obj[], oldList: Obj[], path: string): { errs:
   const errs: FieldError[] = [];
   newList.forEach((c, i) => {
     if (!c?.image) errs.push(required(`${path}[${i}].image`));
+    errs.push(...validateImageOnlyForPod(c, `${path}[${i}]`));
   });
   return { errs, stop: false };
 }
