@@ -14,7 +14,7 @@ import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, w
 import { waitingNote } from './lease-expiry.js';
 import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
-import { markRestoring, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
+import { markRestoring, restorerOf, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
 
 export interface LeaveClients {
   apps: AppsV1Api;
@@ -33,7 +33,7 @@ export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClient
  * takes its Lease meanwhile either makes this judge again or waits for this restore to end.
  */
 export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
-  const me = `restore-${randomBytes(6).toString('hex')}`;
+  const me = options.except ? restorerOf(options.except) : `restore-${randomBytes(6).toString('hex')}`;
   for (;;) {
     const read = await waitForOtherRestore(clients.apps, id, me, {
       onWait: (mark) => emit({ type: 'progress', step: 'restore', message: `waiting for the restore of ${describeWorkload(id)} that ${mark.by} began at ${mark.since}` }),

@@ -2,12 +2,13 @@
 // Service → tunnels → hold → leave/restore. It owns its Lease, tunnels and timers, and reports
 // everything through one EventHub; it knows nothing of how events are shown.
 import { randomBytes } from 'node:crypto';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
 import { agentResources } from './agent-resources.js';
-import { kubeError } from '../kube/api.js';
+import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
 import { agentCode } from './agent-code.js';
@@ -39,7 +40,7 @@ import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
 import { watchForPauses } from './pause-watch.js';
-import { claimForStart } from './workload-claim.js';
+import { claimForStart, restorerOf, unmarkRestoring } from './workload-claim.js';
 
 export interface InterceptRequest {
   access: KubeAccess;
@@ -367,6 +368,9 @@ export class InterceptSession {
     // A request the server had already taken may still be applied: let it land before looking.
     await pause(200);
     if (!this.info) return { items: [] };
+    // Our restore's mark would hold every later start, leave and uninstall of the workload for
+    // minutes: it goes with us (on fresh clients: the session's own are cut).
+    if (this.target) await unmarkRestoring(makeClient(this.req.access, AppsV1Api), this.target.id, restorerOf(leaseName(this.info.name))).catch(() => undefined);
     return leftBehind(this.req.access, this.info, this.target?.id);
   }
 

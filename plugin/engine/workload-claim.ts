@@ -66,6 +66,14 @@ export async function claimForStart(apps: AppsV1Api, id: WorkloadId, lease: stri
   }
 }
 
+/**
+ * Who a holder's own restore is, by its Lease: a holder that abandons its restore (a third Ctrl-C)
+ * can take its mark away, and a rerun that takes over its own orphan is not held up by it.
+ */
+export function restorerOf(lease: string): string {
+  return `restore-${lease}`;
+}
+
 /** Marks the workload as being restored by `me`, at the version read before the Leases were judged; false on a 409. */
 export async function markRestoring(apps: AppsV1Api, id: WorkloadId, read: Workload, me: string): Promise<boolean> {
   const value = JSON.stringify({ by: me, since: new Date().toISOString() } satisfies RestoreMark);

@@ -49,7 +49,7 @@ describe('a keep-alive client that connected before the intercept', () => {
       holder = startHolder(['orders', '--port', `${laptop.port}:http`, '--http-header', 'x-dev=alice', '--name', 'alice', '--kubeconfig', pg.kubeconfigPath]);
       await waitActive(holder, 'alice');
       load.phase = 'active';
-      await waitFor(() => count('active') >= 100, { what: 'requests while the intercept holds', timeoutMs: 30_000 });
+      await waitFor(() => count('active') >= 300, { what: 'requests while the intercept holds', timeoutMs: 60_000 });
       load.phase = 'leaving';
       expect(await stopHolder(holder)).toBe(0);
       holder = undefined;
