@@ -4,6 +4,7 @@
 // closed when the caller asked for it or the framing needs it.
 import { STATUS_CODES } from 'node:http';
 import { headerList } from './http1-head.js';
+import { FIELD_BREAK, HTTP_TOKEN } from '../protocol/http-syntax.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'trailer']);
 
@@ -65,12 +66,10 @@ export function planAnswer(status: number, statusMessage: string | undefined, ra
   return { head: head + '\r\n', body, close };
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** A field that would break the framing (CR, LF, NUL) or is not a token is refused, not sent. */
 function checkField(name: string, value: string): void {
-  if (!TOKEN.test(name)) throw new Error(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
-  if (/[\r\n\0]/.test(value)) throw new Error(`invalid character in header ${name}`);
+  if (!HTTP_TOKEN.test(name)) throw new Error(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
+  if (FIELD_BREAK.test(value)) throw new Error(`invalid character in header ${name}`);
 }
 
 /** One chunk of a chunked body (never an empty one: that would end the body). */
@@ -82,7 +81,7 @@ export function chunk(data: Buffer): Buffer[] {
 export function lastChunk(trailers: string[]): Buffer {
   let out = '0\r\n';
   for (let i = 0; i + 1 < trailers.length; i += 2) {
-    if (!TOKEN.test(trailers[i]) || /[\r\n\0]/.test(trailers[i + 1])) continue;
+    if (!HTTP_TOKEN.test(trailers[i]) || FIELD_BREAK.test(trailers[i + 1])) continue;
     out += `${trailers[i]}: ${trailers[i + 1]}\r\n`;
   }
   return Buffer.from(out + '\r\n', 'latin1');

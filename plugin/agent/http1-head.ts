@@ -4,6 +4,8 @@
 // Transfer-Encoding, a space before the colon, folded lines) is refused rather than guessed at:
 // that ambiguity is what request smuggling is made of (RFC 9112 §11.2).
 
+import { FIELD_BREAK, HTTP_TOKEN } from '../protocol/http-syntax.js';
+
 export interface RequestHead {
   method: string;
   target: string;
@@ -33,7 +35,6 @@ export type HeadResult<T> =
 export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'until-close' };
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DIGITS = /^[0-9]+$/;
 
 function splitHead(buf: Buffer, limit: number): { skip: number; lines: string[]; size: number } | 'need-more' | 'too-large' {
@@ -54,9 +55,9 @@ function parseFields(lines: string[]): string[] | string {
     if (colon <= 0) return `a header line without a name: ${JSON.stringify(line.slice(0, 40))}`;
     const name = line.slice(0, colon);
     // No whitespace between name and colon (RFC 9112 §5.1: a server MUST reject it).
-    if (!TOKEN.test(name)) return `an invalid header name ${JSON.stringify(name.slice(0, 40))}`;
+    if (!HTTP_TOKEN.test(name)) return `an invalid header name ${JSON.stringify(name.slice(0, 40))}`;
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (/[\r\n\0]/.test(value)) return `a control character in header ${name}`;
+    if (FIELD_BREAK.test(value)) return `a control character in header ${name}`;
     raw.push(name, value);
   }
   return raw;

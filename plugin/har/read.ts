@@ -2,6 +2,7 @@
 // replaying needs; what is wrong is said in one line naming the file and the entry.
 import { readFileSync } from 'node:fs';
 import { userError } from '../errors.js';
+import { HTTP_TOKEN } from '../protocol/http-syntax.js';
 import type { HarEntry } from './types.js';
 
 export interface HarRead {
@@ -17,7 +18,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function entryProblem(e: unknown): string | undefined {
   if (!isObject(e) || !isObject(e.request)) return 'has no request';
   const r = e.request;
-  if (typeof r.method !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(r.method)) return 'has no valid request.method';
+  if (typeof r.method !== 'string' || !HTTP_TOKEN.test(r.method)) return 'has no valid request.method';
   if (typeof r.url !== 'string' || !URL.canParse(r.url)) return `has no absolute request.url (${JSON.stringify(r.url)})`;
   if (!Array.isArray(r.headers) || !r.headers.every((h) => isObject(h) && typeof h.name === 'string' && typeof h.value === 'string')) return 'has request.headers that are not a list of {name, value}';
   if (r.postData !== undefined && (!isObject(r.postData) || (r.postData.text !== undefined && typeof r.postData.text !== 'string'))) return 'has a request.postData without text';

@@ -1,5 +1,6 @@
 // What an intercept matches: global, or HTTP headers, a path and/or methods. Validation, canonical keys
 // for conflict checks, and the per-request test. Semantics are in docs/dataplane.md.
+import { HTTP_TOKEN } from './http-syntax.js';
 import { compileRegex, type LinearRegex } from './linear-regex.js';
 
 /** A longer header value or path never matches a regular expression: bounds the work per request. */
@@ -48,7 +49,7 @@ export function validateMatch(match: Match): string | undefined {
   if (match.headers !== undefined && !Array.isArray(match.headers)) return 'headers must be a list of {name, value, regex?}';
   for (const h of match.headers ?? []) {
     if (!h || typeof h !== 'object') return 'each header match must be {name, value, regex?}';
-    if (typeof h.name !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.name)) {
+    if (typeof h.name !== 'string' || !HTTP_TOKEN.test(h.name)) {
       return `invalid header name ${JSON.stringify(h.name)}: use a plain HTTP header name such as x-dev`;
     }
     if (typeof h.value !== 'string') return `header ${h.name} needs a value`;
