@@ -7,7 +7,7 @@ import { withKubeOptions } from './kube-options.js';
 import { refuseMistypedCommand } from './mistyped-command.js';
 import { usageMessage } from './usage-errors.js';
 import { CommandExit } from './commands/command-exit.js';
-import { commandModules, type CommandModule } from './commands/index.js';
+import { commandModules, commandWords, visibleCommands, type CommandModule } from './commands/index.js';
 
 /** `kubectl-intercept` found on PATH is run by kubectl as `kubectl intercept`: print usage that way. */
 export function displayName(argv0: string | undefined): string {
@@ -16,21 +16,19 @@ export function displayName(argv0: string | undefined): string {
   return m ? `kubectl ${m[1].replace(/_/g, '-')}` : 'kubectl intercept';
 }
 
-const COMMANDS = new Set(['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'ls', 'playground', 'version', 'help', 'completion', 'ui', 'replay']);
-
 /**
  * `kubectl intercept WORKLOAD --port ...` is short for `kubectl intercept start WORKLOAD --port ...`;
  * `kubectl intercept` alone, or a workload without --port, is the interactive UI (which, outside a
  * terminal, says which flags to give instead).
  */
-export function withDefaultCommand(args: string[]): string[] {
+export function withDefaultCommand(args: string[], commands: ReadonlySet<string>): string[] {
   const end = args.indexOf('--');
   const own = end < 0 ? args : args.slice(0, end);
   if (own.some((a) => a === '--help' || a === '-h')) return args;
   const first = firstWord(own);
   // `--version`, as most tools spell it, is `version --client`: it never needs a cluster.
   if (first === undefined && own.includes('--version')) return ['version', '--client', ...args.filter((a) => a !== '--version')];
-  if (first !== undefined && COMMANDS.has(first)) return args;
+  if (first !== undefined && commands.has(first)) return args;
   if (first === undefined) return ['ui', ...args];
   return own.some((a) => a === '--port' || a.startsWith('--port=')) ? ['start', ...args] : ['ui', ...args];
 }
@@ -43,10 +41,10 @@ const VALUE_FLAGS = new Set([
 ]);
 
 /** The first word of a line that the default command reads as a workload. */
-export function defaultedWorkload(args: string[]): string | undefined {
+export function defaultedWorkload(args: string[], commands: ReadonlySet<string>): string | undefined {
   const end = args.indexOf('--');
   const first = firstWord(end < 0 ? args : args.slice(0, end));
-  return first !== undefined && !COMMANDS.has(first) && withDefaultCommand(args) !== args ? first : undefined;
+  return first !== undefined && !commands.has(first) && withDefaultCommand(args, commands) !== args ? first : undefined;
 }
 
 /** The first word that is not a flag or a flag's value: the command, or the workload. */
@@ -78,6 +76,7 @@ async function runCompletion(words: string[], modules: CommandModule[], deps: Cl
 
 export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), argv0 = process.argv[1]): Promise<number> {
   const modules = commandModules(deps);
+  const commands = commandWords(modules);
   const words = completionWords(rawArgs, argv0);
   if (words) return runCompletion(words, modules, deps);
   let failure: unknown;
@@ -89,14 +88,14 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
   const deferred = <C extends CommandModule>(c: C): C => ({
     ...c,
     handler: async (argv: Record<string, unknown>) => {
-      const word = defaultedWorkload(rawArgs);
+      const word = defaultedWorkload(rawArgs, commands);
       chosen = async () => {
-        if (word !== undefined) await refuseMistypedCommand(word, argv, deps);
+        if (word !== undefined) await refuseMistypedCommand(word, visibleCommands(modules), argv, deps);
         await c.handler(argv);
       };
     },
   });
-  const args = withDefaultCommand(rawArgs);
+  const args = withDefaultCommand(rawArgs, commands);
   const parser = withKubeOptions(yargs(args))
     .parserConfiguration({ 'populate--': true })
     .scriptName(displayName(argv0))
@@ -126,7 +125,7 @@ export async function runCli(rawArgs: string[], deps: CliDeps = processDeps(), a
   if (failure instanceof CommandExit) return failure.code;
   if (failure instanceof UsageError || isYargsError(failure)) {
     const command = firstWord(args);
-    const help = `${displayName(argv0)}${command && COMMANDS.has(command) && command !== 'ui' ? ` ${command}` : ''} --help`;
+    const help = `${displayName(argv0)}${command && commands.has(command) && command !== 'ui' ? ` ${command}` : ''} --help`;
     deps.stderr.write(`error: ${(failure as Error).message}\nSee '${help}' for usage.\n`);
     return 2;
   }

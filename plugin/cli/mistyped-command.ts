@@ -6,11 +6,9 @@ import type { CliDeps } from './deps.js';
 import { kubeFlagsOf } from './kube-options.js';
 import { closest } from './suggest.js';
 
-/** The commands a mistyped word is compared with (not aliases or hidden ones). */
-export const SUGGESTED_COMMANDS = ['start', 'wiretap', 'leave', 'status', 'env', 'uninstall', 'list', 'playground', 'version'];
-
-export async function refuseMistypedCommand(word: string, argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
-  const near = closest(word, SUGGESTED_COMMANDS);
+/** `commands`: what --help lists (not aliases or hidden ones). */
+export async function refuseMistypedCommand(word: string, commands: string[], argv: Record<string, unknown>, deps: CliDeps): Promise<void> {
+  const near = closest(word, commands);
   if (!near) return;
   // Loaded only here: most lines never need the question.
   const [{ loadKubeAccess }, { workloadExists }, { parseWorkloadRef }] = await Promise.all([

@@ -1,6 +1,11 @@
 // `kubectl intercept WORKLOAD --port ...` means `start`; nothing, or a workload without --port, the UI.
 import { describe, expect, it } from '@jest/globals';
 import { withDefaultCommand } from '../../plugin/cli/main.js';
+import { commandModules, commandWords } from '../../plugin/cli/commands/index.js';
+import type { CliDeps } from '../../plugin/cli/deps.js';
+
+// The modules only close over their deps; building them uses none.
+const commands = commandWords(commandModules({} as CliDeps));
 
 describe('withDefaultCommand', () => {
   it.each([
@@ -18,6 +23,6 @@ describe('withDefaultCommand', () => {
     [['--version'], ['version', '--client']],
     [['--version', '-o', 'json'], ['version', '--client', '-o', 'json']],
   ])('%j -> %j', (args, expected) => {
-    expect(withDefaultCommand(args)).toEqual(expected);
+    expect(withDefaultCommand(args, commands)).toEqual(expected);
   });
 });

@@ -21,6 +21,19 @@ export interface CommandModule {
   handler: (argv: Record<string, unknown>) => Promise<void>;
 }
 
+/** A command's name: the first word of its yargs spec (`start <workload>` -> start). */
+export const commandName = (m: CommandModule): string => m.command.split(' ')[0];
+
+/** Every word that names a command: names, aliases, and yargs' own help. */
+export function commandWords(modules: CommandModule[]): Set<string> {
+  return new Set(['help', ...modules.flatMap((m) => [commandName(m), ...(m.aliases ?? [])])]);
+}
+
+/** The commands --help lists: what a mistyped word is compared with. */
+export function visibleCommands(modules: CommandModule[]): string[] {
+  return modules.filter((m) => m.describe !== false).map(commandName);
+}
+
 export function commandModules(deps: CliDeps): CommandModule[] {
   return [
     interceptCommand(deps), wiretapCommand(deps), leaveCommand(deps), statusCommand(deps), envCommand(deps), uninstallCommand(deps), listCommand(deps),
