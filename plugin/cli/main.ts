@@ -33,11 +33,16 @@ export function withDefaultCommand(args: string[], commands: ReadonlySet<string>
   return own.some((a) => a === '--port' || a.startsWith('--port=')) ? ['start', ...args] : ['ui', ...args];
 }
 
-/** Flags that take the next word as their value (kubectl's and the intercept's own). */
-const VALUE_FLAGS = new Set([
+/**
+ * Flags that take the next word as their value (kubectl's and the intercept's own). Kept by hand
+ * so that the scan costs nothing at start-up (reading every command's builder takes ~10 ms); a
+ * test holds it to the builders.
+ */
+export const VALUE_FLAGS = new Set([
   '--kubeconfig', '--context', '--cluster', '--user', '-n', '--namespace', '--request-timeout', '--as', '-o', '--output',
   '--port', '--http-header', '--http-path-equal', '--http-path-prefix', '--http-path-regex', '--http-match',
   '--http-method', '--forward', '--service', '--container', '--env', '--env-file', '--env-syntax', '--reconnect-timeout', '--env-json', '--agent-image', '--agent-cpu', '--agent-memory', '--name', '--timeout', '--har', '--to', '--filter',
+  '--kubeconfig-out', '--dir',
 ]);
 
 /** The first word of a line that the default command reads as a workload. */

@@ -1,6 +1,7 @@
 // `kubectl intercept WORKLOAD --port ...` means `start`; nothing, or a workload without --port, the UI.
 import { describe, expect, it } from '@jest/globals';
-import { withDefaultCommand } from '../../plugin/cli/main.js';
+import { VALUE_FLAGS, withDefaultCommand } from '../../plugin/cli/main.js';
+import { commandSpecs } from '../../plugin/cli/completion/spec.js';
 import { commandModules, commandWords } from '../../plugin/cli/commands/index.js';
 import type { CliDeps } from '../../plugin/cli/deps.js';
 
@@ -24,5 +25,16 @@ describe('withDefaultCommand', () => {
     [['--version', '-o', 'json'], ['version', '--client', '-o', 'json']],
   ])('%j -> %j', (args, expected) => {
     expect(withDefaultCommand(args, commands)).toEqual(expected);
+  });
+});
+
+describe('the default-command scan', () => {
+  it('knows every flag of every command that takes a value, so a flag\'s value is never read as the command', () => {
+    const modules = commandModules({} as CliDeps);
+    const takingValues = commandSpecs(modules).flatMap((c) => c.flags.filter((f) => f.takesValue).flatMap((f) => f.names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`))));
+    expect(takingValues.filter((f) => !VALUE_FLAGS.has(f))).toEqual([]);
+  });
+  it('reads a flag before the command as a flag', () => {
+    expect(withDefaultCommand(['--kubeconfig-out', 'kc.yaml', 'playground'], commands)).toEqual(['--kubeconfig-out', 'kc.yaml', 'playground']);
   });
 });
