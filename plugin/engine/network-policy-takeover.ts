@@ -29,16 +29,23 @@ export const workloadKey = (id: Pick<WorkloadId, 'kind' | 'name'>) => `${id.kind
 
 const STUB_AGENT = { image: 'x', configMapName: 'x', secretName: 'x', secretKey: 'x' };
 
-/** The pod spec before and after the takeover, and the agent's port for this Service port. */
-function takeoverSpecs(w: Workload, container: string, servicePort: V1ServicePort): { before: V1PodSpec; after: V1PodSpec; agentPort: number; appPort: number } | undefined {
+type TakeoverSpec = { before: V1PodSpec; after: V1PodSpec; agentPort: number; appPort: number };
+
+/**
+ * The pod spec before and after the takeover of all these Service ports at once (as the session
+ * takes them: each gets its own agent port), and each one's agent and app port.
+ */
+function takeoverSpecs(w: Workload, container: string, servicePorts: V1ServicePort[]): (TakeoverSpec | undefined)[] {
   const current = w.spec?.template ?? {};
   const installed = installedAgent(w.metadata?.annotations);
   if (installed && hasAgentContainer(current.spec)) {
-    const f = installed.fronted.find((x) => x.servicePort === servicePort.port);
-    return f && { before: originalTemplate(w).spec!, after: current.spec!, agentPort: f.agentPort, appPort: f.appPort };
+    return servicePorts.map((sp) => {
+      const f = installed.fronted.find((x) => x.servicePort === sp.port);
+      return f && { before: originalTemplate(w).spec!, after: current.spec!, agentPort: f.agentPort, appPort: f.appPort };
+    });
   }
-  const { template, record } = takeOverTemplate(current, container, [servicePort], STUB_AGENT);
-  return { before: current.spec!, after: template.spec!, agentPort: record.fronted[0].agentPort, appPort: record.fronted[0].appPort };
+  const { template, record } = takeOverTemplate(current, container, servicePorts, STUB_AGENT);
+  return record.fronted.map((f) => ({ before: current.spec!, after: template.spec!, agentPort: f.agentPort, appPort: f.appPort }));
 }
 
 function describeRules(blocking: BlockingRule[]): string {
@@ -48,31 +55,38 @@ function describeRules(blocking: BlockingRule[]): string {
 }
 
 /**
- * Reads the policies and judges them; refuses (nothing changed yet) when one would drop the
- * callers and the user did not ask for the update. May not list them: a warning, not a refusal,
- * unless the update was asked for (the access check has then refused already).
+ * Reads the policies once and judges them for each Service port taken over (one plan each);
+ * refuses (nothing changed yet) when one would drop the callers and the user did not ask for the
+ * update. May not list them: a warning, not a refusal, unless the update was asked for (the access
+ * check has then refused already).
  */
-export async function planNetworkPolicies(net: NetworkingV1Api, id: WorkloadId, w: Workload, target: { container: string; servicePort: V1ServicePort }, update: boolean): Promise<PolicyPlan> {
-  const specs = takeoverSpecs(w, target.container, target.servicePort);
-  const plan: PolicyPlan = { namespace: id.namespace, workload: workloadKey(id), appPort: specs?.appPort ?? 0, agentPort: specs?.agentPort ?? 0, blocking: [] };
-  if (!specs) return plan;
+export async function planNetworkPolicies(net: NetworkingV1Api, id: WorkloadId, w: Workload, target: { container: string; servicePorts: V1ServicePort[] }, update: boolean): Promise<PolicyPlan[]> {
+  const specs = takeoverSpecs(w, target.container, target.servicePorts);
+  const plans = specs.map((s): PolicyPlan => ({ namespace: id.namespace, workload: workloadKey(id), appPort: s?.appPort ?? 0, agentPort: s?.agentPort ?? 0, blocking: [] }));
+  if (specs.every((s) => !s)) return plans;
   let policies: V1NetworkPolicy[];
   try {
     policies = (await net.listNamespacedNetworkPolicy({ namespace: id.namespace })).items;
   } catch (err) {
     if (!isForbidden(err) || update) throw err;
-    plan.unchecked = `you may not list NetworkPolicies in namespace "${id.namespace}", so it is not known whether one drops the callers on the agent's port ${specs.agentPort} (the app's is ${specs.appPort}); if requests do not arrive, ask for \`list networkpolicies\` (docs/rbac.md)`;
-    return plan;
+    specs.forEach((s, i) => {
+      if (s) plans[i].unchecked = `you may not list NetworkPolicies in namespace "${id.namespace}", so it is not known whether one drops the callers on the agent's port ${s.agentPort} (the app's is ${s.appPort}); if requests do not arrive, ask for \`list networkpolicies\` (docs/rbac.md)`;
+    });
+    return plans;
   }
-  plan.blocking = blockingRules(policies, { labels: w.spec?.template?.metadata?.labels ?? {}, before: specs.before, after: specs.after, appPort: specs.appPort, agentPort: specs.agentPort, workload: plan.workload });
-  if (plan.blocking.length > 0 && !update) {
-    const policiesText = describeRules(plan.blocking);
-    throw userError(
-      `NetworkPolicy ${policiesText} lets callers reach port ${specs.appPort} of ${describeWorkload(id)} but not port ${specs.agentPort}, where the agent would take their traffic: every request would be dropped; nothing was changed`,
-      `run again with ${UPDATE_POLICIES_FLAG} to add TCP port ${specs.agentPort} to ${plan.blocking.length > 1 ? 'those rules' : 'that rule'} until the intercept ends (needs patch on networkpolicies), or add it to the policy yourself`,
-    );
-  }
-  return plan;
+  specs.forEach((s, i) => {
+    const plan = plans[i];
+    if (!s) return;
+    plan.blocking = blockingRules(policies, { labels: w.spec?.template?.metadata?.labels ?? {}, before: s.before, after: s.after, appPort: s.appPort, agentPort: s.agentPort, workload: plan.workload });
+    if (plan.blocking.length > 0 && !update) {
+      const policiesText = describeRules(plan.blocking);
+      throw userError(
+        `NetworkPolicy ${policiesText} lets callers reach port ${s.appPort} of ${describeWorkload(id)} but not port ${s.agentPort}, where the agent would take their traffic: every request would be dropped; nothing was changed`,
+        `run again with ${UPDATE_POLICIES_FLAG} to add TCP port ${s.agentPort} to ${plan.blocking.length > 1 ? 'those rules' : 'that rule'} until the intercept ends (needs patch on networkpolicies), or add it to the policy yourself`,
+      );
+    }
+  });
+  return plans;
 }
 
 async function patchPolicy(net: NetworkingV1Api, namespace: string, name: string, change: (np: V1NetworkPolicy) => ReturnType<typeof openPolicyOps>): Promise<boolean> {

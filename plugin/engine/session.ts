@@ -142,8 +142,7 @@ export class InterceptSession {
       const workload = await readWorkload(this.clients.apps, target.id);
       refuseUnrollable(target.id, workload);
       await refuseSharedSelector(this.clients, target.id, workload);
-      this.policies = [];
-      for (const p of target.ports) this.policies.push(await planNetworkPolicies(this.clients.net, target.id, workload, { container: p.container, servicePort: p.servicePort }, req.updateNetworkPolicies === true));
+      this.policies = await planNetworkPolicies(this.clients.net, target.id, workload, { container: target.ports[0].container, servicePorts: target.ports.map((p) => p.servicePort) }, req.updateNetworkPolicies === true);
       const unchecked = this.policies.find((plan) => plan.unchecked)?.unchecked;
       if (unchecked) this.emit({ type: 'warning', code: 'network-policies-unchecked', message: unchecked });
     } catch (err) {
@@ -228,14 +227,16 @@ export class InterceptSession {
     };
     for (const plan of this.policies ?? []) await this.openPolicies(plan);
     const { installed, changed } = await takeOver(apps, id, target.ports[0].container, target.ports.map((p) => p.servicePort), agent);
-    // Someone changed the template between the check and the takeover: the agent got another port.
-    for (const [i, p] of target.ports.entries()) {
-      const plan = this.policies?.[i];
+    // Someone changed the template between the check and the takeover, or an installed agent was
+    // extended to a port it lacked: a port has an agent port the plan did not know. Judged again.
+    const moved = target.ports.some((p, i) => {
       const agentPort = installed.fronted.find((f) => f.servicePort === p.port)?.agentPort;
-      if (plan && agentPort !== undefined && agentPort !== plan.agentPort) {
-        const w = await readWorkload(apps, id);
-        await this.openPolicies(await planNetworkPolicies(this.clients.net, id, w, { container: p.container, servicePort: p.servicePort }, this.req.updateNetworkPolicies === true));
-      }
+      return this.policies !== undefined && agentPort !== undefined && agentPort !== this.policies[i].agentPort;
+    });
+    if (moved) {
+      const w = await readWorkload(apps, id);
+      const again = await planNetworkPolicies(this.clients.net, id, w, { container: target.ports[0].container, servicePorts: target.ports.map((p) => p.servicePort) }, this.req.updateNetworkPolicies === true);
+      for (const plan of again) await this.openPolicies(plan);
     }
     this.emit({ type: 'progress', step: 'rollout', message: changed ? `rolling out ${describeWorkload(id)} with the agent` : `the agent is already in ${describeWorkload(id)}` });
     const signal = this.startAbort.signal;
