@@ -81,7 +81,6 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     if (!current) closeBoth();
   };
   relays.add(drain);
-  caller.once('close', () => relays.delete(drain));
 
   if (preopened && !preopened.destroyed) useApp(preopened);
   caller.on('data', onCallerData);
@@ -350,6 +349,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
 
   function onCallerClose(): void {
     closed = true;
+    relays.delete(drain);
     current?.tunnel?.abort();
     app?.destroy();
   }

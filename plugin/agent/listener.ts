@@ -126,6 +126,7 @@ function listenDualStack(server: net.Server, port: number, host: string): Promis
 
 /** The start of an HTTP/2 server preface: a SETTINGS frame (type 4) on stream 0 (RFC 9113 §6.5). */
 function isH2Settings(buf: Buffer): boolean {
-  if (buf.length < 9) return buf.length > 0 && buf.length < 9 && buf[0] === 0 && (buf.length < 4 || buf[3] === 4);
-  return buf[3] === 4 && (buf.readUInt32BE(5) & 0x7fffffff) === 0;
+  if (buf.length >= 9) return buf[3] === 4 && (buf.readUInt32BE(5) & 0x7fffffff) === 0;
+  // Judged on what came so far: a SETTINGS payload is short, so its length starts with 0.
+  return buf.length > 0 && buf[0] === 0 && (buf.length < 4 || buf[3] === 4);
 }
