@@ -2,14 +2,13 @@
 // comes with every request is printed once and then summed up (-o json keeps every event), and a
 // workload behind only a headless Service, or behind none, is refused with why, changing nothing.
 import net, { type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { runIntercept } from '../helpers/cli.js';
-import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
-import { get, startHolder, stopHolder, waitActive, type Holder } from '../e2e/harness.js';
+import { filePlayground, get, startHolder, stopHolder, waitActive, type Holder } from '../e2e/harness.js';
 
-let pg: TestPlayground;
+const file = filePlayground();
 let holder: Holder | undefined;
-const kc = () => ['--kubeconfig', pg.kubeconfigPath];
+const kc = () => ['--kubeconfig', file.pg.kubeconfigPath];
 
 /** A port on this machine where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -20,24 +19,14 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
-}, 60_000);
-
-afterAll(async () => {
-  await stopHolder(holder, 'SIGKILL');
-  await pg?.stop();
-});
-
 describe('a warning per request, with nothing listening on the local port', () => {
   it.each([
     ['lines', [] as string[]],
     ['-o json', ['-o', 'json']],
   ])('%s', async (mode, extra) => {
     const port = await closedPort();
-    const clusterIP = JSON.parse(await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
-    holder = startHolder(['orders', '--port', `${port}:http`, '--name', 'quiet', ...extra, ...kc()]);
+    const clusterIP = JSON.parse(await file.pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
+    holder = file.keep(startHolder(['orders', '--port', `${port}:http`, '--name', 'quiet', ...extra, ...kc()]));
     await waitActive(holder, 'quiet');
     const requests = 20;
     for (let i = 0; i < requests; i++) expect((await get(clusterIP, 8080, `/orders/${i}`)).status).toBe(502);
@@ -58,15 +47,15 @@ describe('a warning per request, with nothing listening on the local port', () =
 
 describe('refused, with why, changing nothing', () => {
   async function state(name: string) {
-    const d = JSON.parse(await pg.kubectlOk(['get', 'deploy', name, '-o', 'json']));
-    return { generation: d.metadata.generation, template: d.spec.template, leases: await pg.kubectlOk(['get', 'leases', '-o', 'name']) };
+    const d = JSON.parse(await file.pg.kubectlOk(['get', 'deploy', name, '-o', 'json']));
+    return { generation: d.metadata.generation, template: d.spec.template, leases: await file.pg.kubectlOk(['get', 'leases', '-o', 'name']) };
   }
 
   it('a workload behind only a headless Service', async () => {
-    await pg.kubectlOk(['create', 'deployment', 'db', '--image=registry.example/db', '--port=5432']);
-    await pg.kubectlOk(['create', 'service', 'clusterip', 'db', '--clusterip=None', '--tcp=5432:5432']);
+    await file.pg.kubectlOk(['create', 'deployment', 'db', '--image=registry.example/db', '--port=5432']);
+    await file.pg.kubectlOk(['create', 'service', 'clusterip', 'db', '--clusterip=None', '--tcp=5432:5432']);
     const before = await state('db');
-    const svcBefore = JSON.parse(await pg.kubectlOk(['get', 'svc', 'db', '-o', 'json']));
+    const svcBefore = JSON.parse(await file.pg.kubectlOk(['get', 'svc', 'db', '-o', 'json']));
     const r = await runIntercept(['db', '--port', '15432', ...kc()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
@@ -74,13 +63,13 @@ describe('refused, with why, changing nothing', () => {
       "  clients of a headless Service connect to the pods' own port, which the agent cannot take without privileges; intercept through a Service that has a cluster IP\n",
     );
     expect(await state('db')).toEqual(before);
-    expect(JSON.parse(await pg.kubectlOk(['get', 'svc', 'db', '-o', 'json'])).metadata.resourceVersion).toBe(svcBefore.metadata.resourceVersion);
+    expect(JSON.parse(await file.pg.kubectlOk(['get', 'svc', 'db', '-o', 'json'])).metadata.resourceVersion).toBe(svcBefore.metadata.resourceVersion);
     const list = await runIntercept(['list', ...kc()]);
     expect(list.stdout).toMatch(/deployment\/db +0\/1 +db:5432\/5432-5432 \(headless\) +- +cannot intercept: its Service db is headless/);
   }, 60_000);
 
   it('a workload behind no Service', async () => {
-    await pg.kubectlOk(['create', 'deployment', 'lonely', '--image=registry.example/lonely']);
+    await file.pg.kubectlOk(['create', 'deployment', 'lonely', '--image=registry.example/lonely']);
     const before = await state('lonely');
     const r = await runIntercept(['lonely', '--port', '18080', ...kc()]);
     expect(r.code).toBe(2);

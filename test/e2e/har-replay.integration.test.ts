@@ -3,7 +3,7 @@
 // to another local server, which gets the same method, target, headers and body bytes the
 // intercepted local app got; --filter picks, the recorded local target is the default, a file
 // that is no HAR is one line and exit 2.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HarLog } from '../../plugin/har/types.js';
 import { runIntercept } from '../helpers/cli.js';
-import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
 import { harProblems } from '../har/har-schema.js';
-import { startHolder, stopHolder, waitActive, type Holder } from './harness.js';
+import { filePlayground, startHolder, stopHolder, waitActive, type Holder } from './harness.js';
 
 interface Seen {
   method: string;
@@ -57,18 +56,11 @@ function send(host: string, path: string, opts: { method?: string; headers?: Rec
   });
 }
 
-let pg: TestPlayground;
+const playground = filePlayground();
 let holder: Holder | undefined;
 const tmp = mkdtempSync(join(tmpdir(), 'har-e2e-'));
 
-beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
-}, 60_000);
-
 afterAll(async () => {
-  await stopHolder(holder, 'SIGKILL');
-  await pg?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -76,9 +68,9 @@ describe('--har and replay', () => {
   it('records an intercept as HAR 1.2 and replays it to a local server byte for byte', async () => {
     const app = await captureApp();
     const file = join(tmp, 'orders.har');
-    holder = startHolder(['orders', '--port', `${app.port}:http`, '--http-header', 'x-dev=har', '--name', 'har', '--har', file, '--har-unmasked', '--kubeconfig', pg.kubeconfigPath]);
+    holder = playground.keep(startHolder(['orders', '--port', `${app.port}:http`, '--http-header', 'x-dev=har', '--name', 'har', '--har', file, '--har-unmasked', '--kubeconfig', playground.pg.kubeconfigPath]));
     await waitActive(holder, 'har');
-    const ip = await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
+    const ip = await playground.pg.kubectlOk(['get', 'svc', 'orders', '-o', 'jsonpath={.spec.clusterIP}']);
     const dev = { 'x-dev': 'har' };
     const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     expect(await send(ip, '/orders/1?x=1&y=two%20words', { headers: { ...dev, Authorization: 'Bearer s3cret', Cookie: 'a=1; b=2', 'X-Mixed-Case': 'Kept' } })).toBe(200);

@@ -4,24 +4,20 @@
 // to the pods (issue 11 §1). The built CLI, the playground's kube-proxy and real agents.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
-import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
+import { waitFor } from '../helpers/playground.js';
 import { steadyLoad, type Call } from '../fixtures/steady-load.js';
-import { startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
+import { filePlayground, startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
 
-let pg: TestPlayground;
+const file = filePlayground();
 let laptop: LocalApp;
 let holder: Holder | undefined;
 
 beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
   laptop = await startLocalApp('alice');
 }, 60_000);
 
 afterAll(async () => {
-  await stopHolder(holder, 'SIGKILL');
   await laptop?.close();
-  await pg?.stop();
 });
 
 
@@ -39,14 +35,14 @@ function pooledGet(pool: http.Agent, host: string, dev: string): Promise<string>
 
 describe('a keep-alive client that connected before the intercept', () => {
   it('gets every matching request to the laptop once active, no other, and all back to the pods after leave', async () => {
-    const ip: string = JSON.parse(await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
+    const ip: string = JSON.parse(await file.pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
     const pool = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const load = steadyLoad((dev) => pooledGet(pool, ip, dev), ['alice', 'bob'], 20);
     const count = load.count;
     try {
       await waitFor(() => count('before') >= 20, { what: 'the client to be calling orders', timeoutMs: 20_000 });
       load.phase = 'starting';
-      holder = startHolder(['orders', '--port', `${laptop.port}:http`, '--http-header', 'x-dev=alice', '--name', 'alice', '--kubeconfig', pg.kubeconfigPath]);
+      holder = file.keep(startHolder(['orders', '--port', `${laptop.port}:http`, '--http-header', 'x-dev=alice', '--name', 'alice', '--kubeconfig', file.pg.kubeconfigPath]));
       await waitActive(holder, 'alice');
       load.phase = 'active';
       await waitFor(() => count('active') >= 300, { what: 'requests while the intercept holds', timeoutMs: 60_000 });

@@ -3,26 +3,21 @@
 // nothing conflicts, and the last one out restores the workload. Built CLI, playground, kubectl.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runInterceptOk } from '../helpers/cli.js';
-import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
-import { get, startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
+import { waitFor } from '../helpers/playground.js';
+import { filePlayground, get, startHolder, startLocalApp, stopHolder, waitActive, type LocalApp } from './harness.js';
 import http from 'node:http';
 
-let pg: TestPlayground;
+const file = filePlayground();
 let watcher: LocalApp;
 let bob: LocalApp;
-const holders: Holder[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
   [watcher, bob] = await Promise.all([startLocalApp('watcher'), startLocalApp('bob')]);
 }, 60_000);
 
 afterAll(async () => {
-  for (const h of holders) await stopHolder(h, 'SIGKILL');
   await watcher?.close();
   await bob?.close();
-  await pg?.stop();
 });
 
 function post(host: string, path: string, headers: Record<string, string> = {}): Promise<string> {
@@ -39,20 +34,18 @@ function post(host: string, path: string, headers: Record<string, string> = {}):
 
 describe('wiretap', () => {
   it('copies the matching requests to the laptop while the pods (or another intercept) answer them', async () => {
-    const kc = pg.kubeconfigPath;
-    const before = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
-    const ip: string = JSON.parse(await pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
-    const tap = startHolder(['wiretap', 'orders', '--port', `${watcher.port}:http`, '--http-method', 'post', '--name', 'tap', '--kubeconfig', kc]);
-    holders.push(tap);
+    const kc = file.pg.kubeconfigPath;
+    const before = JSON.parse(await file.pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json']));
+    const ip: string = JSON.parse(await file.pg.kubectlOk(['get', 'svc', 'orders', '-o', 'json'])).spec.clusterIP;
+    const tap = file.keep(startHolder(['wiretap', 'orders', '--port', `${watcher.port}:http`, '--http-method', 'post', '--name', 'tap', '--kubeconfig', kc]));
     await waitActive(tap, 'tap');
     expect(tap.stdout()).toContain('a copy of method POST (mirror)');
     // The agent states its resources, as a namespace with a ResourceQuota on cpu or memory requires.
-    const agent = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).spec.template.spec.containers
+    const agent = JSON.parse(await file.pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).spec.template.spec.containers
       .find((c: { name: string }) => c.name === 'intercept-agent');
     expect(agent.resources).toEqual({ requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '128Mi' } });
     // A personal intercept beside it is no conflict, and neither would be a global one.
-    const b = startHolder(['orders', '--port', `${bob.port}:http`, '--http-header', 'x-dev=bob', '--name', 'bob', '--kubeconfig', kc]);
-    holders.push(b);
+    const b = file.keep(startHolder(['orders', '--port', `${bob.port}:http`, '--http-header', 'x-dev=bob', '--name', 'bob', '--kubeconfig', kc]));
     await waitActive(b, 'bob');
 
     expect(JSON.parse(await post(ip, '/orders/copied'))).toMatchObject({ service: 'orders' });
@@ -66,6 +59,6 @@ describe('wiretap', () => {
 
     expect(await stopHolder(tap)).toBe(0);
     expect(await stopHolder(b)).toBe(0);
-    expect(JSON.parse(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).spec.template).toEqual(before.spec.template);
+    expect(JSON.parse(await file.pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).spec.template).toEqual(before.spec.template);
   }, 180_000);
 });
