@@ -8,33 +8,28 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runIntercept, runInterceptOk } from '../helpers/cli.js';
-import { startTestPlayground, waitFor, type TestPlayground } from '../helpers/playground.js';
-import { startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from '../e2e/harness.js';
+import { waitFor } from '../helpers/playground.js';
+import { filePlayground, startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from '../e2e/harness.js';
 
-let pg: TestPlayground;
+const file = filePlayground();
 let local: LocalApp;
 let dir: string;
-const holders: Holder[] = [];
-const kc = () => ['--kubeconfig', pg.kubeconfigPath];
+const kc = () => ['--kubeconfig', file.pg.kubeconfigPath];
 const names = async () => JSON.parse(await runInterceptOk(['status', '-o', 'json', ...kc()])).items.map((i: { name: string }) => i.name).sort();
 
 beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
   local = await startLocalApp('words');
   dir = mkdtempSync(join(tmpdir(), 'words-'));
 }, 60_000);
 
 afterAll(async () => {
-  for (const h of holders) await stopHolder(h, 'SIGKILL');
   await local?.close();
-  await pg?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function hold(args: string[]): Holder {
   const h = startHolder([...args, ...kc()]);
-  holders.push(h);
+  file.keep(h);
   return h;
 }
 
@@ -61,7 +56,7 @@ describe('leave WORKLOAD', () => {
 describe('--env-syntax and the env file', () => {
   it('writes hostile values so that sourcing runs nothing, names what it leaves out, and ends 0600', async () => {
     const ran = join(dir, 'ran');
-    await pg.kubectlOk(['patch', 'configmap', 'orders-config', '--type', 'merge', '-p', JSON.stringify({
+    await file.pg.kubectlOk(['patch', 'configmap', 'orders-config', '--type', 'merge', '-p', JSON.stringify({
       data: { EVIL_SUBST: `$(touch ${ran}-1)`, EVIL_TICKS: `\`touch ${ran}-2\``, EVIL_QUOTED: `it's $(touch ${ran}-3)` },
     })]);
     const envFile = join(dir, 'orders.env');
@@ -99,7 +94,7 @@ describe('uninstall --everything and --all-agents', () => {
     await stopHolder(h, 'SIGKILL');
     const out = await runInterceptOk(['uninstall', flag, '--yes', ...kc()], { timeoutMs: 90_000 });
     expect(out).toMatch(/^deployment\/orders restored\n/);
-    await waitFor(async () => !(await pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).includes('intercept-agent'), { what: 'the agent gone from orders' });
+    await waitFor(async () => !(await file.pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).includes('intercept-agent'), { what: 'the agent gone from orders' });
     expect(await names()).toEqual([]);
   }, 180_000);
 });

@@ -7,13 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runIntercept, runInterceptOk } from '../helpers/cli.js';
-import { startTestPlayground, type TestPlayground } from '../helpers/playground.js';
-import { get, startHolder, startLocalApp, stopHolder, waitActive, type Holder, type LocalApp } from './harness.js';
+import { filePlayground, get, startHolder, startLocalApp, stopHolder, waitActive, type LocalApp } from './harness.js';
 
-let pg: TestPlayground;
+const playground = filePlayground();
 let local: LocalApp;
 let dir: string;
-const holders: Holder[] = [];
 
 /**
  * A preload that makes the process another machine (its own host name, so this machine cannot
@@ -36,32 +34,28 @@ globalThis.Date = Skewed;
 }
 
 beforeAll(async () => {
-  pg = await startTestPlayground();
-  await pg.ready;
   local = await startLocalApp('skew');
   dir = mkdtempSync(join(tmpdir(), 'intercept-skew-'));
 }, 60_000);
 
 afterAll(async () => {
-  for (const h of holders) await stopHolder(h, 'SIGKILL');
   await local?.close();
-  await pg?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a holder with a skewed clock', () => {
   it('keeps its intercept through another user\'s leave and uninstall, and is an orphan once it stops', async () => {
-    const kc = pg.kubeconfigPath;
-    const ip = (await pg.kubectlOk(['get', 'svc', 'users', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
-    const before = JSON.parse(await pg.kubectlOk(['get', 'deploy', 'users', '-o', 'json'])).spec.template;
+    const kc = playground.pg.kubeconfigPath;
+    const ip = (await playground.pg.kubectlOk(['get', 'svc', 'users', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    const before = JSON.parse(await playground.pg.kubectlOk(['get', 'deploy', 'users', '-o', 'json'])).spec.template;
     const bob = startHolder(['users', '--port', `${local.port}:8080`, '--http-header', 'x-dev=bob', '--name', 'bob', '--kubeconfig', kc], { nodeArgs: ['--import', skewModule(-20_000)] });
-    holders.push(bob);
+    playground.keep(bob);
     await waitActive(bob, 'bob', 90_000);
-    const renew = new Date((JSON.parse(await pg.kubectlOk(['get', 'lease', 'intercept-bob', '-o', 'json'])).spec.renewTime as string)).getTime();
+    const renew = new Date((JSON.parse(await playground.pg.kubectlOk(['get', 'lease', 'intercept-bob', '-o', 'json'])).spec.renewTime as string)).getTime();
     expect(Date.now() - renew).toBeGreaterThan(15_000);
 
     const alice = startHolder(['users', '--port', '9000:8080', '--http-header', 'x-dev=alice', '--name', 'alice', '--kubeconfig', kc]);
-    holders.push(alice);
+    playground.keep(alice);
     await waitActive(alice, 'alice');
     expect(await stopHolder(alice)).toBe(0);
     expect(alice.stderr()).toMatch(/the agent stays in deployment\/users: 1 other intercept\(s\) use it \(bob\)/);
@@ -82,6 +76,6 @@ describe('a holder with a skewed clock', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'deployment/users restored\n' });
     expect(r.stderr).toMatch(/intercept\(s\) bob were not renewed lately by this machine's clock; watching up to 15 s/);
     expect(Date.now() - started).toBeGreaterThan(14_000);
-    expect(JSON.parse(await pg.kubectlOk(['get', 'deploy', 'users', '-o', 'json'])).spec.template).toEqual(before);
+    expect(JSON.parse(await playground.pg.kubectlOk(['get', 'deploy', 'users', '-o', 'json'])).spec.template).toEqual(before);
   }, 240_000);
 });
