@@ -12,6 +12,7 @@ import { rawHeaderLookup } from '../protocol/matcher.js';
 import { decodeMeta, encodeMeta, META_HEADER, STREAM_WINDOW, streamPaths, TRAILERS_HEADER, type ResponseMeta } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import type { PortStats } from './stats.js';
+import { refusedWhileStopping } from './stopping.js';
 
 export interface H2Deps {
   mapping: PortMapping;
@@ -81,7 +82,7 @@ export function createH2Router(deps: H2Deps): (conn: Duplex) => void {
     let app = appSessions.get(session);
     if (!app || app.destroyed || app.closed) {
       app = http2.connect(`http://${hostForUrl(deps.appHost)}:${deps.mapping.appPort}`, { settings: { initialWindowSize: STREAM_WINDOW } });
-      app.on('error', () => undefined);
+      app.on('error', (err: NodeJS.ErrnoException) => { refusedWhileStopping(deps.mapping.agentPort, err); });
       appSessions.set(session, app);
     }
     relayToApp(stream, headers, endStream, app);

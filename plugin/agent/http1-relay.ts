@@ -20,6 +20,7 @@ import { rawHeaderLookup } from '../protocol/matcher.js';
 import { streamPaths } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import type { PortStats } from './stats.js';
+import { isStopping, refusedWhileStopping } from './stopping.js';
 
 export interface RelayDeps {
   mapping: PortMapping;
@@ -73,7 +74,8 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
   let responseBody: BodyReader | undefined;
   let piping = false;
   let closed = false;
-  let draining = false;
+  /** Set when the pod is stopping: the connection ends after its exchange in flight. */
+  let draining = isStopping();
   /** Exchanges the current app connection has carried: a request on a reused one may be retried. */
   let appUses = 0;
   const drain = () => {
@@ -235,7 +237,11 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     let connected = !socket.connecting;
     socket.once('connect', () => { connected = true; });
     socket.on('data', (chunk: Buffer) => { if (app === socket) onAppData(chunk); });
-    socket.on('error', (err) => { if (app === socket) onAppGone(err.message, connected); });
+    socket.on('error', (err) => {
+      if (app !== socket) return;
+      refusedWhileStopping(mapping.agentPort, err);
+      onAppGone(err.message, connected);
+    });
     socket.on('close', () => { if (app === socket) onAppGone('the connection closed', connected); });
     socket.resume();
   }
@@ -314,6 +320,10 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
         return responseDone(x);
       }
       if (x.answered) return void caller.destroy();
+      // The app went away as the pod stops: the caller's connection is reset, as the app's own
+      // would have been, rather than answered 502 (a balancer retries a reset before any answer,
+      // not a 502).
+      if (isStopping()) return void caller.resetAndDestroy();
       caller.write(errorAnswer(502, `kubectl-intercept agent: the app at ${deps.appHost}:${mapping.appPort} did not answer (${reason}).\n`));
       return closeBoth();
     }

@@ -12,6 +12,7 @@ import { pipeBoth, withPrefix } from './passthrough.js';
 import { streamPaths } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import { sniff, type SniffResult } from './sniff.js';
+import { gatePort, refusedWhileStopping } from './stopping.js';
 import type { PortStats } from './stats.js';
 
 export function startPortListener(mapping: PortMapping, config: AgentConfig, registry: Registry, stats: PortStats): Promise<net.Server> {
@@ -47,7 +48,9 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
     // The app connection is opened at once, as a plain pipe would: a protocol where the server
     // speaks first (SMTP, MySQL, SSH) is known by the app's greeting and needs no sniff timeout.
     const app = net.connect({ host: config.appHost, port: mapping.appPort, noDelay: true });
-    app.on('error', () => undefined);
+    // The app refusing while the pod stops: this caller is reset, as the app's closed port would
+    // have refused it, and the agent port closes for the next ones.
+    app.on('error', (err) => { if (refusedWhileStopping(mapping.agentPort, err)) socket.resetAndDestroy(); });
     app.pause();
     let head: Buffer = Buffer.alloc(0);
     let decided = false;
@@ -98,6 +101,7 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
     app.on('readable', onAppGreeting);
   });
   return listenDualStack(server, mapping.agentPort, config.listenHost).then((host) => {
+    gatePort(mapping.agentPort, server, config.appHost, mapping.appPort);
     log('listening', { agentPort: mapping.agentPort, host, appPort: mapping.appPort, app: `${config.appHost}:${mapping.appPort}` });
     return server;
   });

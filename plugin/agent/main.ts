@@ -8,6 +8,7 @@ import { drainHttp1 } from './http1-relay.js';
 import { startPortListener } from './listener.js';
 import { log } from './log.js';
 import { Registry } from './registry.js';
+import { startStopping } from './stopping.js';
 import { newPortStats, portCounts } from './stats.js';
 
 declare const __INTERCEPT_VERSION__: string | undefined;
@@ -30,24 +31,24 @@ async function startAgent(): Promise<void> {
     env: appEnvironment(process.env, config.envPrefix),
     counts: () => config.ports.map((m, i) => portCounts(m, stats[i])),
   });
+  // The agent sits in front of the app: one bad connection must not take every caller down with it.
+  process.on('uncaughtException', (err: Error) => log('internal-error', { message: err.message, stack: err.stack }));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      log('stopping', { signal });
+      // Callers' connections end at their next quiet moment, so they reconnect to a pod that stays
+      // instead of losing a request when this one is gone; the ports close when the app's do.
+      drainHttp1();
+      drainH2();
+      startStopping(() => process.exit(0));
+    });
+  }
   const address = control.address();
+  // Said last: whoever waits for it may stop the agent at once.
   log('ready', {
     version: agentVersion,
     control: typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address),
   });
-  // The agent sits in front of the app: one bad connection must not take every caller down with it.
-  process.on('uncaughtException', (err: Error) => log('internal-error', { message: err.message, stack: err.stack }));
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // Keep serving briefly: endpoints are removed from Services a moment after the pod is told to stop.
-    process.on(signal, () => {
-      log('stopping', { signal, drainMs: 2000 });
-      // Callers' connections end at their next quiet moment, so they reconnect to a pod that stays
-      // instead of losing a request when this one is gone.
-      drainHttp1();
-      drainH2();
-      setTimeout(() => process.exit(0), 2000).unref();
-    });
-  }
 }
 
 startAgent().catch((err: Error) => {
