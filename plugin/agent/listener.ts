@@ -48,8 +48,8 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
     // The app connection is opened at once, as a plain pipe would: a protocol where the server
     // speaks first (SMTP, MySQL, SSH) is known by the app's greeting and needs no sniff timeout.
     const app = net.connect({ host: config.appHost, port: mapping.appPort, noDelay: true });
-    // The app refusing while the pod stops: this caller is reset, as the app's closed port would
-    // have refused it, and the agent port closes for the next ones.
+    // The app refusing while the pod stops: unless a laptop may take it, this caller is reset, as
+    // the app's closed port would have refused it, and the agent port closes for the next ones.
     app.on('error', (err) => { if (refusedWhileStopping(mapping.agentPort, err)) socket.resetAndDestroy(); });
     app.pause();
     let head: Buffer = Buffer.alloc(0);
@@ -101,7 +101,7 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
     app.on('readable', onAppGreeting);
   });
   return listenDualStack(server, mapping.agentPort, config.listenHost).then((host) => {
-    gatePort(mapping.agentPort, server, config.appHost, mapping.appPort);
+    gatePort(mapping.agentPort, server, config.appHost, mapping.appPort, () => registry.intercepted(mapping.agentPort));
     log('listening', { agentPort: mapping.agentPort, host, appPort: mapping.appPort, app: `${config.appHost}:${mapping.appPort}` });
     return server;
   });

@@ -95,6 +95,11 @@ export class Registry {
     return this.routes.find((r) => r.mapping.agentPort === agentPort && !r.reg.mirror && r.compiled.global);
   }
 
+  /** Whether any laptop takes requests of this port. */
+  intercepted(agentPort: number): boolean {
+    return this.routes.some((r) => r.mapping.agentPort === agentPort && !r.reg.mirror);
+  }
+
   /** The oldest steal whose match accepts this request, or undefined (= to the app). */
   route(agentPort: number, headers: HeaderLookup, path: string, method: string): Route | undefined {
     return this.routes.find((r) => r.mapping.agentPort === agentPort && !r.reg.mirror && r.compiled.test(headers, path, method));

@@ -2,6 +2,8 @@
 // on each agent port mirrors the app's port it fronts. It keeps accepting while the app's port
 // accepts and stops listening as soon as the app's refuses, so a caller is refused when the app
 // alone would have refused it, and a balancer that retries refused connects does so here too.
+// A port that laptops intercept keeps listening up to LINGER_MS more: its matching callers are
+// served by the laptops, not the app (the others are reset).
 // The agent exits once every port is closed and its connections have ended.
 import net from 'node:net';
 import { log } from './log.js';
@@ -10,8 +12,11 @@ interface Gate {
   server: net.Server;
   appHost: string;
   appPort: number;
+  intercepted: () => boolean;
   open: boolean;
   drained: boolean;
+  appGoneAt?: number;
+  recheck?: NodeJS.Timeout;
 }
 
 const gates = new Map<number, Gate>();
@@ -23,8 +28,8 @@ const PROBE_MS = 100;
 const LINGER_MS = 2000;
 
 /** An agent port to close when its app's port closes. */
-export function gatePort(agentPort: number, server: net.Server, appHost: string, appPort: number): void {
-  gates.set(agentPort, { server, appHost, appPort, open: true, drained: false });
+export function gatePort(agentPort: number, server: net.Server, appHost: string, appPort: number, intercepted: () => boolean): void {
+  gates.set(agentPort, { server, appHost, appPort, intercepted, open: true, drained: false });
 }
 
 export function isStopping(): boolean {
@@ -32,14 +37,22 @@ export function isStopping(): boolean {
 }
 
 /**
- * Whether `err`, from connecting to the app behind `agentPort`, is the app refusing while the pod
- * stops; if so that agent port stops listening, as the app's has.
+ * Notes `err`, from connecting to the app behind `agentPort`: the app refusing while the pod stops
+ * closes that agent port, as the app's has. True when no laptop could serve the caller instead.
  */
 export function refusedWhileStopping(agentPort: number, err: NodeJS.ErrnoException): boolean {
   if (!stopping || err.code !== 'ECONNREFUSED') return false;
   const gate = gates.get(agentPort);
-  if (gate) close(agentPort, gate);
-  return true;
+  if (!gate) return true;
+  gate.appGoneAt ??= Date.now();
+  closeWhenFree(agentPort, gate);
+  return !gate.intercepted();
+}
+
+function closeWhenFree(agentPort: number, gate: Gate): void {
+  if (!gate.open || gate.recheck) return;
+  if (!gate.intercepted() || Date.now() - gate.appGoneAt! >= LINGER_MS) return close(agentPort, gate);
+  gate.recheck = setTimeout(() => { gate.recheck = undefined; closeWhenFree(agentPort, gate); }, PROBE_MS);
 }
 
 /** Starts mirroring the app's ports; `exit` is called once the agent has nothing left to serve. */

@@ -7,7 +7,7 @@
 //   API server away 30 s: back at the laptop through every pod after it returns (goal: < 10 s);
 //   scale 2 -> 5: tunnels to all 5 after the last pod is ready (goal: < 5 s);
 //   callers matching nothing: failed calls during an intercept against two plain rollout
-//     restarts (goal: no more).
+//     restarts, in turns over 5 rounds (goal: no more).
 // Usage: node scripts/bench/reliability.mjs [scenario...]   (after `npm run build`; ~5 min for all)
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const scenarios = [
   ['intercept-laptop-sleeps', { RELIAB_SLEEP_MS: '60000' }],
   ['intercept-api-server-returns', { RELIAB_API_DOWN_MS: '30000' }],
   ['intercept-churn', {}],
-  ['intercept-bystanders', {}],
+  ['intercept-bystanders', { RELIAB_BYSTANDER_ROUNDS: '5' }],
 ];
 const measured = /(agent killed|laptop slept|API server away|scale 2->5|deleted pod|rollout restart|callers matching nothing):[^\n]*/g;
 const only = process.argv.slice(2);

@@ -5,12 +5,12 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
 import { removeBundleDirs, startAgent, type AgentProcess } from '../fixtures/dataplane/agent-process.js';
 import { startHttpApp, type Running } from '../fixtures/dataplane/apps.js';
-import { eventually, request, servedBy } from '../fixtures/dataplane/clients.js';
+import { connectClient, eventually, request, servedBy } from '../fixtures/dataplane/clients.js';
 
 /** What a new caller of the port gets: the app's answer, or how the connection failed. */
-async function call(port: number): Promise<string> {
+async function call(port: number, headers: Record<string, string> = {}): Promise<string> {
   try {
-    const r = await request(port, { path: '/', headers: { connection: 'close' } });
+    const r = await request(port, { path: '/', headers: { ...headers, connection: 'close' } });
     return r.status === 200 ? servedBy(r) : `${r.status} ${r.text.trim()}`;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -71,5 +71,28 @@ describe('the agent while its pod stops', () => {
     // Refused or reset, as the app's closed port would: a failed connect that a balancer may retry.
     expect(['ECONNREFUSED', 'ECONNRESET']).toContain(await call(port));
     expect(await exitOf(agent)).toBe(0);
+  });
+
+  it('keeps an intercepted port open a little longer for the laptop, resetting the callers it does not take', async () => {
+    const running = app = await startHttpApp('app');
+    const laptop = await startHttpApp('laptop');
+    agent = await startAgent({ appPorts: [running.port] });
+    const port = agent.agentPorts[0];
+    const client = await connectClient({ controlPort: agent.controlPort, localPort: laptop.port, registrations: [{ id: 'r', port: running.port, match: { headers: [{ name: 'x-dev', value: 'alice' }] } }] });
+    try {
+      agent.child.kill('SIGTERM');
+      await agent.waitForLog('stopping');
+      await running.close();
+      app = undefined;
+      await eventually(async () => ((await call(port)) === 'ECONNRESET' ? true : undefined), 'a caller for the app to be reset', 2000);
+      expect(await call(port, { 'x-dev': 'alice' })).toBe('laptop');
+      // Without the laptop's registration the port mirrors the app again.
+      await client.session.close();
+      await eventually(async () => (await refusesConnections(port)) || undefined, 'the agent port to close once nothing is intercepted', 3000);
+      expect(await exitOf(agent)).toBe(0);
+    } finally {
+      await client.session.close();
+      await laptop.close();
+    }
   });
 });
