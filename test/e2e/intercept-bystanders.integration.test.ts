@@ -60,8 +60,9 @@ describe('callers whose requests match no intercept', () => {
     expect(failed('hold')).toEqual([]);
     // The goal is no more. A rollout costs this caller 0-2 calls either way (a call in flight
     // when the old pod's app closes its connections, or one sent before the proxy drops it), so
-    // the sums of a few rounds differ by chance: measured spread in docs/notes/reliability.md.
-    expect(intercept.length).toBeLessThanOrEqual(restarts.length + 2);
+    // the sums of 3 rounds (~3 each) differ by chance: -4 to +3 in 10 runs, about 2.4 calls of
+    // spread (docs/notes/reliability.md); the bench's 5 rounds give the side-by-side numbers.
+    expect(intercept.length).toBeLessThanOrEqual(restarts.length + 4);
     // Through the agent, a caller is failed as the app alone fails it: reset or refused, never
     // answered by the agent itself.
     expect(intercept.filter((c) => c.seen?.startsWith('502'))).toEqual([]);
