@@ -46,12 +46,12 @@ export class FrameReader {
         type: buf[pos + 3], flags: buf[pos + 4], stream: buf.readUInt32BE(pos + 5) & 0x7fffffff,
         payload: buf.subarray(pos + FRAME_HEADER, end), raw: buf.subarray(pos, end),
       };
-      pos = end;
       if (!onFrame(frame)) {
-        // The caller holds the rest (flow control): kept for resume().
+        // Held (flow control): this frame and the rest wait for resume().
         this.rest = buf.subarray(pos);
         return;
       }
+      pos = end;
     }
     if (pos < buf.length) this.rest = buf.subarray(pos);
   }

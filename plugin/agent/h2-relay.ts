@@ -14,10 +14,17 @@ import {
 import { encodeStateless, HpackDecoder, HpackError } from './hpack.js';
 import { log } from './log.js';
 import { openMirrors, type MirrorCopies } from './mirror.js';
-import type { H2Deps } from './h2.js';
+import type { PortMapping } from './config.js';
+import type { Registry } from './registry.js';
+import type { PortStats } from './stats.js';
 
-import { appendFileSync } from 'node:fs';
-const TRACE = (line: string) => appendFileSync('/tmp/h2relay/trace.log', line + '\n');
+export interface H2Deps {
+  mapping: PortMapping;
+  registry: Registry;
+  stats: PortStats;
+  logRequests: boolean;
+}
+
 /** Relays of every port, for a graceful stop. */
 const relays = new Set<H2Relay>();
 
@@ -139,7 +146,6 @@ class H2Relay implements CallerSide {
   }
 
   private onCallerFrame(f: Frame): boolean {
-    TRACE(`C> t${f.type} f${f.flags} s${f.stream} n${f.payload.length}`);
     if (this.block) {
       if (f.type !== FRAME.CONTINUATION || f.stream !== this.block.stream) throw new Error('a header block interrupted');
       this.block.raw.push(f.raw);
@@ -353,7 +359,6 @@ class H2Relay implements CallerSide {
   }
 
   private onAppFrame(f: Frame): boolean {
-    TRACE(`A> t${f.type} f${f.flags} s${f.stream} n${f.payload.length} w${this.callerWindow}`);
     switch (f.type) {
       case FRAME.DATA: {
         if (f.payload.length > this.callerWindow) {
@@ -439,7 +444,6 @@ class H2Relay implements CallerSide {
   // ---- what the agent itself sends the caller (CallerSide)
 
   private toCaller(buf: Buffer): void {
-    TRACE(`>C t${buf[3]} f${buf[4]} s${buf.readUInt32BE(5)} n${buf.readUIntBE(0, 3)}${buf[3] === 8 ? ' +' + buf.readUInt32BE(9) : ''}${buf[3] === 3 ? ' code' + buf.readUInt32BE(9) : ''}`);
     if (this.appInBlock) this.toCallerLater.push(buf);
     else this.caller.write(buf);
   }
