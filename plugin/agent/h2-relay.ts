@@ -349,7 +349,14 @@ class H2Relay implements CallerSide {
 
   private onAppData(chunk: Buffer): void {
     this.caller.cork();
-    this.fromApp.read(chunk, (f) => this.onAppFrame(f));
+    try {
+      this.fromApp.read(chunk, (f) => this.onAppFrame(f));
+    } catch (err) {
+      // A frame too short for its type: the app broke the protocol, both connections end.
+      log('h2-error', { port: this.deps.mapping.appPort, remote: this.remote, reason: `from the app: ${(err as Error).message}` });
+      this.caller.destroy();
+      this.app.destroy();
+    }
     this.caller.uncork();
     if (this.appHeld) this.app.pause();
     else if (this.caller.writableNeedDrain && !this.app.isPaused()) {

@@ -1,5 +1,5 @@
 // One agent port. Every connection's first bytes decide between the HTTP/1 relay, the HTTP/2
-// router and raw TCP, whether or not the port has registrations when it connects: HTTP requests
+// relay and raw TCP, whether or not the port has registrations when it connects: HTTP requests
 // and streams are routed one by one for the connection's whole life (DESIGN decision 11), so a
 // client that connected before an intercept is caught by it. Only raw TCP keeps the decision it
 // got when it connected.

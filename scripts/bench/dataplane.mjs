@@ -236,6 +236,7 @@ async function main() {
       a.rps = Math.max(a.rps, await throughput(app.port));
       b.rps = Math.max(b.rps, await throughput(agent.agentPort));
     }
+    await h2Figures(apps.h2app); // warms this process's http2 client up (JIT), not reported: the first run was ~2x slower
     const a2 = await h2Figures(apps.h2app);
     const b2 = await h2Figures(agent.h2AgentPort);
     // Someone's personal intercept on each port; the bench's requests carry no x-dev header.
@@ -246,7 +247,13 @@ async function main() {
       a.rps = Math.max(a.rps, await throughput(app.port));
       d.rps = Math.max(d.rps, await throughput(agent.agentPort));
     }
+    // Direct h2c again beside (d), as the HTTP/1 rounds do: (d) is judged against the better of
+    // the two direct runs (lower p50, higher req/s), so load from elsewhere cannot flatter it.
+    const a2again = await h2Figures(apps.h2app);
     const d2 = await h2Figures(agent.h2AgentPort);
+    a2.p50 = Math.min(a2.p50, a2again.p50);
+    a2.p99 = Math.min(a2.p99, a2again.p99);
+    a2.rps = Math.max(a2.rps, a2again.rps);
     for (const p of personal) p.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
     client = await startClient(agent.controlPort, app.port, apps.laptop);

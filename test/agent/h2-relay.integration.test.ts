@@ -2,6 +2,7 @@
 // real tunnel client: streams of one connection split between the app and a laptop, with the
 // HPACK state, flow control, trailers, resets and GOAWAY that such a split has to keep right.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -12,7 +13,7 @@ interface Probe { port: number; server: http2.Http2Server; close(): Promise<void
 
 /**
  * An h2c app that tells what it got: the request's headers, body length and hash, and request
- * trailers come back in the body (JSON) and trailers. `/down/N` answers N bytes instead, `/slow`
+ * trailers come back in the body (JSON, with who answered) and trailers. `/down/N` answers N bytes instead, `/slow`
  * answers after 400 ms, `/bye` answers after 200 ms and then closes its connection (GOAWAY),
  * `/hang` never answers.
  */
@@ -35,7 +36,7 @@ async function startProbe(name: string): Promise<Probe> {
         if (down) return void stream.end(Buffer.alloc(Number(down[1]), 'd'));
         const seen: Record<string, string> = {};
         for (const [k, v] of Object.entries(headers)) if (k.startsWith('x-')) seen[k] = String(v);
-        stream.end(JSON.stringify({ headers: seen, length, sha: hash.digest('hex') }));
+        stream.end(JSON.stringify({ by: name, headers: seen, length, sha: hash.digest('hex') }));
         if (path === '/bye') stream.session?.close();
       };
       if (path === '/hang') return;
@@ -137,6 +138,17 @@ describe('HTTP/2 relay: streams of one connection split between the app and a la
     } finally {
       session.close();
     }
+  });
+
+  it('serves curl --http2-prior-knowledge on both sides', async () => {
+    // One request per curl run: curl 7.88 fails a second request on a reused h2c connection even
+    // to a node server directly ("Error in the HTTP2 framing layer"), so it cannot test reuse.
+    const curl = (headers: string[]) => new Promise<string>((resolve, reject) => execFile('curl', [
+      '--http2-prior-knowledge', '-sS', '--data-binary', 'from-curl', ...headers.flatMap((h) => ['-H', h]), `http://127.0.0.1:${port}/curl`,
+    ], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const [toApp, toLaptop] = await Promise.all([curl(['x-tenant: blue']), curl(['x-dev: alice', 'x-tenant: blue'])]);
+    expect(JSON.parse(toApp)).toMatchObject({ by: 'app', headers: { 'x-tenant': 'blue' }, sha: sha(Buffer.from('from-curl')) });
+    expect(JSON.parse(toLaptop)).toMatchObject({ by: 'laptop', headers: { 'x-dev': 'alice', 'x-tenant': 'blue' }, sha: sha(Buffer.from('from-curl')) });
   });
 
   it('carries big bodies both ways on app and laptop streams at the same time', async () => {
