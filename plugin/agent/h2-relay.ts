@@ -388,7 +388,9 @@ class H2Relay implements CallerSide {
       case FRAME.SETTINGS:
         if (!(f.flags & FLAG.ACK)) {
           for (let i = 0; i + 6 <= f.payload.length; i += 6) {
-            if (f.payload.readUInt16BE(i) === SETTING.MAX_FRAME_SIZE) this.appMaxFrame = f.payload.readUInt32BE(i + 2);
+            const id = f.payload.readUInt16BE(i);
+            if (id === SETTING.MAX_FRAME_SIZE) this.appMaxFrame = f.payload.readUInt32BE(i + 2);
+            if (id === SETTING.HEADER_TABLE_SIZE) this.decoder.limit = f.payload.readUInt32BE(i + 2);
           }
         }
         this.caller.write(f.raw);

@@ -105,6 +105,8 @@ export class HpackDecoder {
   private max = 4096;
   private pos = 0;
   private buf: Buffer = Buffer.alloc(0);
+  /** The table size the app allows the caller's encoder (its SETTINGS_HEADER_TABLE_SIZE). */
+  limit = 4096;
 
   /** The block's fields as a flat [name, value, ...] list, in order. Throws HpackError. */
   decode(block: Buffer): string[] {
@@ -123,6 +125,7 @@ export class HpackDecoder {
       } else if (first & 0x20) {
         if (out.length > 0) throw new HpackError('a table size update after a field');
         this.max = this.integer(5);
+        if (this.max > this.limit) throw new HpackError(`a table size of ${this.max} over the ${this.limit} allowed`);
         this.evict();
       } else {
         const [name, value] = this.literal(4);
