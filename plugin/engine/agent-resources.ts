@@ -26,6 +26,15 @@ function amount(text: string, flag: string, example: string): number {
   return Number(m[1]) * SCALE[m[2] ?? ''];
 }
 
+/** A quantity the API server wrote (canonical, so also `1e3` forms) as a number of units. */
+export function quantityValue(text: string): number {
+  const m = /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|n|u))?$/.exec(String(text).trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  if (m[2]) return n * 10 ** Number(m[2].slice(1));
+  return n * ({ ...SCALE, n: 1e-9, u: 1e-6 }[m[3] ?? ''] ?? 1);
+}
+
 /** Checks the flags (exit 2 before anything changes) and gives the container's resources. */
 export function agentResources(opts: { cpu?: string; memory?: string } = {}): V1ResourceRequirements {
   const cpu = opts.cpu ?? DEFAULT_AGENT_CPU;
