@@ -64,7 +64,7 @@ function flagFor(name: string, allowed: number, direction: 'down' | 'up'): strin
 function containerViolation(item: Item, agent: Resources, where: string): Violation | undefined {
   for (const [name, max] of Object.entries(item.max ?? {})) {
     const limit = agent.limits[name];
-    if (limit === undefined) return { message: `${where} wants a ${label(name)} limit of at most ${max} on every container and gives no default` };
+    if (limit === undefined) return { message: `${where.replace(' %', '')} wants a ${label(name)} limit of at most ${max} on every container and gives no default` };
     // The flags set the memory limit and the CPU request.
     if (quantityValue(limit) > quantityValue(max)) return { message: `the agent's ${label(name)} limit ${limit} is above ${where.replace('%', `maximum ${max}`)}`, fix: name === 'memory' ? flagFor(name, quantityValue(max), 'down') : undefined };
     const request = agent.requests[name];

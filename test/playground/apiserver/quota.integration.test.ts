@@ -9,7 +9,7 @@ import { useTestApiServer } from './harness.js';
 const server = useTestApiServer();
 let controllers: ControllerManager;
 beforeAll(async () => {
-  controllers = await startControllers(server().kc, { controllers: ['resourcequota'] });
+  controllers = await startControllers(server().kc, { controllers: ['resourcequota', 'replicaset'] });
 });
 afterAll(async () => {
   await controllers.stop();
@@ -106,6 +106,25 @@ describe('ResourceQuota', () => {
   });
 });
 
+describe('a ReplicaSet whose pods the quota refuses', () => {
+  it('records FailedCreate and the ReplicaFailure condition with the admission\'s message, as the controller does', async () => {
+    const ns = await namespace();
+    await server().ok(['create', 'quota', 'one-pod', '-n', ns, '--hard=pods=1']);
+    await waitFor('status.used', async () => Object.keys(await usedOf(ns, 'one-pod')).length === 1);
+    await server().ok(['create', '-n', ns, '-f', '-'], JSON.stringify({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'node:22' }] } } },
+    }));
+    const failure = /^pods "web-[a-z0-9]{5}" is forbidden: exceeded quota: one-pod, requested: pods=1, used: pods=1, limited: pods=1$/;
+    await waitFor('the ReplicaFailure condition', async () => (await server().ok(['get', 'rs', 'web', '-n', ns, '-o', 'jsonpath={.status.conditions}'])) !== '');
+    const [condition] = JSON.parse(await server().ok(['get', 'rs', 'web', '-n', ns, '-o', 'jsonpath={.status.conditions}']));
+    expect(condition).toMatchObject({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate' });
+    expect(condition.message).toMatch(failure);
+    const events = await server().ok(['get', 'events', '-n', ns, '--field-selector', 'reason=FailedCreate', '-o', 'jsonpath={.items[0].message}']);
+    expect(events).toMatch(/^Error creating: pods "web-[a-z0-9]{5}" is forbidden: exceeded quota: one-pod, requested: pods=1, used: pods=1, limited: pods=1$/);
+  });
+});
+
 describe('LimitRange', () => {
   const tight = (extra = ''): string => ['apiVersion: v1', 'kind: LimitRange', 'metadata: {name: tight}', 'spec:', '  limits:',
     '  - type: Container', '    max: {memory: 100Mi}', '    min: {memory: 8Mi}', extra, ''].join('\n');
@@ -127,6 +146,13 @@ describe('LimitRange', () => {
     const res = await server().kubectl(['create', '-n', ns, '-f', '-'], pod('big', { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } }));
     expect(res.stderr).toBe('Error from server (Forbidden): error when creating "STDIN": pods "big" is forbidden: '
       + 'maximum memory usage per Container is 100Mi, but limit is 128Mi\n');
+  });
+
+  it('defaults before validation: a default limit below the container\'s own request is a 422', async () => {
+    const ns = await namespace();
+    await server().ok(['apply', '-n', ns, '-f', '-'], tight());
+    const res = await server().kubectl(['create', '-n', ns, '-f', '-'], pod('asks-more', { requests: { memory: '200Mi' } }));
+    expect(res.stderr).toBe('The Pod "asks-more" is invalid: spec.containers[0].resources.requests: Invalid value: "200Mi": must be less than or equal to memory limit of 100Mi\n');
   });
 
   it('checks the pod as a whole against a Pod item, and the limit to request ratio', async () => {
@@ -159,5 +185,12 @@ describe('LimitRange', () => {
     await waitFor('status.used', async () => Object.keys(await usedOf(ns, 'mem')).length === 1);
     await server().ok(['create', '-n', ns, '-f', '-'], pod('bare'));
     expect(await usedOf(ns, 'mem')).toEqual({ 'limits.memory': '100Mi' });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('gives kubectl explain the fields of both kinds', async () => {
+    expect(await server().ok(['explain', 'resourcequota.spec'])).toMatch(/^\s+hard\s+<map\[string\]Quantity>$/m);
+    expect(await server().ok(['explain', 'limitrange.spec.limits'])).toMatch(/^\s+maxLimitRequestRatio\s+<map\[string\]Quantity>$/m);
   });
 });
