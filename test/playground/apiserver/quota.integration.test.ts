@@ -135,6 +135,8 @@ describe('LimitRange', () => {
     expect(await server().ok(['get', 'limits', 'tight', '-n', ns, '-o', 'jsonpath={.spec.limits[0].default} {.spec.limits[0].defaultRequest}']))
       .toBe('{"memory":"100Mi"} {"memory":"100Mi"}');
     expect(await server().ok(['get', 'limitranges', '-n', ns])).toMatch(/^NAME\s+CREATED AT\ntight\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+    expect(await server().ok(['describe', 'limits', 'tight', '-n', ns])).toMatch(
+      /\nType\s+Resource\s+Min\s+Max\s+Default Request\s+Default Limit\s+Max Limit\/Request Ratio\n[- ]+\nContainer\s+memory\s+8Mi\s+100Mi\s+100Mi\s+100Mi\s+-\n$/);
   });
 
   it('defaults the resources of a container without them and refuses a limit above its max', async () => {
