@@ -22,6 +22,7 @@ import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from
 import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
+import { clashAfterLease, localPortClashError, refuseTakenLocalPorts } from './local-port-claims.js';
 import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
@@ -176,7 +177,13 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      const { tookOver } = await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
+      await refuseTakenLocalPorts(this.clients.coord, info);
+      const { lease, tookOver } = await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
+      const clash = await clashAfterLease(this.clients.coord, info, lease);
+      if (clash) {
+        await deleteLease(this.clients.coord, info.namespace, leaseName(info.name), lease.metadata?.resourceVersion);
+        throw localPortClashError(info, clash);
+      }
       if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
       await this.outbound.close();
@@ -324,7 +331,8 @@ export class InterceptSession {
    * the --env overrides.
    */
   async env(): Promise<Record<string, string>> {
-    return applyEnvOverrides({ ...this.outbound?.links, ...appEnvValues((await this.tunnels?.env()) ?? {}) }, this.req.envOverrides ?? {}).env;
+    const links = this.outbound?.links ?? {};
+    return applyEnvOverrides({ ...links, ...appEnvValues((await this.tunnels?.env()) ?? {}, links) }, this.req.envOverrides ?? {}).env;
   }
 
   /** What `-- COMMAND` runs with: env() and the proxy variables. */
