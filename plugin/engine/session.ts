@@ -36,6 +36,7 @@ import { portFields } from './intercept-ports.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { restoreServices } from './restore.js';
+import { sharedAppPortNotes } from './shared-app-port.js';
 import { appEnvValues, SCC_UID_RANGE_ANNOTATION } from './takeover.js';
 import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
@@ -137,6 +138,7 @@ export class InterceptSession {
     const doing = `intercepting ${what}`;
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, ports: req.ports, service: req.service, container: req.container }));
+    for (const message of sharedAppPortNotes(target, req.container !== undefined)) this.emit({ type: 'warning', code: 'shared-app-port', message });
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access), req.updateNetworkPolicies === true));
     try {

@@ -96,6 +96,36 @@ describe("the rest of Telepresence's suite", () => {
     await interceptExposed('noport', 80, [[81, 8081]]);
   }, 180_000);
 
+  it('the same container port behind two Service ports and in two containers: said up front, as it behaves', async () => {
+    // Telepresence's echo-same-target-port: two ports of one Service to the app's named port, and
+    // here also another Service to it by number; the second container declares 8080 too but listens elsewhere.
+    const sidecar = { name: 'side', image: 'node:22-alpine', command: ['node', '-e', APP], env: [{ name: 'LISTEN', value: '9000' }], ports: [{ containerPort: 8080 }] };
+    const d = deployment('stp', '8080', [{ name: 'http', containerPort: 8080 }]);
+    d.spec.template.spec.containers.push(sidecar as (typeof d.spec.template.spec.containers)[number]);
+    await file.pg.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [d,
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'stp' }, spec: { selector: { app: 'stp' }, ports: [{ name: 'eighty', port: 80, targetPort: 'http' }, { name: 'eighty-eighty', port: 8080, targetPort: 'http' }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'stp-other' }, spec: { selector: { app: 'stp' }, ports: [{ port: 9999, targetPort: 8080 }] } },
+    ] }) });
+    await file.pg.kubectlOk(['rollout', 'status', 'deploy/stp', '--timeout=60s'], { timeoutMs: 70_000 });
+    const before = await snapshot(file.pg, 'stp');
+    const laptop = await startLocalApp('stp');
+    const h = file.keep(startHolder(['stp', '--service', 'stp', '--port', `${laptop.port}:eighty`, '--name', 'stp', ...kube()]));
+    try {
+      await waitActive(h, 'stp', 90_000);
+      expect(h.stderr()).toContain(`warning: Service port stp:8080 also targets port "http" of container stp: its requests come here too (to 127.0.0.1:${laptop.port})\n`);
+      expect(h.stderr()).toContain('warning: Service port stp-other:9999 also reaches app port 8080 (by number): its callers keep going to the app; to take it too: --service stp-other --port LOCAL:9999 in an intercept of its own\n');
+      expect(h.stderr()).toContain("warning: containers stp and side of deployment/stp both declare port 8080; they share the pod's network, so only one listens there: the environment handed over is stp's (--container side for side's)\n");
+      const ip = await clusterIP('stp');
+      expect((await get(ip, 80, '/a')).body).toBe('local:stp /a');
+      expect((await get(ip, 8080, '/b')).body).toBe('local:stp /b');
+      expect((await get(await clusterIP('stp-other'), 9999, '/c')).body).toBe('app 8080 /c');
+    } finally {
+      await laptop.close();
+    }
+    expect(await stopHolder(h)).toBe(0);
+    await expectRestored(file.pg, before);
+  }, 180_000);
+
   it('a second intercept of this machine to a local port the first sends to: refused naming it, nothing changed', async () => {
     const laptop = await startLocalApp('first');
     const first = file.keep(startHolder(['users', '--port', String(laptop.port), '--http-header', 'x-dev=first', '--name', 'first', ...kube()]));
@@ -178,21 +208,29 @@ describe("the rest of Telepresence's suite", () => {
     const agent = await containerPid(pod.name, 'intercept-agent');
     const cli = h.child.pid!;
     await flood(ip, 8080, 200, 10); // warm-up: JIT, buffers
-    const start = { cli: rss(cli), agent: rss(agent), fds: fds(cli), agentFds: fds(agent) };
+    const sample = () => ({ cli: rss(cli), agent: rss(agent), fds: fds(cli), agentFds: fds(agent) });
+    // Two rounds: the first shows what a heap grows to under the load, the second whether it keeps growing.
+    const start = sample();
     const calls = await flood(ip, 8080, 3000, 20);
     await new Promise((r) => setTimeout(r, 2000));
-    const end = { cli: rss(cli), agent: rss(agent), fds: fds(cli), agentFds: fds(agent) };
+    const mid = sample();
+    calls.push(...await flood(ip, 8080, 3000, 20));
+    await new Promise((r) => setTimeout(r, 2000));
+    const end = sample();
+    process.stdout.write(`flood: RSS CLI ${mb(start.cli)} -> ${mb(mid.cli)} -> ${mb(end.cli)}, agent ${mb(start.agent)} -> ${mb(mid.agent)} -> ${mb(end.agent)}\n`);
     const ms = calls.map((c) => c.ms).sort((a, b) => a - b);
     const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
-    process.stdout.write(`flood: ${calls.length} calls, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${ms.at(-1)} ms; CLI RSS ${mb(start.cli)} -> ${mb(end.cli)}, fds ${start.fds} -> ${end.fds}; agent RSS ${mb(start.agent)} -> ${mb(end.agent)}, fds ${start.agentFds} -> ${end.agentFds}\n`);
+    process.stdout.write(`flood: ${calls.length} calls, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${ms.at(-1)} ms; CLI fds ${start.fds} -> ${end.fds}; agent fds ${start.agentFds} -> ${end.agentFds}\n`);
     // Seen once in 3000 on one of two runs: a connection error (not a 502); looked into in
     // docs/notes/reliability.md (item 8). More than one in a thousand is a regression.
     const others = calls.filter((c) => c.status !== 502);
     if (others.length) process.stdout.write(`flood: not a 502: ${JSON.stringify(others)}\n`);
-    expect(others.length).toBeLessThanOrEqual(3);
+    expect(others.length).toBeLessThanOrEqual(6);
     expect(ms.at(-1)).toBeLessThan(2000);
-    expect(end.cli - start.cli).toBeLessThan(30 * 1048576);
-    expect(end.agent - start.agent).toBeLessThan(30 * 1048576);
+    for (const [a, b] of [[start, mid], [mid, end]]) {
+      expect(b.cli - a.cli).toBeLessThan(30 * 1048576);
+      expect(b.agent - a.agent).toBeLessThan(30 * 1048576);
+    }
     expect(end.fds - start.fds).toBeLessThanOrEqual(2);
     expect(end.agentFds - start.agentFds).toBeLessThanOrEqual(2);
     const warnings = h.stderr().split('\n').filter((l) => l.includes('nothing answered'));
