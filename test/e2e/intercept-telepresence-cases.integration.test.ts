@@ -221,7 +221,7 @@ describe("the rest of Telepresence's suite", () => {
     const ms = calls.map((c) => c.ms).sort((a, b) => a - b);
     const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
     process.stdout.write(`flood: ${calls.length} calls, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${ms.at(-1)} ms; CLI fds ${start.fds} -> ${end.fds}; agent fds ${start.agentFds} -> ${end.agentFds}\n`);
-    // Seen once in 3000 on one of two runs: a connection error (not a 502); looked into in
+    // Seen once in 3000 on one run of five: a connection error (not a 502); see
     // docs/notes/reliability.md (item 8). More than one in a thousand is a regression.
     const others = calls.filter((c) => c.status !== 502);
     if (others.length) process.stdout.write(`flood: not a 502: ${JSON.stringify(others)}\n`);
