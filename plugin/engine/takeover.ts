@@ -4,6 +4,7 @@
 // trip field for field.
 import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
+import { agentNodeFlags } from './agent-resources.js';
 
 export const AGENT_CONTAINER = 'intercept-agent';
 
@@ -146,8 +147,7 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
   return {
     name: AGENT_CONTAINER,
     image: agent.image,
-    // A small young generation keeps the agent's memory ~20 MB lower under load (docs/notes/dataplane.md).
-    command: ['node', '--max-semi-space-size=1', `${AGENT_MOUNT}/agent.js`],
+    command: ['node', ...agentNodeFlags(agent.resources), `${AGENT_MOUNT}/agent.js`],
     ports: agentPortsOf(fronted),
     env: [
       { name: 'INTERCEPT_PORTS', value: interceptPortsValue(fronted) },
