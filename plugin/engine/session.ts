@@ -23,6 +23,7 @@ import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from
 import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
 import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
+import { clashAfterLease, localPortClashError, refuseTakenLocalPorts } from './local-port-claims.js';
 import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
@@ -36,6 +37,7 @@ import { portFields } from './intercept-ports.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { restoreServices } from './restore.js';
+import { sharedAppPortNotes } from './shared-app-port.js';
 import { appEnvValues, hasAgentContainer, SCC_UID_RANGE_ANNOTATION } from './takeover.js';
 import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
@@ -139,6 +141,7 @@ export class InterceptSession {
     const doing = `intercepting ${what}`;
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, ports: req.ports, service: req.service, container: req.container }));
+    for (const message of sharedAppPortNotes(target, req.container !== undefined)) this.emit({ type: 'warning', code: 'shared-app-port', message });
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access), req.updateNetworkPolicies === true));
     try {
@@ -185,7 +188,13 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
-      const { tookOver } = await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
+      await refuseTakenLocalPorts(this.clients.coord, info);
+      const { lease, tookOver } = await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
+      const clash = await clashAfterLease(this.clients.coord, info, lease);
+      if (clash) {
+        await deleteLease(this.clients.coord, info.namespace, leaseName(info.name), lease.metadata?.resourceVersion);
+        throw localPortClashError(info, clash);
+      }
       if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
     } catch (err) {
       await this.outbound.close();
@@ -334,7 +343,8 @@ export class InterceptSession {
    * the --env overrides.
    */
   async env(): Promise<Record<string, string>> {
-    return applyEnvOverrides({ ...this.outbound?.links, ...appEnvValues((await this.tunnels?.env()) ?? {}) }, this.req.envOverrides ?? {}).env;
+    const links = this.outbound?.links ?? {};
+    return applyEnvOverrides({ ...links, ...appEnvValues((await this.tunnels?.env()) ?? {}, links) }, this.req.envOverrides ?? {}).env;
   }
 
   /** What `-- COMMAND` runs with: env() and the proxy variables. */
