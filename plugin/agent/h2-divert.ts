@@ -10,7 +10,7 @@ export interface CallerSide {
   /** Writes a header block (HEADERS + CONTINUATION) to the caller. */
   headers(stream: number, fields: string[], endStream: boolean): void;
   /** New response data (or its end) is queued on this stream: send what the windows allow. */
-  pump(stream: DivertedStream): void;
+  pump(stream: CallerBound): void;
   reset(stream: number, code: number): void;
 }
 
@@ -20,7 +20,41 @@ const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connecti
 /** Response data queued beyond this pauses the tunnel stream until the caller takes it. */
 const QUEUE_LIMIT = 256 * 1024;
 
-export class DivertedStream {
+/** A stream the agent answers the caller on itself: what the relay's framing needs of it. */
+export interface CallerBound {
+  readonly id: number;
+  readonly queue: Buffer[];
+  queued: number;
+  sendWindow: number;
+  ending: string[] | undefined;
+  callerEnded: boolean;
+  finished: boolean;
+  write(data: Buffer, credit: () => void): void;
+  endRequest(trailers: string[]): void;
+  drained(): void;
+  cancel(): void;
+}
+
+/** An answer the agent makes up (the app cannot be reached): the request is read and dropped. */
+export class LocalAnswer implements CallerBound {
+  readonly queue: Buffer[];
+  queued: number;
+  ending: string[] | undefined = [];
+  callerEnded = false;
+  finished = false;
+
+  constructor(readonly id: number, body: Buffer, public sendWindow: number) {
+    this.queue = [body];
+    this.queued = body.length;
+  }
+
+  write(_data: Buffer, credit: () => void): void { credit(); }
+  endRequest(): void { this.callerEnded = true; }
+  drained(): void {}
+  cancel(): void { this.finished = true; }
+}
+
+export class DivertedStream implements CallerBound {
   /** Response data not yet sent; the relay takes from the front. */
   readonly queue: Buffer[] = [];
   queued = 0;

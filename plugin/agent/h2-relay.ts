@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import { rawHeaderLookup } from '../protocol/matcher.js';
 import { streamPaths } from '../protocol/wire.js';
-import { DivertedStream, type CallerSide } from './h2-divert.js';
+import { DivertedStream, LocalAnswer, type CallerBound, type CallerSide } from './h2-divert.js';
 import {
   DEFAULT_MAX_FRAME, DEFAULT_WINDOW, FLAG, FRAME, FrameReader, H2_ERROR, PREFACE, SETTING,
   dataOf, frame, goaway, headerFrames, headersFragment, rstStream, windowUpdate, type Frame,
@@ -71,7 +71,7 @@ class H2Relay implements CallerSide {
   private callerWindow = DEFAULT_WINDOW;
   /** Bytes the agent sent the caller that the app does not know of, still to keep out of its window. */
   private owed = 0;
-  private readonly diverted = new Map<number, DivertedStream>();
+  private readonly diverted = new Map<number, CallerBound>();
   private readonly divertedClosed = new Set<number>();
   private readonly appStreams = new Map<number, AppStream>();
   private readonly divertedCopies = new Map<number, MirrorCopies>();
@@ -85,12 +85,21 @@ class H2Relay implements CallerSide {
    * its frames, RFC 9113 §6.10) and until the app's SETTINGS, which must come first (§3.4).
    */
   private appInBlock = true;
+  private appSettingsSeen = false;
   private toCallerLater: Buffer[] = [];
   private appHeld = false;
   /** Streams above this id are refused: the caller was sent GOAWAY naming it. */
   private goawayLast = Number.POSITIVE_INFINITY;
   private closing = false;
   private appClosed = false;
+  /**
+   * The app was gone before its SETTINGS: the agent is the caller's server itself, so the laptop's
+   * streams still work (an intercept of an app that is down), and streams for the app get a 502.
+   */
+  private standalone = false;
+  private appError = 'connection closed';
+  /** Caller SETTINGS the app has not acknowledged: the agent acknowledges them if it stands in. */
+  private callerSettingsUnacked = 0;
   private readonly remote: string;
 
   constructor(private readonly caller: net.Socket, private readonly app: net.Socket, private readonly deps: H2Deps) {
@@ -105,10 +114,12 @@ class H2Relay implements CallerSide {
     caller.on('close', () => this.onCallerClose());
     app.on('data', (chunk: Buffer) => this.onAppData(chunk));
     app.on('close', () => this.onAppClose());
+    app.on('error', (err: Error) => { this.appError = err.message; });
     if (fromApp.length > 0) this.onAppData(fromApp);
     if (head.length > 0) this.onCallerData(head);
     caller.resume();
     app.resume();
+    if (app.destroyed) this.onAppClose(); // refused before the caller's preface was read
   }
 
   drain(): void {
@@ -128,7 +139,7 @@ class H2Relay implements CallerSide {
       if (!this.preface.subarray(0, PREFACE.length).equals(PREFACE)) return void this.caller.destroy();
       this.prefaceDone = true;
       chunk = this.preface.subarray(PREFACE.length);
-      this.app.write(PREFACE);
+      this.toApp(PREFACE);
     }
     this.app.cork();
     this.caller.cork();
@@ -163,7 +174,13 @@ class H2Relay implements CallerSide {
       case FRAME.DATA: return this.callerDataFrame(f);
       case FRAME.WINDOW_UPDATE: return this.callerWindowUpdate(f);
       case FRAME.SETTINGS:
-        if (!(f.flags & FLAG.ACK)) this.callerSettings(f.payload);
+        if (f.flags & FLAG.ACK) break;
+        this.callerSettings(f.payload);
+        if (this.standalone) this.toCaller(frame(FRAME.SETTINGS, FLAG.ACK, 0));
+        else this.callerSettingsUnacked++;
+        break;
+      case FRAME.PING:
+        if (this.standalone && !(f.flags & FLAG.ACK)) this.toCaller(frame(FRAME.PING, FLAG.ACK, 0, f.payload));
         break;
       case FRAME.RST_STREAM: {
         const d = this.diverted.get(f.stream);
@@ -181,7 +198,7 @@ class H2Relay implements CallerSide {
         break;
       default:
     }
-    this.app.write(f.raw);
+    this.toApp(f.raw);
     return true;
   }
 
@@ -221,7 +238,7 @@ class H2Relay implements CallerSide {
       if (end) s.copies.end([]);
     }
     if (s && end) this.appStreamEnded(f.stream, s, 'caller');
-    this.app.write(f.raw);
+    this.toApp(f.raw);
     return true;
   }
 
@@ -231,7 +248,7 @@ class H2Relay implements CallerSide {
       this.callerWindow += increment;
       const kept = Math.min(increment, this.owed);
       this.owed -= kept;
-      if (increment - kept > 0) this.app.write(kept === 0 ? f.raw : windowUpdate(0, increment - kept));
+      if (increment - kept > 0) this.toApp(kept === 0 ? f.raw : windowUpdate(0, increment - kept));
       this.resumeApp();
       for (const d of this.diverted.values()) this.pump(d);
       return true;
@@ -242,7 +259,7 @@ class H2Relay implements CallerSide {
       this.pump(d);
       return true;
     }
-    if (this.reachesApp(f.stream)) this.app.write(f.raw);
+    if (this.reachesApp(f.stream)) this.toApp(f.raw);
     return true;
   }
 
@@ -287,17 +304,17 @@ class H2Relay implements CallerSide {
 
   private blockToApp(block: PendingBlock, fields: string[]): void {
     if (!this.statelessToApp) {
-      for (const raw of block.raw) this.app.write(raw);
+      for (const raw of block.raw) this.toApp(raw);
       return;
     }
     const end = (block.flags & FLAG.END_STREAM) !== 0;
-    for (const f of headerFrames(block.stream, encodeStateless(fields), end, this.appMaxFrame, block.priority)) this.app.write(f);
+    for (const f of headerFrames(block.stream, encodeStateless(fields), end, this.appMaxFrame, block.priority)) this.toApp(f);
   }
 
   private newStream(block: PendingBlock, fields: string[], end: boolean): void {
     const id = block.stream;
     this.lastCallerStream = id;
-    if (id > this.goawayLast || this.appClosed) {
+    if (id > this.goawayLast || (this.appClosed && !this.standalone)) {
       this.statelessToApp = true;
       this.toCaller(rstStream(id, H2_ERROR.REFUSED_STREAM));
       return;
@@ -330,6 +347,7 @@ class H2Relay implements CallerSide {
         // tunnel closed: fail open to the app
       }
     }
+    if (this.standalone) return this.appUnreachable(id, end);
     deps.stats.passthroughRequests++;
     this.appStreams.set(id, { callerEnded: end, appEnded: false, copies: end ? undefined : copies });
     this.appMaxStream = id;
@@ -386,7 +404,8 @@ class H2Relay implements CallerSide {
         if (!this.appInBlock) this.flushToCaller();
         return true;
       case FRAME.SETTINGS:
-        if (!(f.flags & FLAG.ACK)) {
+        if (f.flags & FLAG.ACK) this.callerSettingsUnacked--;
+        else {
           for (let i = 0; i + 6 <= f.payload.length; i += 6) {
             const id = f.payload.readUInt16BE(i);
             if (id === SETTING.MAX_FRAME_SIZE) this.appMaxFrame = f.payload.readUInt32BE(i + 2);
@@ -394,6 +413,7 @@ class H2Relay implements CallerSide {
           }
         }
         this.caller.write(f.raw);
+        this.appSettingsSeen = true;
         if (this.appInBlock) {
           this.appInBlock = false;
           this.flushToCaller();
@@ -472,7 +492,7 @@ class H2Relay implements CallerSide {
     this.forgetDiverted(stream);
   }
 
-  pump(d: DivertedStream): void {
+  pump(d: CallerBound): void {
     if (!this.diverted.has(d.id)) return;
     while (d.queue.length > 0) {
       const head = d.queue[0];
@@ -501,13 +521,13 @@ class H2Relay implements CallerSide {
   }
 
   /** The answer is complete; a request still being sent is no longer wanted (RFC 9113 §8.1). */
-  private responseSent(d: DivertedStream): void {
+  private responseSent(d: CallerBound): void {
     if (!d.callerEnded) this.toCaller(rstStream(d.id, H2_ERROR.NO_ERROR));
     d.finished = true;
     this.forgetDiverted(d.id);
   }
 
-  private endOfDiverted(d: DivertedStream): void {
+  private endOfDiverted(d: CallerBound): void {
     if (d.finished) this.forgetDiverted(d.id);
   }
 
@@ -517,6 +537,22 @@ class H2Relay implements CallerSide {
     this.divertedClosed.add(id);
     if (this.divertedClosed.size > REMEMBERED_CLOSED) this.divertedClosed.delete(this.divertedClosed.values().next().value as number);
     this.closeIfIdle();
+  }
+
+  private toApp(buf: Buffer): void {
+    if (!this.standalone && !this.appClosed) this.app.write(buf);
+  }
+
+  /** A 502 that says why, then GOAWAY: the caller's next connection tries the app again. */
+  private appUnreachable(id: number, callerEnded: boolean): void {
+    const body = Buffer.from(`kubectl-intercept agent: the app on port ${this.deps.mapping.appPort} did not answer (${this.appError}). Later connections try it again.\n`);
+    const answer = new LocalAnswer(id, body, this.callerInitialWindow);
+    answer.callerEnded = callerEnded;
+    this.statelessToApp = true;
+    this.diverted.set(id, answer);
+    this.headers(id, [':status', '502', 'content-type', 'text/plain; charset=utf-8'], false);
+    this.pump(answer);
+    this.drain();
   }
 
   // ---- ends
@@ -542,9 +578,22 @@ class H2Relay implements CallerSide {
     this.app.destroy();
   }
 
+  private standIn(): void {
+    this.standalone = true;
+    this.appInBlock = false;
+    this.caller.write(frame(FRAME.SETTINGS, 0, 0));
+    for (; this.callerSettingsUnacked > 0; this.callerSettingsUnacked--) this.caller.write(frame(FRAME.SETTINGS, FLAG.ACK, 0));
+    this.flushToCaller();
+    const waiting = [...this.appStreams.entries()];
+    this.appStreams.clear();
+    for (const [id, s] of waiting) this.appUnreachable(id, s.callerEnded);
+  }
+
   /** The app went away: its streams are lost, the laptop's go on, then the caller is closed. */
   private onAppClose(): void {
+    if (this.appClosed) return;
     this.appClosed = true;
+    if (!this.appSettingsSeen && !this.caller.destroyed) return this.standIn();
     this.appInBlock = false;
     this.flushToCaller();
     if (this.diverted.size === 0) return void this.caller.end();

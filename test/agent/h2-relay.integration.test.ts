@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { removeBundleDirs, startAgent, type AgentProcess } from '../fixtures/dataplane/agent-process.js';
+import { freePort } from '../fixtures/dataplane/apps.js';
 import { connectClient, eventually, type TestClient } from '../fixtures/dataplane/clients.js';
 
 interface Probe { port: number; server: http2.Http2Server; close(): Promise<void> }
@@ -317,6 +318,52 @@ describe('HTTP/2 relay: a laptop that goes away, a pod that stops', () => {
       expect([a.by, a.status, b.by, b.status]).toEqual(['app', 200, 'laptop', 200]);
     } finally {
       session.close();
+      await c.session.close();
+    }
+  });
+});
+
+describe('HTTP/2 relay: an app that is down', () => {
+  let laptop: Probe;
+  let agent: AgentProcess;
+  let deadPort: number;
+
+  beforeAll(async () => {
+    laptop = await startProbe('laptop');
+    deadPort = await freePort(); // nothing listens there
+    agent = await startAgent({ appPorts: [deadPort] });
+  });
+  afterAll(async () => {
+    await agent.stop();
+    await laptop.close();
+  });
+
+  it("serves the laptop's streams and answers the app's with a 502 that says so", async () => {
+    const c = await connectClient({
+      controlPort: agent.controlPort, localPort: laptop.port, name: 'carol',
+      registrations: [{ id: 'c', port: deadPort, match: { headers: [{ name: 'x-dev', value: 'carol' }] } }],
+    });
+    try {
+      const session = http2.connect(`http://127.0.0.1:${agent.agentPorts[0]}`);
+      session.on('error', () => undefined);
+      try {
+        const mine = await call(session, '/mine', { 'x-dev': 'carol' }, 'x');
+        expect([mine.by, mine.status]).toEqual(['laptop', 200]);
+        const theirs = await call(session, '/theirs', {}, 'x');
+        expect(theirs.status).toBe(502);
+        expect(theirs.body.toString()).toContain(`the app on port ${deadPort} did not answer`);
+      } finally {
+        session.close();
+      }
+      // The 502 came with GOAWAY; a new connection serves the laptop again.
+      const again = http2.connect(`http://127.0.0.1:${agent.agentPorts[0]}`);
+      again.on('error', () => undefined);
+      try {
+        expect((await call(again, '/mine', { 'x-dev': 'carol' })).by).toBe('laptop');
+      } finally {
+        again.close();
+      }
+    } finally {
       await c.session.close();
     }
   });
