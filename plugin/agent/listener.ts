@@ -1,14 +1,14 @@
 // One agent port. Every connection's first bytes decide between the HTTP/1 relay, the HTTP/2
-// router and raw TCP, whether or not the port has registrations when it connects: HTTP requests
+// relay and raw TCP, whether or not the port has registrations when it connects: HTTP requests
 // and streams are routed one by one for the connection's whole life (DESIGN decision 11), so a
 // client that connected before an intercept is caught by it. Only raw TCP keeps the decision it
 // got when it connected.
 import net from 'node:net';
 import type { AgentConfig, PortMapping } from './config.js';
-import { createH2Router } from './h2.js';
+import { relayH2 } from './h2-relay.js';
 import { relayHttp1 } from './http1-relay.js';
 import { log } from './log.js';
-import { pipeBoth, withPrefix } from './passthrough.js';
+import { pipeBoth } from './passthrough.js';
 import { streamPaths } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import { sniff, type SniffResult } from './sniff.js';
@@ -17,7 +17,6 @@ import type { PortStats } from './stats.js';
 
 export function startPortListener(mapping: PortMapping, config: AgentConfig, registry: Registry, stats: PortStats): Promise<net.Server> {
   const deps = { mapping, appHost: config.appHost, registry, stats, logRequests: config.logRequests };
-  const h2 = createH2Router(deps);
 
   /** Raw TCP: to the global intercept's laptop if there is one, else to the app, for its whole life. */
   function raw(socket: net.Socket, head: Buffer, app: net.Socket, fromApp: Buffer): void {
@@ -78,10 +77,7 @@ export function startPortListener(mapping: PortMapping, config: AgentConfig, reg
       app.removeListener('readable', onAppGreeting);
       socket.pause();
       if (kind === 'http1') return relayHttp1(socket, head, deps, app);
-      if (kind === 'h2') {
-        app.destroy(); // the HTTP/2 router holds its own session to the app
-        return h2(withPrefix(socket, head));
-      }
+      if (kind === 'h2') return relayH2(socket, head, app, fromApp, deps);
       raw(socket, head, app, fromApp);
     }
     function onEnd(): void {

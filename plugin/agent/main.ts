@@ -3,7 +3,7 @@
 // control port. See docs/dataplane.md.
 import { appEnvironment, loadConfig, type AgentConfig } from './config.js';
 import { startControlServer } from './control.js';
-import { drainH2 } from './h2.js';
+import { drainRelays } from './h2-relay.js';
 import { drainHttp1 } from './http1-relay.js';
 import { startPortListener } from './listener.js';
 import { log } from './log.js';
@@ -39,7 +39,7 @@ async function startAgent(): Promise<void> {
       // Callers' connections end at their next quiet moment, so they reconnect to a pod that stays
       // instead of losing a request when this one is gone; the ports close when the app's do.
       drainHttp1();
-      drainH2();
+      drainRelays();
       startStopping(() => process.exit(0));
     });
   }

@@ -1,8 +1,7 @@
 // Serves the agent's HTTP streams on this machine: an HTTP/1 request or an HTTP/2 stream is sent
 // to the local target unchanged and its response (status, headers, body, trailers) sent back.
 import http from 'node:http';
-import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import { rawToHeaders } from '../agent/h2.js';
+import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { pairs } from '../agent/http1-answer.js';
 import { decodeMeta, encodeMeta, META_HEADER, TRAILERS_HEADER, type RequestMeta, type ResponseMeta } from '../protocol/wire.js';
 import type { TrafficRecord } from './traffic.js';
@@ -110,6 +109,19 @@ export function headersToRaw(headers: IncomingHttpHeaders): string[] {
   for (const [k, v] of Object.entries(headers)) {
     if (k.startsWith(':') || v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) out.push(k, String(one));
+  }
+  return out;
+}
+
+/** A flat raw list (lowercase names, as HTTP/2 has them) as a headers object; repeats become arrays. */
+export function rawToHeaders(raw: string[]): OutgoingHttpHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    const prev = out[name];
+    if (prev === undefined) out[name] = raw[i + 1];
+    else if (Array.isArray(prev)) prev.push(raw[i + 1]);
+    else out[name] = [prev, raw[i + 1]];
   }
   return out;
 }
