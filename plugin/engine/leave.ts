@@ -15,7 +15,7 @@ import { waitingNote } from './lease-expiry.js';
 import { sameHolding } from './lease-hold.js';
 import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
-import { markRestoring, restorerOf, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
+import { markRestoring, markText, restorerOf, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
 
 export interface LeaveClients {
   apps: AppsV1Api;
@@ -39,7 +39,7 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
   const me = ours ? restorerOf(ours.metadata!.name!) : `restore-${randomBytes(6).toString('hex')}`;
   for (;;) {
     const read = await waitForOtherRestore(clients.apps, id, me, {
-      onWait: (mark) => emit({ type: 'progress', step: 'restore', message: `waiting for the restore of ${describeWorkload(id)} that ${mark.by} began at ${mark.since}` }),
+      onWait: (mark) => emit({ type: 'progress', step: 'restore', message: `waiting for the restore of ${describeWorkload(id)} that ${markText(mark)}` }),
     });
     const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => !(ours && sameHolding(l, ours))), {
       anyLive: true,

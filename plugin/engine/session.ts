@@ -41,7 +41,7 @@ import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
 import { watchForPauses } from './pause-watch.js';
-import { claimForStart, restorerOf, unmarkRestoring } from './workload-claim.js';
+import { claimForStart, markText, restorerOf, unmarkRestoring } from './workload-claim.js';
 
 export interface InterceptRequest {
   access: KubeAccess;
@@ -194,7 +194,7 @@ export class InterceptSession {
       // After our Lease exists and before anything of the agent's is touched (workload-claim.ts).
       await claimForStart(this.clients.apps, target.id, leaseName(info.name), {
         signal: this.startAbort.signal,
-        onWait: (mark) => this.emit({ type: 'progress', step: 'install', message: `waiting for the restore of ${describeWorkload(target.id)} that ${mark.by} began at ${mark.since} to finish` }),
+        onWait: (mark) => this.emit({ type: 'progress', step: 'install', message: `waiting for the restore of ${describeWorkload(target.id)} that ${markText(mark)} to finish` }),
       });
       await this.install(target, info);
       const overrides = this.req.envOverrides ?? {};
