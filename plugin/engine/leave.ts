@@ -13,7 +13,8 @@ import { secretNameFor } from './install.js';
 import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, workloadLeases } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
 import { sameHolding } from './lease-hold.js';
-import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
+import { deleteUnusedConfigMaps } from './agent-code-map.js';
+import { deleteSecret, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
 import { markRestoring, markText, restorerOf, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
 

@@ -17,7 +17,8 @@ import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-synta
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
-import { ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { ensureConfigMap } from './agent-code-map.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
 import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
@@ -223,7 +224,7 @@ export class InterceptSession {
     const { apps, core } = this.clients;
     const { id } = target;
     this.emit({ type: 'progress', step: 'install', message: `installing the agent in ${describeWorkload(id)}` });
-    const configMapName = await ensureConfigMap(core, id.namespace, agentCode());
+    const configMapName = await ensureConfigMap(core, id, agentCode());
     const secretName = secretNameFor(id);
     const token = await ensureSecret(core, id.namespace, secretName);
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
