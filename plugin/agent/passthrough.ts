@@ -1,5 +1,5 @@
 // Raw bytes both ways: a caller connection piped untouched to the app or to a laptop's tunnel
-// stream, and the sniffer's first bytes given back to the HTTP/2 router.
+// stream, and sniffed first bytes given back to a server that reads the socket's handle.
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
 
@@ -15,8 +15,9 @@ export function pipeBoth(a: Duplex, b: Duplex): void {
 }
 
 /**
- * Gives a stream back its first bytes: http2 reads a socket's handle directly, which would skip
- * bytes pushed back with unshift(), so the sniffed prefix is replayed through a wrapper instead.
+ * Gives a stream back its first bytes: Node's HTTP/1 server reads a socket's handle directly,
+ * which would skip bytes pushed back with unshift(), so the sniffed prefix is replayed through a
+ * wrapper instead. (An HTTP/2 session reads the socket's buffer first: unshift() does there.)
  */
 export function withPrefix(socket: net.Socket, head: Buffer): Duplex {
   socket.pause();

@@ -26,6 +26,31 @@ function amount(text: string, flag: string, example: string): number {
   return Number(m[1]) * SCALE[m[2] ?? ''];
 }
 
+/** A quantity the API server wrote (canonical, so also `1e3` forms) as a number of units. */
+export function quantityValue(text: string): number {
+  const m = /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|n|u))?$/.exec(String(text).trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  if (m[2]) return n * 10 ** Number(m[2].slice(1));
+  return n * ({ ...SCALE, n: 1e-9, u: 1e-6 }[m[3] ?? ''] ?? 1);
+}
+
+/**
+ * What the agent's node runs with. A small young generation keeps it ~25 MB lower under load; an
+ * old generation capped below the container's memory limit makes V8 collect before the kernel's
+ * OOM killer ends the container: the limit less what the process needs beside its heap (~45 MiB
+ * idle: node's own pages; ~35 MiB more for buffers under load). Measured in docs/notes/dataplane.md.
+ */
+export function agentNodeFlags(resources?: V1ResourceRequirements): string[] {
+  const limit = resources?.limits?.memory;
+  const flags = ['--max-semi-space-size=1'];
+  if (limit === undefined) return flags;
+  const mib = Math.floor(amount(String(limit), 'memory', '128Mi') / 2 ** 20);
+  return [...flags, `--max-old-space-size=${Math.max(MIN_OLD_SPACE_MIB, mib - BESIDE_HEAP_MIB)}`];
+}
+const BESIDE_HEAP_MIB = 80;
+const MIN_OLD_SPACE_MIB = 16;
+
 /** Checks the flags (exit 2 before anything changes) and gives the container's resources. */
 export function agentResources(opts: { cpu?: string; memory?: string } = {}): V1ResourceRequirements {
   const cpu = opts.cpu ?? DEFAULT_AGENT_CPU;

@@ -44,9 +44,10 @@ export async function workloadEnv(access: KubeAccess, namespace: string, ref: Wo
       onEvent: () => undefined,
       reconnect: { giveUpAfterMs: 1 },
     });
-    const env = appEnvValues(session.env());
+    const reported = session.env();
     await session.close();
-    return { ...(await heldLinks(access, core, id, w.spec?.template?.spec?.enableServiceLinks !== false)), ...env };
+    const links = await heldLinks(access, core, id, w.spec?.template?.spec?.enableServiceLinks !== false);
+    return { ...links, ...appEnvValues(reported, links) };
   } catch (err) {
     throw kubeError(err, access, `reading the environment of ${describeWorkload(id)}`);
   }

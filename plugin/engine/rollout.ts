@@ -143,6 +143,24 @@ export function refuseUnrollable(id: WorkloadId, w: Workload): void {
   }
 }
 
+/** A ReplicaSet rolled by us says on itself when the API refuses its pods (quota, LimitRange, PodSecurity). */
+function replicaFailure(id: WorkloadId, w: Workload): string | undefined {
+  if (id.kind !== 'ReplicaSet') return undefined;
+  const c = (w.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined)?.conditions
+    ?.find((x) => x.type === 'ReplicaFailure' && x.status === 'True');
+  return c ? `${c.reason ?? 'ReplicaFailure'}: ${c.message ?? ''}` : undefined;
+}
+
+/** What to do when an admission plugin refused the new pods: its message names the quota or LimitRange. */
+function admissionHint(failure: string): string | undefined {
+  const quota = /exceeded quota: ([^,]+),/.exec(failure)?.[1];
+  if (quota) {
+    return `ResourceQuota ${quota} has no room for the agent's pods (during the rollout the new pods run beside the old ones): free some, ask for a larger quota, or pass a smaller --agent-cpu/--agent-memory; this intercept left nothing behind in the cluster`;
+  }
+  if (/failed quota: |maximum .* usage per |minimum .* usage per /.test(failure)) return 'the namespace\'s ResourceQuotas and LimitRanges decide what a pod must state; this intercept left nothing behind in the cluster';
+  return undefined;
+}
+
 export async function waitForRollout(
   clients: RolloutClients,
   id: WorkloadId,
@@ -168,8 +186,9 @@ export async function waitForRollout(
       options.onProgress(state.progress);
     }
     if (state.done) return;
-    const stuck = options.failFast === false ? undefined : ('failure' in state ? state.failure : undefined) ?? (await stuckPod(clients, id, w));
-    if (stuck) throw clusterError(`the rollout of ${describeWorkload(id)} failed: ${stuck}`);
+    const failure: string | undefined = 'failure' in state ? (state.failure as string | undefined) : undefined;
+    const stuck = options.failFast === false ? undefined : failure ?? replicaFailure(id, w) ?? (await stuckPod(clients, id, w));
+    if (stuck) throw clusterError(`the rollout of ${describeWorkload(id)} failed: ${stuck}`, admissionHint(stuck));
     if (Date.now() > deadline) {
       throw clusterError(`the rollout of ${describeWorkload(id)} did not finish in ${Math.round(options.timeoutMs / 1000)} s (${last})`, 'see `kubectl describe` of the workload and its pods; raise --timeout if the cluster is just slow');
     }

@@ -2,12 +2,13 @@
 // Service → tunnels → hold → leave/restore. It owns its Lease, tunnels and timers, and reports
 // everything through one EventHub; it knows nothing of how events are shown.
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, type V1ResourceRequirements } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
 import { InterceptError, userError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
 import { agentResources } from './agent-resources.js';
+import { fitAgentResources } from './agent-limits.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { PodDialer } from '../kube/port-forward.js';
@@ -22,8 +23,9 @@ import { ensureConfigMap } from './agent-code-map.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
 import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
-import { acquireLease, LEASE_DURATION_S, leaseName } from './lease.js';
+import { acquireLease, deleteLease, LEASE_DURATION_S, leaseName } from './lease.js';
 import { holdLease, type HeldLease } from './lease-hold.js';
+import { clashAfterLease, localPortClashError, refuseTakenLocalPorts } from './local-port-claims.js';
 import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
 import { Outbound, planForwards, type ForwardRequest } from './outbound.js';
@@ -37,7 +39,8 @@ import { portFields } from './intercept-ports.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
 import { refuseUnrollable, waitForRollout } from './rollout.js';
 import { restoreServices } from './restore.js';
-import { appEnvValues, SCC_UID_RANGE_ANNOTATION } from './takeover.js';
+import { sharedAppPortNotes } from './shared-app-port.js';
+import { appEnvValues, hasAgentContainer, SCC_UID_RANGE_ANNOTATION } from './takeover.js';
 import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
@@ -98,6 +101,8 @@ export class InterceptSession {
   private target: ResolvedTarget | undefined;
   /** One plan per intercepted port. */
   private policies: PolicyPlan[] | undefined;
+  /** The agent container's resources, fitted to the namespace's quotas and LimitRanges. */
+  private agentResources: { resources: V1ResourceRequirements; note?: string } | undefined;
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
   private lease: HeldLease | undefined;
@@ -140,6 +145,7 @@ export class InterceptSession {
     const doing = `intercepting ${what}`;
     this.emit({ type: 'progress', step: 'resolve', message: `looking up ${what} and its Service port in namespace ${req.namespace}` });
     const target = (this.target = await resolveTarget(req.access, { namespace: req.namespace, workload: req.workload, ports: req.ports, service: req.service, container: req.container }));
+    for (const message of sharedAppPortNotes(target, req.container !== undefined)) this.emit({ type: 'warning', code: 'shared-app-port', message });
     this.emit({ type: 'progress', step: 'resolve', message: `checking your permissions in namespace ${req.namespace}` });
     await checkAccess(req.access, req.namespace, interceptPermissions(target.id.kind, target.ports.some((p) => typeof p.targetPort === 'number'), await serverMinor(req.access), req.updateNetworkPolicies === true));
     try {
@@ -149,6 +155,12 @@ export class InterceptSession {
       this.policies = await planNetworkPolicies(this.clients.net, target.id, workload, { container: target.ports[0].container, servicePorts: target.ports.map((p) => p.servicePort) }, req.updateNetworkPolicies === true);
       const unchecked = this.policies.find((plan) => plan.unchecked)?.unchecked;
       if (unchecked) this.emit({ type: 'warning', code: 'network-policies-unchecked', message: unchecked });
+      const agent = agentResources({ cpu: req.agentCpu, memory: req.agentMemory });
+      const template = workload.spec?.template?.spec;
+      // An agent already in the template (another user's intercept) brings no new pods.
+      if (template && !hasAgentContainer(template)) {
+        this.agentResources = await fitAgentResources(this.clients.core, req.namespace, template, agent);
+      }
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
@@ -180,7 +192,13 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'starting', info });
     this.emit({ type: 'progress', step: 'lease', message: `registering intercept ${info.name} (Lease ${leaseName(info.name)})` });
     try {
+      await refuseTakenLocalPorts(this.clients.coord, info);
       const { lease, tookOver } = await acquireLease(this.clients.coord, info, { signal: this.startAbort.signal, onWait: (leases, ms) => this.emit({ type: 'progress', step: 'lease', message: waitingNote(leases, ms) }) });
+      const clash = await clashAfterLease(this.clients.coord, info, lease);
+      if (clash) {
+        await deleteLease(this.clients.coord, info.namespace, leaseName(info.name), lease.metadata?.resourceVersion);
+        throw localPortClashError(info, clash);
+      }
       if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
       this.lease = holdLease(req.access, this.clients.coord, lease, req.reconnectTimeoutMs);
     } catch (err) {
@@ -230,8 +248,9 @@ export class InterceptSession {
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
     const agent = {
       image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
-      resources: agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
+      resources: this.agentResources?.resources ?? agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
     };
+    if (this.agentResources?.note) this.emit({ type: 'progress', step: 'install', message: this.agentResources.note });
     for (const plan of this.policies ?? []) await this.openPolicies(plan);
     const { installed, changed } = await takeOver(apps, id, target.ports[0].container, target.ports.map((p) => p.servicePort), agent);
     // Someone changed the template between the check and the takeover, or an installed agent was
@@ -331,7 +350,8 @@ export class InterceptSession {
    * the --env overrides.
    */
   async env(): Promise<Record<string, string>> {
-    return applyEnvOverrides({ ...this.outbound?.links, ...appEnvValues((await this.tunnels?.env()) ?? {}) }, this.req.envOverrides ?? {}).env;
+    const links = this.outbound?.links ?? {};
+    return applyEnvOverrides({ ...links, ...appEnvValues((await this.tunnels?.env()) ?? {}, links) }, this.req.envOverrides ?? {}).env;
   }
 
   /** What `-- COMMAND` runs with: env() and the proxy variables. */

@@ -4,6 +4,7 @@
 // trip field for field.
 import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
+import { agentNodeFlags } from './agent-resources.js';
 
 export const AGENT_CONTAINER = 'intercept-agent';
 
@@ -108,16 +109,18 @@ function probePorts(c: V1Container): { path: string[]; port: unknown }[] {
 /**
  * The copies of the app's environment under a prefix, so the kubelet resolves Secrets, ConfigMaps
  * and fieldRefs for us. A resourceFieldRef without containerName means the app's own container,
- * so it is named (in the agent it would mean the agent's). A $(VAR) in a value refers to the app's
- * variables, which now carry the prefix: its own env by name, and, when it has envFrom, any other
- * name too (those keys are only known to the kubelet); one that resolves nowhere stays as the
- * kubelet leaves it, and `appEnvValues` gives it back its own name.
+ * so it is named (in the agent it would mean the agent's). Every $(VAR) reference (not escaped as
+ * $$) is rewritten to the prefixed name: the app's own env and envFrom keys are there under it, in
+ * the same order, so the kubelet resolves what it would resolve for the app; a reference to
+ * anything else is left unresolved rather than resolved against the agent's own variables (its
+ * token, or the cluster's service links where the laptop has local ones), and `appEnvValues` gives
+ * it back its name or the local service link. Expansion rules: kubernetes
+ * third_party/forked/golang/expansion/expand.go (`$$` escapes, an unknown name stays verbatim) and
+ * pkg/kubelet/kubelet_pods.go makeEnvironmentVariables (envFrom, then env in order, then services).
  */
 export function prefixedEnv(app: V1Container): { env: V1EnvVar[]; envFrom: V1Container['envFrom'] } {
-  const names = new Set((app.env ?? []).map((e) => e.name));
-  const fromEnvFrom = (app.envFrom ?? []).length > 0;
   const refix = (v: string) => v.replace(/(\$+)\(([^)]+)\)/g, (all, dollars: string, name: string) =>
-    dollars.length % 2 === 1 && (names.has(name) || fromEnvFrom) ? `${dollars}(${ENV_PREFIX}${name})` : all);
+    dollars.length % 2 === 1 ? `${dollars}(${ENV_PREFIX}${name})` : all);
   const env = (app.env ?? []).map((e) => {
     const copy: V1EnvVar = { ...structuredClone(e), name: ENV_PREFIX + e.name, ...(e.value !== undefined ? { value: refix(e.value) } : {}) };
     const field = copy.valueFrom?.resourceFieldRef;
@@ -128,10 +131,15 @@ export function prefixedEnv(app: V1Container): { env: V1EnvVar[]; envFrom: V1Con
   return { env, envFrom };
 }
 
-/** The app's environment as the agent reports it, with unresolved $(VAR) references as the app would see them. */
-export function appEnvValues(env: Record<string, string>): Record<string, string> {
-  const prefixed = new RegExp(`(\\$+)\\(${ENV_PREFIX}([^)]+)\\)`, 'g');
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(prefixed, (all, dollars: string, name: string) => (dollars.length % 2 === 1 ? `${dollars}(${name})` : all))]));
+/**
+ * The app's environment as the agent reports it. A prefixed reference still in a value is one the
+ * kubelet could not resolve from the app's variables (whatever `$`s precede it are literal by
+ * then): a service-link variable takes this machine's value from `links`, as the app's kubelet
+ * would take the cluster's; any other gets its own name back, verbatim as the kubelet leaves it.
+ */
+export function appEnvValues(env: Record<string, string>, links: Record<string, string> = {}): Record<string, string> {
+  const prefixed = new RegExp(`\\$\\(${ENV_PREFIX}([^)]+)\\)`, 'g');
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(prefixed, (_all, name: string) => (Object.hasOwn(links, name) ? links[name] : `$(${name})`))]));
 }
 
 export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: AgentSpec): V1Container {
@@ -139,8 +147,7 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
   return {
     name: AGENT_CONTAINER,
     image: agent.image,
-    // A small young generation keeps the agent's memory ~20 MB lower under load (docs/notes/dataplane.md).
-    command: ['node', '--max-semi-space-size=1', `${AGENT_MOUNT}/agent.js`],
+    command: ['node', ...agentNodeFlags(agent.resources), `${AGENT_MOUNT}/agent.js`],
     ports: agentPortsOf(fronted),
     env: [
       { name: 'INTERCEPT_PORTS', value: interceptPortsValue(fronted) },

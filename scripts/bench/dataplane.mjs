@@ -2,10 +2,12 @@
 // Data-plane benchmark (loopback only, bounded in count and time; not a test):
 //   (a) caller -> app, (b) caller -> idle agent -> app, (d) caller -> agent with a personal
 //   intercept that the request does not match -> app (what everyone else feels during someone's
-//   intercept), (c) caller -> agent -> tunnel -> client -> local app; (a) (b) (d) for h2c too.
+//   intercept), (m) caller -> agent -> app while a copy of every request goes to a mirroring
+//   client, (c) caller -> agent -> tunnel -> client -> local app; (a) (b) (d) for h2c too.
 // Reports p50/p99 latency (sequential requests), requests/s (concurrent keep-alive load), ratios,
 // the throughput of a 100 MB body through (c), and the agent's RSS idle and at ~1,000 requests/s.
-// Run: node scripts/bench/dataplane.mjs [--quick]   (AGENT_NODE_FLAGS='--max-semi-space-size=1' passes flags to the agent's node)
+// Run: node scripts/bench/dataplane.mjs [--quick]   (the agent's node runs with a pod's flags;
+// AGENT_NODE_FLAGS='...' gives others, AGENT_NODE_FLAGS='' none)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -71,7 +73,7 @@ async function startAgent(appPort, h2AppPort) {
   await build({ entryPoints: [join(root, 'plugin/agent/main.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, logLevel: 'error' });
   const agentPort = await freePort();
   const h2AgentPort = await freePort();
-  const nodeFlags = (process.env.AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const nodeFlags = await agentNodeFlags();
   const child = spawn(process.execPath, [...nodeFlags, out], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { PATH: process.env.PATH, INTERCEPT_PORTS: `${agentPort}:${appPort},${h2AgentPort}:${h2AppPort}`, INTERCEPT_APP_HOST: '127.0.0.1', INTERCEPT_LISTEN_HOST: '127.0.0.1', INTERCEPT_CONTROL_PORT: '0', INTERCEPT_TOKEN: 'bench' },
@@ -84,15 +86,27 @@ async function startAgent(appPort, h2AppPort) {
       if (m) resolve(Number(m[1]));
     });
   });
-  return { child, agentPort, h2AgentPort, controlPort, size: readFileSync(out).length };
+  return { child, agentPort, h2AgentPort, controlPort, nodeFlags, size: readFileSync(out).length };
+}
+
+/** The flags a pod's agent runs with at the default resources, unless AGENT_NODE_FLAGS says others. */
+async function agentNodeFlags() {
+  if (process.env.AGENT_NODE_FLAGS !== undefined) return process.env.AGENT_NODE_FLAGS.split(' ').filter(Boolean);
+  const out = join(tmp, 'agent-flags.mjs');
+  await build({
+    stdin: { contents: "export { agentNodeFlags, agentResources } from './plugin/engine/agent-resources.ts';", resolveDir: root, loader: 'ts' },
+    outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'error',
+  });
+  const m = await import(out);
+  return m.agentNodeFlags(m.agentResources());
 }
 
 /** The tunnel client runs in its own process (the CLI), not inside the load generator. */
-async function startClient(controlPort, appPort, localPort, match = {}) {
+async function startClient(controlPort, appPort, localPort, match = {}, mirror = false) {
   const out = join(tmp, 'client.mjs');
   await build({ entryPoints: [join(root, 'test/fixtures/dataplane/client-main.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'error' });
   const child = spawn(process.execPath, [out, String(controlPort), String(localPort), 'bench', JSON.stringify(match)], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, APP_PORT: String(appPort), CLIENT_QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, APP_PORT: String(appPort), CLIENT_QUIET: '1', CLIENT_MIRROR: mirror ? '1' : '0' },
   });
   await new Promise((resolve, reject) => {
     let buf = '';
@@ -146,6 +160,7 @@ async function paced(port, rps, ms, pid) {
   const start = Date.now();
   let sent = 0;
   let peak = 0;
+  let peakPrivate = 0;
   const inflight = new Set();
   while (Date.now() - start < ms) {
     const due = Math.floor(((Date.now() - start) / 1000) * rps);
@@ -155,11 +170,12 @@ async function paced(port, rps, ms, pid) {
       sent++;
     }
     peak = Math.max(peak, rss(pid));
+    peakPrivate = Math.max(peakPrivate, privateMb(pid));
     await new Promise((r) => setTimeout(r, 5));
   }
   await Promise.all(inflight);
   agent.destroy();
-  return { sent, rate: sent / (ms / 1000), peakRss: peak };
+  return { sent, rate: sent / (ms / 1000), peakRss: peak, peakPrivate };
 }
 
 /** One h2c session, as a gRPC channel holds it: sequential streams for latency, 16 at once for req/s. */
@@ -194,6 +210,12 @@ function rss(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** Memory of the agent's own (Private_Dirty): RSS less the node binary's pages every node process shares. */
+function privateMb(pid) {
+  const m = /Private_Dirty:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
 async function bigBody(port) {
   const chunk = Buffer.alloc(1024 * 1024, 1);
   const t = process.hrtime.bigint();
@@ -221,6 +243,9 @@ const fmt = (n, d = 3) => n.toFixed(d);
 
 async function main() {
   const apps = await startApps();
+  // The laptop's app in a process of its own, as on a real laptop: copies never share the app's loop.
+  const laptopApps = await startApps();
+  apps.laptop = laptopApps.laptop;
   const app = { port: apps.app };
   const agent = await startAgent(app.port, apps.h2app);
   let client;
@@ -249,24 +274,30 @@ async function main() {
     const d2 = await h2Figures(agent.h2AgentPort);
     for (const p of personal) p.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
+    const mirroring = await startClient(agent.controlPort, app.port, apps.laptop, {}, true);
+    personal = [mirroring];
+    const m = { ...(await latency(agent.agentPort)), rps: await throughput(agent.agentPort) };
+    mirroring.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
     client = await startClient(agent.controlPort, app.port, apps.laptop);
     const c = { ...(await latency(agent.agentPort)), rps: await throughput(agent.agentPort) };
     const load = await paced(agent.agentPort, 1000, quick ? 2000 : 5000, agent.child.pid);
     const mbps = await bigBody(agent.agentPort);
     const rssAfterBig = rss(agent.child.pid);
     const rows = [
-      ['(a) direct', a], ['(b) agent idle', b], ['(d) not matching', d], ['(c) agent + tunnel', c],
+      ['(a) direct', a], ['(b) agent idle', b], ['(d) not matching', d], ['(m) mirrored', m], ['(c) agent + tunnel', c],
       ['h2c (a) direct', a2], ['h2c (b) agent idle', b2], ['h2c (d) not matching', d2],
     ];
-    console.log(`node ${process.version}, agent flags [${process.env.AGENT_NODE_FLAGS ?? ''}], ${quick ? 'quick' : 'full'} run, ${LATENCY_N} sequential requests, ${CONCURRENCY} concurrent for ${LOAD_MS} ms`);
+    console.log(`node ${process.version}, agent flags [${agent.nodeFlags.join(' ')}], ${quick ? 'quick' : 'full'} run, ${LATENCY_N} sequential requests, ${CONCURRENCY} concurrent for ${LOAD_MS} ms`);
     console.log('path                  p50 ms   p99 ms   req/s');
     for (const [name, r] of rows) console.log(`${name.padEnd(20)}  ${fmt(r.p50).padStart(6)}   ${fmt(r.p99).padStart(6)}   ${Math.round(r.rps)}`);
     console.log(`(b) adds ${fmt(b.p50 - a.p50)} ms at p50 (goal < 0.3), keeps ${fmt((b.rps / a.rps) * 100, 1)} % of (a)'s req/s (goal >= 70 %)`);
     console.log(`(d) adds ${fmt(d.p50 - a.p50)} ms at p50 (goal < 0.15), keeps ${fmt((d.rps / a.rps) * 100, 1)} % of (a)'s req/s (goal >= 70 %)`);
     console.log(`h2c (b) adds ${fmt(b2.p50 - a2.p50)} ms at p50, keeps ${fmt((b2.rps / a2.rps) * 100, 1)} %; h2c (d) adds ${fmt(d2.p50 - a2.p50)} ms (goal < 0.15), keeps ${fmt((d2.rps / a2.rps) * 100, 1)} % (goal >= 70 %)`);
+    console.log(`(m) adds ${fmt(m.p50 - a.p50)} ms at p50, keeps ${fmt((m.rps / a.rps) * 100, 1)} % of (a)'s req/s (copies the agent dropped when the client fell behind are not waited for)`);
     console.log(`(c) adds ${fmt(c.p50 - a.p50)} ms at p50 (goal < 1), ${fmt((c.rps / a.rps) * 100, 1)} % of (a)'s req/s`);
     console.log(`100 MB body through (c): ${fmt(mbps, 1)} MB/s`);
-    console.log(`agent bundle ${agent.size} bytes; RSS idle ${fmt(rssIdle, 1)} MB; peak at ${Math.round(load.rate)} req/s through (c): ${fmt(load.peakRss, 1)} MB (goal < 60); after the 100 MB body ${fmt(rssAfterBig, 1)} MB`);
+    console.log(`agent bundle ${agent.size} bytes; RSS idle ${fmt(rssIdle, 1)} MB; peak at ${Math.round(load.rate)} req/s through (c): ${fmt(load.peakRss, 1)} MB (goal < 60), of it the agent's own ${fmt(load.peakPrivate, 1)} MB; after the 100 MB body ${fmt(rssAfterBig, 1)} MB`);
   } finally {
     // SIGTERM lets a profiler flag (AGENT_NODE_FLAGS='--cpu-prof') write its file; SIGKILL after 5 s.
     const exited = new Promise((r) => agent.child.once('exit', r));
@@ -277,6 +308,7 @@ async function main() {
     client?.kill('SIGKILL');
     for (const p of personal) p.kill('SIGKILL');
     apps.child.kill('SIGKILL');
+    laptopApps.child.kill('SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -44,6 +44,8 @@ describe('wiretap', () => {
     const agent = JSON.parse(await file.pg.kubectlOk(['get', 'deploy', 'orders', '-o', 'json'])).spec.template.spec.containers
       .find((c: { name: string }) => c.name === 'intercept-agent');
     expect(agent.resources).toEqual({ requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '128Mi' } });
+    // Its heap stays below that limit, so V8 collects before the OOM killer ends the container.
+    expect(agent.command).toContain('--max-old-space-size=48');
     // A personal intercept beside it is no conflict, and neither would be a global one.
     const b = file.keep(startHolder(['orders', '--port', `${bob.port}:http`, '--http-header', 'x-dev=bob', '--name', 'bob', '--kubeconfig', kc]));
     await waitActive(b, 'bob');

@@ -1,7 +1,7 @@
 // The agent container's resources from the flags: quantities as Kubernetes writes them, a request
 // never above its limit, and a clear refusal of what a real API server would refuse.
 import { describe, expect, it } from '@jest/globals';
-import { agentResources } from '../../plugin/engine/agent-resources.js';
+import { agentNodeFlags, agentResources } from '../../plugin/engine/agent-resources.js';
 
 describe('agent resources', () => {
   it('requests CPU and memory and limits memory only, by default', () => {
@@ -16,5 +16,8 @@ describe('agent resources', () => {
   });
   it('refuses a limit the agent cannot live in', () => {
     expect(() => agentResources({ memory: '16Mi' })).toThrow(/below what the agent needs idle/);
+  });
+  it.each([['128Mi', 48], ['1Gi', 944], ['0.5Gi', 432], ['64Mi', 16], ['50Mi', 16]])('caps the heap below a %s limit at %d MiB', (memory, mib) => {
+    expect(agentNodeFlags(agentResources({ memory }))).toEqual(['--max-semi-space-size=1', `--max-old-space-size=${mib}`]);
   });
 });

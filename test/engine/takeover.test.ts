@@ -160,13 +160,17 @@ describe('environment copies', () => {
     ]);
   });
 
-  it('leaves a reference alone when there is no envFrom it could come from', () => {
-    const { env } = prefixedEnv({ name: 'a', env: [{ name: 'X', value: '$(NOPE)' }] });
-    expect(env).toEqual([{ name: 'INTERCEPT_APP_ENV_X', value: '$(NOPE)' }]);
+  it('prefixes a reference to a name the app does not have too, so the agent\'s own variables never resolve it', () => {
+    const { env } = prefixedEnv({ name: 'a', env: [{ name: 'X', value: '$(INTERCEPT_TOKEN) $(USERS_SERVICE_HOST) $$(KEEP)' }] });
+    expect(env).toEqual([{ name: 'INTERCEPT_APP_ENV_X', value: '$(INTERCEPT_APP_ENV_INTERCEPT_TOKEN) $(INTERCEPT_APP_ENV_USERS_SERVICE_HOST) $$(KEEP)' }]);
   });
 
-  it('gives an unresolved reference back its own name in what the agent reports', () => {
+  it('gives an unresolved reference back its own name, or this machine\'s service link, in what the agent reports', () => {
     expect(appEnvValues({ DB_URL: 'pg://db/x $(INTERCEPT_APP_ENV_UNKNOWN) $(OTHER)', N: '1' })).toEqual({ DB_URL: 'pg://db/x $(UNKNOWN) $(OTHER)', N: '1' });
+    // `$$$(X)` unresolved: the kubelet left `$` + `$(X)`.
+    const links = { USERS_SERVICE_HOST: '127.0.0.1', USERS_SERVICE_PORT: '41234' };
+    expect(appEnvValues({ URL: 'http://$(INTERCEPT_APP_ENV_USERS_SERVICE_HOST):$(INTERCEPT_APP_ENV_USERS_SERVICE_PORT)/', E: '$$(INTERCEPT_APP_ENV_NOPE) $(USERS_SERVICE_HOST)' }, links))
+      .toEqual({ URL: 'http://127.0.0.1:41234/', E: '$$(NOPE) $(USERS_SERVICE_HOST)' });
   });
 
   it('names the app container in a resourceFieldRef that names none (in the agent it would mean the agent)', () => {

@@ -1,6 +1,7 @@
 // The admission chain of a write: defaulting, RBAC's escalation check for roles and bindings,
-// the ServiceAccount plugin for pods (mutating, so before validation), field validation (422) and
-// PodSecurity (403 for pods, warnings for pod templates), using the defaulting/validation module.
+// LimitRanger's defaults and the ServiceAccount plugin for pods (mutating, so before validation),
+// field validation (422), then the validating plugins in kube-apiserver's order: LimitRanger's
+// min/max, PodSecurity (403 for pods, warnings for pod templates) and ResourceQuota.
 import type { ResourceInfo } from './resources.js';
 import type { RequestContext } from './registry.js';
 import { ApiError, invalid } from './status.js';
@@ -8,6 +9,7 @@ import { qualifiedResource } from './resources.js';
 import * as validation from './validation/index.js';
 import type { Store } from './store.js';
 import { admitPodServiceAccount } from './serviceaccount-admission.js';
+import { limitRangerMutate, limitRangerValidate, resourceQuotaAdmit } from './quota-admission.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,9 +33,12 @@ function failOnErrors(info: ResourceInfo, obj: Obj, errors: validation.FieldErro
 export function admitCreate(info: ResourceInfo, obj: Obj, nsLabels: Record<string, string>, ctx: RequestContext, store: Store): void {
   validation.defaultObject(info.kind, obj);
   ctx.guardRbac?.(info, obj, undefined);
+  limitRangerMutate(info, obj, store);
   if (info.kind === 'Pod') admitPodServiceAccount(info, obj, store);
   failOnErrors(info, obj, validation.validateCreate(info.kind, obj, info.group));
+  limitRangerValidate(info, obj, store);
   podSecurity(info, obj, nsLabels, ctx);
+  resourceQuotaAdmit(info, obj, store, ctx.dryRun);
 }
 
 /**

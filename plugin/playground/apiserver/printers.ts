@@ -3,6 +3,7 @@
 import { corePrinters } from './printers-core.js';
 import { workloadPrinters } from './printers-workloads.js';
 import { authPrinters } from './printers-auth.js';
+import { quotaPrinters } from './printers-quota.js';
 import type { Printer } from './printers-common.js';
 import { col, nameColumn } from './printers-common.js';
 
@@ -17,7 +18,7 @@ const defaultPrinter: Printer = {
   cells: (obj) => [obj.metadata?.name ?? '', obj.metadata?.creationTimestamp ?? ''],
 };
 
-const printers: Record<string, Printer> = { ...corePrinters, ...workloadPrinters, ...authPrinters };
+const printers: Record<string, Printer> = { ...corePrinters, ...workloadPrinters, ...authPrinters, ...quotaPrinters };
 
 export function printerFor(kind: string): Printer {
   return printers[kind] ?? defaultPrinter;

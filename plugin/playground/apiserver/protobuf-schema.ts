@@ -75,6 +75,11 @@ export const messages: Record<string, Schema> = {
   EnvVar: { 1: s('name'), 2: s('value') },
   ResourceRequirements: { 1: map('limits', 'Quantity'), 2: map('requests', 'Quantity'), 3: skip('claims') },
   LocalObjectReference: { 1: s('name') },
+  // `kubectl create quota`.
+  ResourceQuota: { 1: t('metadata', 'ObjectMeta'), 2: t('spec', 'ResourceQuotaSpec'), 3: skip('status') },
+  ResourceQuotaSpec: { 1: map('hard', 'Quantity'), 2: rs('scopes'), 3: t('scopeSelector', 'ScopeSelector') },
+  ScopeSelector: { 1: rep('matchExpressions', 'ScopedResourceSelectorRequirement') },
+  ScopedResourceSelectorRequirement: { 1: s('scopeName'), 2: s('operator'), 3: rs('values') },
   DeleteOptions: {
     1: ptr('gracePeriodSeconds', 'int64'), 2: t('preconditions', 'Preconditions'), 3: ptr('orphanDependents', 'bool'),
     4: s('propagationPolicy'), 5: rs('dryRun'),

@@ -185,7 +185,7 @@ const specialTypes: Record<string, (buf: Buffer) => unknown> = {
 
 const topLevelKinds = [
   'ConfigMap', 'Secret', 'Namespace', 'Service', 'Deployment', 'Pod', 'DeleteOptions', 'ServiceAccount', 'Role', 'ClusterRole',
-  'RoleBinding', 'ClusterRoleBinding', 'TokenRequest', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SelfSubjectReview',
+  'RoleBinding', 'ClusterRoleBinding', 'ResourceQuota', 'TokenRequest', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SelfSubjectReview',
 ];
 
 /** Decodes a whole request body: the magic, the runtime.Unknown envelope, then the object. */

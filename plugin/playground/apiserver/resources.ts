@@ -49,6 +49,8 @@ export const resources: ResourceInfo[] = [
   res('', 'configmaps', 'configmap', 'ConfigMap', true, { shortNames: ['cm'] }),
   res('', 'endpoints', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], createOnUpdate: true }),
   res('', 'events', 'event', 'Event', true, { shortNames: ['ev'], createOnUpdate: true }),
+  // Enforced on pod creates by the LimitRanger admission plugin (quota/limit-ranger.ts).
+  res('', 'limitranges', 'limitrange', 'LimitRange', true, { shortNames: ['limits'] }),
   res('', 'namespaces', 'namespace', 'Namespace', false, { shortNames: ['ns'], subresources: ['finalize', 'status'] }),
   res('', 'nodes', 'node', 'Node', false, { shortNames: ['no'], subresources: ['proxy', 'status'] }),
   res('', 'pods', 'pod', 'Pod', true, {
@@ -56,6 +58,8 @@ export const resources: ResourceInfo[] = [
     subresources: ['binding', 'ephemeralcontainers', 'log', 'portforward', 'status'],
   }),
   res('', 'podtemplates', 'podtemplate', 'PodTemplate', true),
+  // Enforced by the ResourceQuota admission plugin, status.used kept by the quota controller.
+  res('', 'resourcequotas', 'resourcequota', 'ResourceQuota', true, { shortNames: ['quota'], subresources: ['status'] }),
   res('', 'secrets', 'secret', 'Secret', true),
   res('', 'serviceaccounts', 'serviceaccount', 'ServiceAccount', true, { shortNames: ['sa'], subresources: ['token'] }),
   res('', 'services', 'service', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),

@@ -62,6 +62,8 @@ export function prepareForCreate(info: ResourceInfo, obj: Obj): void {
       obj.status = { phase: 'Active' };
       break;
     case 'Deployment': case 'ReplicaSet': case 'StatefulSet':
+    // pkg/registry/core/resourcequota/strategy.go: the quota controller writes the status.
+    case 'ResourceQuota':
       obj.status = {};
       break;
     default:

@@ -38,6 +38,7 @@ export const RESOURCES = {
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', kind: 'EndpointSlice' },
   serviceaccounts: { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount' },
   clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', kind: 'ClusterRole' },
+  resourcequotas: { group: '', version: 'v1', plural: 'resourcequotas', kind: 'ResourceQuota' },
 } satisfies Record<string, ResourceRef>;
 
 export function resourcePath(r: ResourceRef, namespace?: string, name?: string, sub?: string): string {

@@ -19,6 +19,7 @@ export interface Informers {
   serviceaccounts: Informer<KubeObject>;
   configmaps: Informer<ConfigMap>;
   clusterroles: Informer<ClusterRole>;
+  resourcequotas: Informer<KubeObject>;
 }
 
 export interface ControllerContext {
@@ -45,6 +46,7 @@ export function makeInformers(client: KubeClient, kc: KubeConfig, log: (msg: str
     serviceaccounts: mk<KubeObject>(RESOURCES.serviceaccounts),
     configmaps: mk<ConfigMap>(RESOURCES.configmaps),
     clusterroles: mk<ClusterRole>(RESOURCES.clusterroles),
+    resourcequotas: mk<KubeObject>(RESOURCES.resourcequotas),
   };
 }
 

@@ -1,6 +1,6 @@
 // The playground's controller manager: one API client and one set of informers shared by the
 // scheduler, the Deployment, ReplicaSet, StatefulSet, EndpointSlice/Endpoints, service account,
-// root CA publisher, node lifecycle and clusterrole-aggregation controllers and the garbage
+// root CA publisher, node lifecycle, clusterrole-aggregation and resource quota controllers and the garbage
 // collector, all talking to the API server only through the Kubernetes API.
 import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -17,13 +17,14 @@ import { startScheduler } from './scheduler.js';
 import { startStatefulSetController } from './statefulset-controller.js';
 import { startServiceAccountController } from './serviceaccount-controller.js';
 import { startClusterRoleAggregationController } from './clusterrole-aggregation-controller.js';
+import { startResourceQuotaController } from './resourcequota-controller.js';
 
 export interface ControllerManager {
   stop(): Promise<void>;
 }
 
 export type ControllerName = 'scheduler' | 'replicaset' | 'deployment' | 'statefulset' | 'endpointslice' | 'garbagecollector'
-  | 'serviceaccount' | 'root-ca-cert-publisher' | 'nodelifecycle' | 'clusterrole-aggregation';
+  | 'serviceaccount' | 'root-ca-cert-publisher' | 'nodelifecycle' | 'clusterrole-aggregation' | 'resourcequota';
 
 export interface ControllerOptions {
   log?: (msg: string) => void;
@@ -53,6 +54,7 @@ export async function startControllers(kc: KubeConfig, opts: ControllerOptions =
     'root-ca-cert-publisher': () => startRootCAPublisher(ctx, rootCA),
     nodelifecycle: () => startNodeLifecycleController(ctx),
     'clusterrole-aggregation': () => startClusterRoleAggregationController(ctx),
+    resourcequota: () => startResourceQuotaController(ctx),
   };
   const names = opts.controllers ?? (Object.keys(starters) as ControllerName[]);
   // Handlers first, then the informers, so the initial lists reach every controller.

@@ -162,3 +162,10 @@ export function canonicalQuantity(str: string): string {
   const signed = m[1] === '-' ? -a.unscaled : a.unscaled;
   return canonical({ unscaled: signed, exp: a.exp }, fmt);
 }
+
+/** Quantity.String() of `unscaled * 10^exp` in a format (for sums and defaults the server writes). */
+export function formatQuantity(unscaled: bigint, exp: number, format: Format): string {
+  return canonical({ unscaled, exp }, format);
+}
+
+export type QuantityFormat = Format;

@@ -1,6 +1,7 @@
 // Validation of one container (core/validation/validation.go validateContainerCommon and the
 // helpers it calls: ports, env, envFrom, volumeMounts, pull policy, probes), with the real texts.
 
+import { cmp, formatQ, parseQuantity } from '../../quota/quantities.js';
 import { forbidden, invalid, invalidEach, notFound, notSupported, required, duplicate, type FieldError } from './field-error.js';
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isRelaxedEnvVarName, isValidPortName, isValidPortNum } from './names.js';
 import { isObj, list, str, type Obj } from './types.js';
@@ -185,6 +186,26 @@ export function validateImageOnlyForPod(ctr: Obj, path: string): FieldError[] {
   return image.trim() !== image ? [invalid(`${path}.image`, image, 'must not have leading or trailing whitespace')] : [];
 }
 
+/**
+ * ValidateResourceRequirements' request against limit: a request above its limit (and, for what
+ * may not be overcommitted, hugepages and extended resources, any other request) is refused on
+ * the requests field as a whole. What a LimitRange defaults is checked the same way.
+ */
+function validateRequestsWithinLimits(resources: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const limits = isObj(resources?.limits) ? resources.limits : {};
+  const requests = isObj(resources?.requests) ? resources.requests : {};
+  for (const [name, raw] of Object.entries(requests).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!(name in limits)) continue;
+    const request = parseQuantity(String(raw));
+    const limit = parseQuantity(String(limits[name]));
+    const overcommit = !name.startsWith('hugepages-') && (!name.includes('/') || name.includes('kubernetes.io/'));
+    if (!overcommit && cmp(request, limit) !== 0) errs.push(invalid(`${path}.requests`, formatQ(request), `must be equal to ${name} limit of ${formatQ(limit)}`));
+    else if (cmp(request, limit) > 0) errs.push(invalid(`${path}.requests`, formatQ(request), `must be less than or equal to ${name} limit of ${formatQ(limit)}`));
+  }
+  return errs;
+}
+
 /** validateContainerCommon plus the per-list probe rules of validateContainers/validateInitContainers. */
 export function validateContainer(ctr: Obj, path: string, ctx: ContainerContext): FieldError[] {
   const errs: FieldError[] = [];
@@ -202,6 +223,7 @@ export function validateContainer(ctr: Obj, path: string, ctx: ContainerContext)
   const pull = ctr?.imagePullPolicy;
   if (!pull) errs.push(required(`${path}.imagePullPolicy`));
   else if (!['Always', 'IfNotPresent', 'Never'].includes(pull)) errs.push(notSupported(`${path}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
+  errs.push(...validateRequestsWithinLimits(ctr?.resources, `${path}.resources`));
   if (ctx.ephemeral) return errs;
   const sidecar = ctx.init && ctr?.restartPolicy === 'Always';
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {

@@ -3,6 +3,7 @@
 // compares equal to the original.
 
 import { defaultNetworkPolicy } from './network-policy.js';
+import { defaultLimitRange } from './resource-quota.js';
 import { defaultPod, defaultPodSpec } from './pod-defaults.js';
 import { isObj, list, type Obj } from './types.js';
 import { defaultRbac } from './rbac.js';
@@ -111,6 +112,7 @@ export function defaultObject(kind: string, obj: Obj): void {
     case 'Service': if (spec) defaultService(spec); break;
     case 'Namespace': defaultNamespace(o); break;
     case 'NetworkPolicy': defaultNetworkPolicy(o); break;
+    case 'LimitRange': defaultLimitRange(o); break;
     case 'Secret': setIfAbsent(o, 'type', 'Opaque'); break;
     case 'RoleBinding': case 'ClusterRoleBinding': defaultRbac(kind, o); break;
     case 'Endpoints':

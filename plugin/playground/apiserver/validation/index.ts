@@ -14,6 +14,7 @@ import { isObj, list, type Obj } from './types.js';
 import { isValidPathSegmentName, validateRbac, validateRbacUpdate } from './rbac.js';
 import { validateEventCreate, validateEventUpdate } from './events.js';
 import { validateNetworkPolicy, validateNetworkPolicyUpdate } from './network-policy.js';
+import { validateLimitRange, validateLimitRangeUpdate, validateResourceQuota, validateResourceQuotaUpdate } from './resource-quota.js';
 
 export type { FieldError } from './field-error.js';
 export { defaultObject } from './defaults.js';
@@ -61,6 +62,8 @@ export function validateCreate(kind: string, obj: Obj, group = ''): FieldError[]
   // ValidateEventCreate does its own ObjectMeta check, and only for events.k8s.io.
   if (kind === 'Event') return validateEventCreate(obj, group);
   if (kind === 'NetworkPolicy') return validateNetworkPolicy(obj);
+  if (kind === 'ResourceQuota') return validateResourceQuota(obj);
+  if (kind === 'LimitRange') return validateLimitRange(obj);
   const errs = [...validateObjectMeta(obj?.metadata, nameCheck(kind)), ...validateBody(kind, obj)];
   // ValidatePodCreate: ephemeral containers only come through the ephemeralcontainers subresource
   if (kind === 'Pod' && list(obj?.spec?.ephemeralContainers).length > 0) {
@@ -81,6 +84,8 @@ export function validateCreate(kind: string, obj: Obj, group = ''): FieldError[]
 export function validateUpdate(kind: string, obj: Obj, old: Obj, group = ''): FieldError[] {
   if (kind === 'Event') return validateEventUpdate(obj, old, group);
   if (kind === 'NetworkPolicy') return validateNetworkPolicyUpdate(obj, old);
+  if (kind === 'ResourceQuota') return validateResourceQuotaUpdate(obj, old);
+  if (kind === 'LimitRange') return validateLimitRangeUpdate(obj, old);
   const errs = [...validateObjectMetaUpdate(obj?.metadata, old?.metadata), ...validateBody(kind, obj)];
   if (kind === 'Pod') {
     const strip = (spec: Obj): string => canonical({ ...(spec ?? {}), ephemeralContainers: undefined });
