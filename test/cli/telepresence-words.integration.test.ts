@@ -13,17 +13,21 @@ import { filePlayground, startHolder, startLocalApp, stopHolder, waitActive, typ
 
 const file = filePlayground();
 let local: LocalApp;
+/** A second intercept held at once needs a local port of its own (one port is refused twice). */
+let other: LocalApp;
 let dir: string;
 const kc = () => ['--kubeconfig', file.pg.kubeconfigPath];
 const names = async () => JSON.parse(await runInterceptOk(['status', '-o', 'json', ...kc()])).items.map((i: { name: string }) => i.name).sort();
 
 beforeAll(async () => {
   local = await startLocalApp('words');
+  other = await startLocalApp('words-other');
   dir = mkdtempSync(join(tmpdir(), 'words-'));
 }, 60_000);
 
 afterAll(async () => {
   await local?.close();
+  await other?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,7 +41,7 @@ describe('leave WORKLOAD', () => {
   it('with two of the caller\'s intercepts on it, names both and ends neither; with one, ends it', async () => {
     const a = hold(['orders', '--port', `${local.port}:http`, '--http-header', 'x-dev=words-a', '--name', 'words-a']);
     await waitActive(a, 'words-a');
-    const b = hold(['orders', '--port', `${local.port}:http`, '--http-header', 'x-dev=words-b', '--name', 'words-b']);
+    const b = hold(['orders', '--port', `${other.port}:http`, '--http-header', 'x-dev=words-b', '--name', 'words-b']);
     await waitActive(b, 'words-b');
 
     const both = await runIntercept(['leave', 'orders', ...kc()]);
