@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, type V1ServicePort } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
-import { agentConfigMapName } from './agent-code.js';
 import { annotationOp, atVersion, under } from './json-patch-ops.js';
 import { describeWorkload, isConflict, isNotFound, patchService, patchWorkload, readWorkload, retryOnConflict, type WorkloadId } from './kube-objects.js';
 import { ANNOTATION, extendTemplateOps, hasAgentContainer, SERVICE_ANNOTATION, takeOverServiceOps, takeOverTemplateOps, type AgentSpec, type TakeoverRecord } from './takeover.js';
@@ -32,17 +31,6 @@ export function installedAgent(annotations: Record<string, string> | undefined):
   } catch {
     return undefined;
   }
-}
-
-export async function ensureConfigMap(core: CoreV1Api, namespace: string, code: string): Promise<string> {
-  const name = agentConfigMapName(code);
-  try {
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, namespace, labels: { ...MANAGED_BY } }, data: { 'agent.js': code } } });
-  } catch (err) {
-    // Same name, same content: another user (or an earlier run) made it already.
-    if (!isConflict(err)) throw err;
-  }
-  return name;
 }
 
 /** The agent's token: read from its Secret, or a new random one in a new Secret. */

@@ -2,10 +2,8 @@
 // every few seconds. It is how `status` sees everyone's intercepts, how `leave` from anywhere
 // stops one, and how the last leaver knows to restore the workload. An expired Lease is an orphan
 // of a crashed client and counts as nobody's; lease-expiry.ts says when one is.
-import { CoordinationV1Api, V1MicroTime, Watch, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
-import { kubeError } from '../kube/api.js';
-import type { KubeAccess } from '../kube/kubeconfig.js';
 import type { InterceptInfo } from './events.js';
 import { isConflict, isNotFound, type WorkloadId } from './kube-objects.js';
 import { MANAGED_BY } from './install.js';
@@ -157,62 +155,4 @@ export async function workloadLeases(coord: CoordinationV1Api, id: WorkloadId): 
 export async function allLeases(coord: CoordinationV1Api, namespace: string | undefined): Promise<V1Lease[]> {
   const labelSelector = managedSelector();
   return (namespace ? await coord.listNamespacedLease({ namespace, labelSelector }) : await coord.listLeaseForAllNamespaces({ labelSelector })).items;
-}
-
-/**
- * Keeps the Lease renewed and resolves `lost` (with the reason) when it is deleted, by a watch
- * for a quick reaction and by the renewal itself as a backstop.
- */
-export function holdLease(access: KubeAccess, coord: CoordinationV1Api, namespace: string, name: string, goneMs = CLUSTER_GONE_MS): { lost: Promise<string>; stop: () => void } {
-  let stopped = false;
-  let resolveLost!: (reason: string) => void;
-  const lost = new Promise<string>((r) => (resolveLost = r));
-  const end = (reason: string) => {
-    if (stopped) return;
-    stop();
-    resolveLost(reason);
-  };
-  const deleted = 'the intercept was ended elsewhere (its Lease was deleted)';
-  let lastRenewed = Date.now();
-  async function renew(): Promise<void> {
-    try {
-      const lease = await coord.readNamespacedLease({ name, namespace });
-      if (lease.metadata?.deletionTimestamp) return end(deleted);
-      lease.spec = { ...lease.spec, renewTime: microTime() };
-      await coord.replaceNamespacedLease({ name, namespace, body: lease });
-      lastRenewed = Date.now();
-    } catch (err) {
-      if (isNotFound(err)) return end(deleted);
-      // Other failures (a 409 from a concurrent read, a network blip) are retried next tick,
-      // until the cluster has been gone for too long.
-      if (Date.now() - lastRenewed > goneMs) {
-        end(`the API server ${access.server} has not answered for ${Math.round(goneMs / 1000)} s (${kubeError(err, access).message})`);
-      }
-    }
-  }
-  const timer = setInterval(() => void renew(), RENEW_INTERVAL_MS);
-  let watchAbort: AbortController | undefined;
-  function startWatch(): void {
-    if (stopped) return;
-    new Watch(access.kc)
-      .watch(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, { fieldSelector: `metadata.name=${name}` }, (phase) => {
-        if (phase === 'DELETED') end(deleted);
-      }, () => {
-        // The server ends watches now and then; look again (the renewal covers the gap).
-        if (!stopped) setTimeout(startWatch, 1000).unref();
-      })
-      .then((c) => {
-        watchAbort = c;
-        if (stopped) c.abort();
-      }, () => {
-        if (!stopped) setTimeout(startWatch, 1000).unref();
-      });
-  }
-  function stop(): void {
-    stopped = true;
-    clearInterval(timer);
-    watchAbort?.abort();
-  }
-  startWatch();
-  return { lost, stop };
 }

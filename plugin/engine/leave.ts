@@ -1,7 +1,7 @@
 // Ending intercepts: deleting an intercept's Lease and, when no live intercept uses the workload
 // any more, restoring it. Used by the holder on exit and by `leave` from any machine.
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api, CoordinationV1Api, CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoordinationV1Api, CoreV1Api, NetworkingV1Api, type V1Lease } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
 import { kubeError, makeClient } from '../kube/api.js';
 import type { KubeAccess } from '../kube/kubeconfig.js';
@@ -12,9 +12,11 @@ import { restoreNetworkPolicies, UPDATE_POLICIES_FLAG } from './network-policy-t
 import { secretNameFor } from './install.js';
 import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, workloadLeases } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
-import { deleteSecret, deleteUnusedConfigMaps, restoreServices, restoreWorkload } from './restore.js';
+import { sameHolding } from './lease-hold.js';
+import { deleteUnusedConfigMaps } from './agent-code-map.js';
+import { deleteSecret, restoreServices, restoreWorkload } from './restore.js';
 import { waitForRollout } from './rollout.js';
-import { markRestoring, restorerOf, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
+import { markRestoring, markText, restorerOf, unmarkRestoring, waitForOtherRestore } from './workload-claim.js';
 
 export interface LeaveClients {
   apps: AppsV1Api;
@@ -28,17 +30,19 @@ export function leaveClients(access: KubeAccess, cut?: AbortSignal): LeaveClient
 }
 
 /**
- * Restores the workload unless a live intercept other than `except` still uses it. The judgement
+ * Restores the workload unless a live intercept other than `except` (the holder's own Lease, told
+ * by who holds it rather than by name: a rerun may hold that name now) still uses it. The judgement
  * and the restore are one step as far as a start is concerned (workload-claim.ts): a start that
  * takes its Lease meanwhile either makes this judge again or waits for this restore to end.
  */
-export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: string; rolloutTimeoutMs: number }): Promise<boolean> {
-  const me = options.except ? restorerOf(options.except) : `restore-${randomBytes(6).toString('hex')}`;
+export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emit: (e: EngineEvent) => void, options: { except?: V1Lease; rolloutTimeoutMs: number }): Promise<boolean> {
+  const ours = options.except;
+  const me = ours ? restorerOf(ours.metadata!.name!) : `restore-${randomBytes(6).toString('hex')}`;
   for (;;) {
     const read = await waitForOtherRestore(clients.apps, id, me, {
-      onWait: (mark) => emit({ type: 'progress', step: 'restore', message: `waiting for the restore of ${describeWorkload(id)} that ${mark.by} began at ${mark.since}` }),
+      onWait: (mark) => emit({ type: 'progress', step: 'restore', message: `waiting for the restore of ${describeWorkload(id)} that ${markText(mark)}` }),
     });
-    const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => l.metadata?.name !== options.except), {
+    const { live, expired } = await judgeInterceptLeases(async () => (await workloadLeases(clients.coord, id)).filter((l) => !(ours && sameHolding(l, ours))), {
       anyLive: true,
       onWait: (leases, ms) => emit({ type: 'progress', step: 'restore', message: waitingNote(leases, ms) }),
     });

@@ -101,16 +101,6 @@ export async function deleteUnusedSecrets(clients: RestoreClients, namespace: st
   return deleteUnused(secrets.items.map((s) => s.metadata!.name!), used, (name) => clients.core.deleteNamespacedSecret({ name, namespace }));
 }
 
-/** Deletes our agent ConfigMaps that no workload template in the namespace mounts any more. */
-export async function deleteUnusedConfigMaps(clients: RestoreClients, namespace: string): Promise<string[]> {
-  const [maps, workloads] = await Promise.all([
-    clients.core.listNamespacedConfigMap({ namespace, labelSelector: managedBySelector() }),
-    namespaceWorkloads(clients.apps, namespace),
-  ]);
-  const used = agentCodeInUse(workloads);
-  return deleteUnused(maps.items.map((m) => m.metadata!.name!), used, (name) => clients.core.deleteNamespacedConfigMap({ name, namespace }));
-}
-
 /** The agent ConfigMaps that a workload's template mounts, but those `except` names. */
 export function agentCodeInUse(workloads: Awaited<ReturnType<typeof namespaceWorkloads>>, except: (w: Workload) => boolean = () => false): Set<string> {
   const used = new Set<string>();

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { AppsV1Api, type V1ResourceRequirements } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import type { Match } from '../protocol/matcher.js';
-import { InterceptError } from '../errors.js';
+import { InterceptError, userError } from '../errors.js';
 import { checkAccess, interceptPermissions, serverMinor } from './access-check.js';
 import { agentResources } from './agent-resources.js';
 import { fitAgentResources } from './agent-limits.js';
@@ -18,11 +18,13 @@ import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-synta
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
-import { ensureConfigMap, ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
+import { ensureConfigMap } from './agent-code-map.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
 import { openNetworkPolicies, planNetworkPolicies, type PolicyPlan } from './network-policy-takeover.js';
 import { podSelector, refuseSharedSelector } from './pod-selector.js';
-import { acquireLease, deleteLease, holdLease, leaseName } from './lease.js';
+import { acquireLease, deleteLease, LEASE_DURATION_S, leaseName } from './lease.js';
+import { holdLease, type HeldLease } from './lease-hold.js';
 import { clashAfterLease, localPortClashError, refuseTakenLocalPorts } from './local-port-claims.js';
 import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused, type LeaveClients } from './leave.js';
@@ -43,7 +45,7 @@ import { PodTunnels } from './tunnels.js';
 import { watchTakeover } from './watch-takeover.js';
 import { watchPods } from './watch-pods.js';
 import { watchForPauses } from './pause-watch.js';
-import { claimForStart, restorerOf, unmarkRestoring } from './workload-claim.js';
+import { claimForStart, markText, restorerOf, unmarkRestoring } from './workload-claim.js';
 
 export interface InterceptRequest {
   access: KubeAccess;
@@ -103,7 +105,9 @@ export class InterceptSession {
   private agentResources: { resources: V1ResourceRequirements; note?: string } | undefined;
   private tunnels: PodTunnels | undefined;
   private outbound: Outbound | undefined;
-  private lease: { lost: Promise<string>; stop: () => void } | undefined;
+  private lease: HeldLease | undefined;
+  /** Set when another process took our Lease over: it owns the intercept and the workload now. */
+  private takenOverBy: string | undefined;
   private stopPauseWatch: (() => void) | undefined;
   private stopTakeoverWatch: (() => void) | undefined;
   private resolveLost!: (reason: string) => void;
@@ -196,17 +200,20 @@ export class InterceptSession {
         throw localPortClashError(info, clash);
       }
       if (tookOver) this.emit({ type: 'warning', code: 'took-over', message: tookOver });
+      this.lease = holdLease(req.access, this.clients.coord, lease, req.reconnectTimeoutMs);
     } catch (err) {
       await this.outbound.close();
       throw kubeError(err, req.access, doing);
     }
-    this.lease = holdLease(req.access, this.clients.coord, req.namespace, leaseName(info.name), req.reconnectTimeoutMs);
-    void this.lease.lost.then(this.resolveLost);
+    void this.lease!.lost.then((loss) => {
+      this.takenOverBy ??= loss.takenOverBy;
+      this.resolveLost(loss.reason);
+    });
     try {
       // After our Lease exists and before anything of the agent's is touched (workload-claim.ts).
       await claimForStart(this.clients.apps, target.id, leaseName(info.name), {
         signal: this.startAbort.signal,
-        onWait: (mark) => this.emit({ type: 'progress', step: 'install', message: `waiting for the restore of ${describeWorkload(target.id)} that ${mark.by} began at ${mark.since} to finish` }),
+        onWait: (mark) => this.emit({ type: 'progress', step: 'install', message: `waiting for the restore of ${describeWorkload(target.id)} that ${markText(mark)} to finish` }),
       });
       await this.install(target, info);
       const overrides = this.req.envOverrides ?? {};
@@ -235,7 +242,7 @@ export class InterceptSession {
     const { apps, core } = this.clients;
     const { id } = target;
     this.emit({ type: 'progress', step: 'install', message: `installing the agent in ${describeWorkload(id)}` });
-    const configMapName = await ensureConfigMap(core, id.namespace, agentCode());
+    const configMapName = await ensureConfigMap(core, id, agentCode());
     const secretName = secretNameFor(id);
     const token = await ensureSecret(core, id.namespace, secretName);
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
@@ -401,7 +408,9 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'leaving', info });
     try {
       await this.cleanUp();
+      if (this.takenOverBy) throw this.supersededError(info, this.takenOverBy);
     } catch (err) {
+      if (this.takenOverBy) throw err;
       const e = kubeError(err, this.req.access, `leaving intercept "${info.name}"`);
       // The agent stays in the workload (sending every request to the pods, as no tunnel holds
       // it): what is left to undo can be undone from anywhere later.
@@ -410,16 +419,27 @@ export class InterceptSession {
     this.emit({ type: 'intercept', state: 'left', info });
   }
 
+  /** The end of a holder whose Lease another process took over: nothing of the cluster's was touched. */
+  private supersededError(info: InterceptInfo, by: string): InterceptError {
+    const reason = `intercept "${info.name}" was taken over by ${by} while this process was not renewing its Lease (paused or cut off for longer than the Lease's ${LEASE_DURATION_S} s)`;
+    this.emit({ type: 'intercept', state: 'failed', info, reason });
+    return userError(`${reason}; this process ended without restoring ${describeWorkload({ kind: info.kind, name: info.workload })} or deleting the Lease, which are the new holder's now`, `the intercept goes on there; end it there, or with \`kubectl intercept leave ${info.name}\``);
+  }
+
   private async cleanUp(): Promise<void> {
-    const info = this.info!;
     this.stopPauseWatch?.();
     this.stopTakeoverWatch?.();
     this.lease?.stop();
     await this.outbound?.close();
     await this.tunnels?.close();
-    await deleteLease(this.clients.coord, info.namespace, leaseName(info.name));
+    // Only our own Lease: one taken over meanwhile is the new holder's, and so is the workload.
+    const takenOverBy = await this.lease?.release();
+    if (takenOverBy) {
+      this.takenOverBy ??= takenOverBy;
+      return;
+    }
     if (this.target) {
-      await restoreIfUnused(this.clients, this.target.id, this.emit, { except: leaseName(info.name), rolloutTimeoutMs: this.rolloutTimeoutMs });
+      await restoreIfUnused(this.clients, this.target.id, this.emit, { except: this.lease?.lease, rolloutTimeoutMs: this.rolloutTimeoutMs });
     }
   }
 }

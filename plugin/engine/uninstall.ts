@@ -10,7 +10,8 @@ import { waitForRollout } from './rollout.js';
 import { deleteLease, interceptOf, judgeInterceptLeases, workloadLeases } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
 import { leaveClients, restoreIfUnused } from './leave.js';
-import { deleteUnusedConfigMaps, deleteUnusedSecrets } from './restore.js';
+import { deleteUnusedConfigMaps } from './agent-code-map.js';
+import { deleteUnusedSecrets } from './restore.js';
 import type { WorkloadKind, WorkloadRef } from './refs.js';
 
 /** The workloads of the namespace that carry our agent. */

@@ -5,10 +5,14 @@
 // is refused (409) and the restore judges again, now seeing the new Lease; if the mark lands
 // first, the start waits until the restore has finished (mark removed) before it touches the
 // agent's Secret, ConfigMap or template. Two restores at once: the second waits for the first.
+// The mark records the restoring process as a Lease records its holder (holder-process.ts): on
+// the same machine a mark whose process is gone (a restore killed outright) holds nobody up;
+// elsewhere only its age tells (STALE_MARK_MS).
 import type { AppsV1Api } from '@kubernetes/client-node';
 import { InterceptError } from '../errors.js';
 import { pause } from './abortable.js';
 import { annotationOp, atVersion } from './json-patch-ops.js';
+import { holderGone, thisProcess, type HolderProcess } from './holder-process.js';
 import { describeWorkload, isConflict, patchWorkload, readWorkload, retryOnConflict, type Workload, type WorkloadId } from './kube-objects.js';
 
 export const RESTORING_ANNOTATION = 'kubectl-intercept.io/restoring';
@@ -17,7 +21,8 @@ export const CLAIM_ANNOTATION = 'kubectl-intercept.io/claimed-by';
 export const STALE_MARK_MS = 5 * 60_000;
 const POLL_MS = 250;
 
-export interface RestoreMark { by: string; since: string }
+/** `process` is missing from marks written before it was recorded: those go by their age alone. */
+export interface RestoreMark { by: string; since: string; process?: HolderProcess }
 
 export function restoreMark(w: Workload): RestoreMark | undefined {
   const text = w.metadata?.annotations?.[RESTORING_ANNOTATION];
@@ -29,8 +34,18 @@ export function restoreMark(w: Workload): RestoreMark | undefined {
   }
 }
 
-function isStale(mark: RestoreMark, now = Date.now()): boolean {
-  return now - new Date(mark.since).getTime() > STALE_MARK_MS;
+/**
+ * `dead`: its process ran on this machine and is gone (the restore was killed; nobody need wait);
+ * `stale`: older than STALE_MARK_MS, all one can tell from elsewhere; else it `holds`.
+ */
+export function markState(mark: RestoreMark, now = Date.now()): 'holds' | 'dead' | 'stale' {
+  if (holderGone(mark.process)) return 'dead';
+  return now - new Date(mark.since).getTime() > STALE_MARK_MS ? 'stale' : 'holds';
+}
+
+/** `restore-intercept-x (pid 4242 on laptop) at 2026-...`, for messages. */
+export function markText(mark: RestoreMark): string {
+  return `${mark.by}${mark.process ? ` (pid ${mark.process.pid} on ${mark.process.host})` : ''} began at ${mark.since}`;
 }
 
 /** Waits while someone else's fresh restore mark is on the workload; returns the workload then. */
@@ -39,7 +54,7 @@ export async function waitForOtherRestore(apps: AppsV1Api, id: WorkloadId, me: s
   for (;;) {
     const w = await readWorkload(apps, id);
     const mark = restoreMark(w);
-    if (!mark || mark.by === me || isStale(mark)) return w;
+    if (!mark || mark.by === me || markState(mark) !== 'holds') return w;
     if (!told) opts.onWait?.(mark);
     told = true;
     await pause(POLL_MS, opts.signal);
@@ -54,11 +69,13 @@ export async function claimForStart(apps: AppsV1Api, id: WorkloadId, lease: stri
   for (;;) {
     const w = await waitForOtherRestore(apps, id, lease, opts);
     const mark = restoreMark(w);
-    if (mark && isStale(mark)) {
+    if (mark && markState(mark) === 'stale') {
       throw new InterceptError('cluster', `${describeWorkload(id)} is marked as being restored by ${mark.by} since ${mark.since}, a restore that never finished`, `finish it with \`kubectl intercept uninstall ${id.kind.toLowerCase()}/${id.name}\`, then start again`);
     }
     try {
-      await patchWorkload(apps, id, atVersion(w.metadata?.resourceVersion, annotationOp(w.metadata?.annotations, CLAIM_ANNOTATION, `${lease} ${new Date().toISOString()}`)));
+      // A dead restore's mark goes with the claim: this start finishes what it left half done.
+      const dropMark = mark ? annotationOp(w.metadata?.annotations, RESTORING_ANNOTATION, undefined) : [];
+      await patchWorkload(apps, id, atVersion(w.metadata?.resourceVersion, [...dropMark, ...annotationOp(w.metadata?.annotations, CLAIM_ANNOTATION, `${lease} ${new Date().toISOString()}`)]));
       return;
     } catch (err) {
       if (!isConflict(err)) throw err;
@@ -76,7 +93,7 @@ export function restorerOf(lease: string): string {
 
 /** Marks the workload as being restored by `me`, at the version read before the Leases were judged; false on a 409. */
 export async function markRestoring(apps: AppsV1Api, id: WorkloadId, read: Workload, me: string): Promise<boolean> {
-  const value = JSON.stringify({ by: me, since: new Date().toISOString() } satisfies RestoreMark);
+  const value = JSON.stringify({ by: me, since: new Date().toISOString(), process: thisProcess() } satisfies RestoreMark);
   try {
     await patchWorkload(apps, id, atVersion(read.metadata?.resourceVersion, annotationOp(read.metadata?.annotations, RESTORING_ANNOTATION, value)));
     return true;
