@@ -68,7 +68,7 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
     log('client-refused', { remote, reason });
     send({ t: 'refused', reason });
     control.end();
-    setTimeout(() => session.destroy(), 100).unref();
+    setTimeout(() => socket.destroy(), 100).unref();
   }
 
   function onMessage(msg: ClientMessage): void {
@@ -108,7 +108,9 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
   // laptop that went to sleep loses its traffic to the app within that time of its last answer.
   const silence = setTimeout(function clientSilent() {
     log('client-timeout', { client: handle?.name, remote, silentMs: Date.now() - lastPong });
-    session.destroy();
+    // The socket first: its close then destroys the session, which has nothing left to flush (a
+    // session destroyed with streams' data queued can loop in Node's send path: AgentConnection.close).
+    socket.destroy();
   }, deps.config.pingTimeoutMs);
   const pinger = setInterval(function pingClient() {
     if (!session.destroyed && !session.connecting) {

@@ -179,8 +179,14 @@ export class AgentConnection {
   }
 
   close(): void {
-    this.session?.destroy();
+    // The transport goes first, and the session after the socket's handle is gone: destroying a
+    // session resets its open streams, and a reset tries to flush their queued data first
+    // (node_http2.cc Http2Stream::SubmitRstStream -> SendPendingData); with a response still
+    // streaming, Node 20's send loop grew its outgoing buffer without end (a test's tunnel close
+    // under load reached 21 GB and the OOM killer). With no socket left there is nothing to flush.
     this.duplex.destroy();
+    const session = this.session;
+    if (session) setImmediate(() => session.destroy());
   }
 
   /** An outbound stream answers a dial of ours; one nobody waits for (timed out) is cancelled. */
