@@ -319,10 +319,12 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
         x.requestDone = true;
         return responseDone(x);
       }
-      if (x.answered) return void caller.destroy();
-      // The app went away as the pod stops: the caller's connection is reset, as the app's own
-      // would have been, rather than answered 502 (a balancer retries a reset before any answer,
-      // not a 502).
+      // The app closed the connection with the request unanswered (it is stopping, or it
+      // crashed): the caller's connection ends as the app ended it, as it would without the agent.
+      if (x.answered || wasConnected) return void caller.destroy();
+      // The app could not be reached as the pod stops: the caller's connection is reset, as the
+      // app's closed port would have refused it, rather than answered 502 (a balancer retries a
+      // reset before any answer, not a 502).
       if (isStopping()) return void caller.resetAndDestroy();
       caller.write(errorAnswer(502, `kubectl-intercept agent: the app at ${deps.appHost}:${mapping.appPort} did not answer (${reason}).\n`));
       return closeBoth();

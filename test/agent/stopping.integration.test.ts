@@ -73,6 +73,20 @@ describe('the agent while its pod stops', () => {
     expect(await exitOf(agent)).toBe(0);
   });
 
+  it('ends a caller\'s connection as the app ended it when the app closes with the request unanswered', async () => {
+    // An app that takes a request and closes without an answer (it is stopping, or crashed):
+    // without the agent the caller saw its connection end, so it sees that through the agent too.
+    const rude = net.createServer((s) => s.once('data', () => s.destroy()));
+    await new Promise<void>((r) => rude.listen(0, '127.0.0.1', () => r()));
+    try {
+      agent = await startAgent({ appPorts: [(rude.address() as net.AddressInfo).port] });
+      const answer = await request(agent.agentPorts[0], { method: 'POST', path: '/', body: Buffer.from('x') }).then((r) => `${r.status}`, (err: NodeJS.ErrnoException) => err.code ?? err.message);
+      expect(['ECONNRESET', 'socket hang up']).toContain(answer);
+    } finally {
+      await new Promise((r) => rude.close(r));
+    }
+  });
+
   it('keeps an intercepted port open a little longer for the laptop, resetting the callers it does not take', async () => {
     const running = app = await startHttpApp('app');
     const laptop = await startHttpApp('laptop');
