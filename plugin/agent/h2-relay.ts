@@ -14,16 +14,10 @@ import {
 import { encodeStateless, HpackDecoder, HpackError } from './hpack.js';
 import { log } from './log.js';
 import { openMirrors, type MirrorCopies } from './mirror.js';
-import type { PortMapping } from './config.js';
-import type { Registry } from './registry.js';
-import type { PortStats } from './stats.js';
+import type { RelayDeps } from './http1-relay.js';
 
-export interface H2Deps {
-  mapping: PortMapping;
-  registry: Registry;
-  stats: PortStats;
-  logRequests: boolean;
-}
+/** What the HTTP/1 relay is given, but the app's address: this relay has its app connection already. */
+export type H2Deps = Omit<RelayDeps, 'appHost'>;
 
 /** Relays of every port, for a graceful stop. */
 const relays = new Set<H2Relay>();

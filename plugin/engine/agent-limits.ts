@@ -8,14 +8,12 @@
 // LimitRange default gives it. Without permission to list either, the check is left out quietly.
 import type { CoreV1Api, V1Container, V1LimitRange, V1PodSpec, V1ResourceQuota, V1ResourceRequirements } from '@kubernetes/client-node';
 import { userError } from '../errors.js';
-import { quantityValue } from './agent-resources.js';
+import { AGENT_MIN_MEMORY, quantityValue } from './agent-resources.js';
 import { isForbidden } from './kube-objects.js';
 
 /** The CPU limit the agent gets where a quota demands one: room for bursts, little throttling. */
 export const QUOTA_CPU_LIMIT = '250m';
 const MI = 2 ** 20;
-/** What the agent needs idle (agent-resources.ts refuses less). */
-const AGENT_MIN_MEMORY = 48 * MI;
 
 type Resources = { requests: Record<string, string>; limits: Record<string, string> };
 type Item = NonNullable<NonNullable<V1LimitRange['spec']>['limits']>[number];
@@ -116,7 +114,7 @@ function podViolation(item: Item, app: Resources[], agent: Resources, where: str
 
 /**
  * Refuses (a user error, exit 2) the first LimitRange the agent's pods would break. `template` is
- * the workload's pod spec before the takeover; `agentName` the agent container's name.
+ * the workload's pod spec before the takeover; `agent` the agent container's resources.
  */
 export function judgeLimitRanges(ranges: V1LimitRange[], template: V1PodSpec, agent: V1ResourceRequirements, namespace: string): void {
   const app = (template.containers ?? []).map((c: V1Container) => copy(c.resources));

@@ -11,6 +11,8 @@ export const DEFAULT_AGENT_CPU = '25m';
 export const DEFAULT_AGENT_MEMORY = '128Mi';
 /** The memory the agent asks to be scheduled with: what it uses idle, with room. */
 const MEMORY_REQUEST = '64Mi';
+/** The smallest memory limit the agent lives in (it needs about 45 MiB idle). */
+export const AGENT_MIN_MEMORY = 48 * 2 ** 20;
 
 // resource.Quantity's grammar (k8s.io/apimachinery/pkg/api/resource/quantity.go) without the
 // signs and exponents nobody writes for a container: digits, an optional fraction, a suffix.
@@ -41,15 +43,15 @@ export function quantityValue(text: string): number {
  * OOM killer ends the container: the limit less what the process needs beside its heap (~45 MiB
  * idle: node's own pages; ~35 MiB more for buffers under load). Measured in docs/notes/dataplane.md.
  */
+const BESIDE_HEAP_MIB = 80;
+const MIN_OLD_SPACE_MIB = 16;
 export function agentNodeFlags(resources?: V1ResourceRequirements): string[] {
   const limit = resources?.limits?.memory;
   const flags = ['--max-semi-space-size=1'];
   if (limit === undefined) return flags;
-  const mib = Math.floor(amount(String(limit), 'memory', '128Mi') / 2 ** 20);
+  const mib = Math.floor(quantityValue(String(limit)) / 2 ** 20);
   return [...flags, `--max-old-space-size=${Math.max(MIN_OLD_SPACE_MIB, mib - BESIDE_HEAP_MIB)}`];
 }
-const BESIDE_HEAP_MIB = 80;
-const MIN_OLD_SPACE_MIB = 16;
 
 /** Checks the flags (exit 2 before anything changes) and gives the container's resources. */
 export function agentResources(opts: { cpu?: string; memory?: string } = {}): V1ResourceRequirements {
@@ -57,7 +59,7 @@ export function agentResources(opts: { cpu?: string; memory?: string } = {}): V1
   const memory = opts.memory ?? DEFAULT_AGENT_MEMORY;
   amount(cpu, '--agent-cpu', '25m or 0.1');
   const limit = amount(memory, '--agent-memory', '128Mi or 256Mi');
-  if (limit < 48 * 2 ** 20) throw userError(`--agent-memory ${memory} is below what the agent needs idle (about 45 MiB)`, 'give it at least 64Mi');
+  if (limit < AGENT_MIN_MEMORY) throw userError(`--agent-memory ${memory} is below what the agent needs idle (about 45 MiB)`, 'give it at least 64Mi');
   // A request may not exceed its limit (the API server refuses it): a small limit is the request too.
   const request = limit < amount(MEMORY_REQUEST, 'memory', '64Mi') ? memory.trim() : MEMORY_REQUEST;
   return { requests: { cpu: cpu.trim(), memory: request }, limits: { memory: memory.trim() } };

@@ -158,9 +158,9 @@ export class InterceptSession {
       const agent = agentResources({ cpu: req.agentCpu, memory: req.agentMemory });
       const template = workload.spec?.template?.spec;
       // An agent already in the template (another user's intercept) brings no new pods.
-      if (template && !hasAgentContainer(template)) {
-        this.agentResources = await fitAgentResources(this.clients.core, req.namespace, template, agent);
-      }
+      this.agentResources = template && !hasAgentContainer(template)
+        ? await fitAgentResources(this.clients.core, req.namespace, template, agent)
+        : { resources: agent };
     } catch (err) {
       throw kubeError(err, req.access, doing);
     }
@@ -248,7 +248,7 @@ export class InterceptSession {
     const namespaceAssignsUid = SCC_UID_RANGE_ANNOTATION in (await ensureNamespace(core, id.namespace));
     const agent = {
       image: this.req.agentImage ?? DEFAULT_AGENT_IMAGE, configMapName, secretName, secretKey: TOKEN_KEY, namespaceAssignsUid,
-      resources: this.agentResources?.resources ?? agentResources({ cpu: this.req.agentCpu, memory: this.req.agentMemory }),
+      resources: this.agentResources!.resources,
     };
     if (this.agentResources?.note) this.emit({ type: 'progress', step: 'install', message: this.agentResources.note });
     for (const plan of this.policies ?? []) await this.openPolicies(plan);
