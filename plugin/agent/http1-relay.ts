@@ -69,6 +69,8 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
   let pending = first;
   let app: net.Socket | undefined;
   let appBuf: Buffer = Buffer.alloc(0);
+  /** The app's bytes for the caller not written yet (see toCaller). */
+  let outgoing: Buffer | undefined;
   let current: Exchange | undefined;
   let requestBody: BodyReader | undefined;
   let responseBody: BodyReader | undefined;
@@ -258,17 +260,21 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     while (appBuf.length > 0 && current === x && !piping) {
       if (!responseBody) {
         const parsed = parseResponseHead(appBuf, RESPONSE_HEAD_LIMIT);
-        if (parsed.kind === 'need-more') return;
-        if (parsed.kind !== 'ok') return pipeTo(app!, Buffer.alloc(0)); // not HTTP after all: bytes as they are
+        if (parsed.kind === 'need-more') break;
+        if (parsed.kind !== 'ok') {
+          flushToCaller();
+          return pipeTo(app!, Buffer.alloc(0)); // not HTTP after all: bytes as they are
+        }
         const bytes = appBuf.subarray(0, parsed.head.size);
         appBuf = appBuf.subarray(parsed.head.size);
         x.answered = true;
         if (headerList(parsed.head.rawHeaders, 'connection').includes('close')) x.close = true;
-        writeToCaller(bytes);
+        toCaller(bytes);
         const status = parsed.head.status;
         if ((status === 101 && x.upgrade) || (x.head.method === 'CONNECT' && status >= 200 && status < 300)) {
           const rest = appBuf;
           appBuf = Buffer.alloc(0);
+          flushToCaller();
           return pipeTo(app!, rest);
         }
         if (status < 200) continue; // 100 Continue and other interim answers: the final one follows
@@ -279,10 +285,36 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       const step = responseBody.feed(appBuf);
       const bytes = appBuf.subarray(0, step.consumed);
       appBuf = appBuf.subarray(step.consumed);
-      writeToCaller(bytes);
-      if (step.error) return pipeTo(app!, appBuf);
+      toCaller(bytes);
+      if (step.error) {
+        flushToCaller();
+        return pipeTo(app!, appBuf);
+      }
       if (step.done) responseDone(x);
     }
+    flushToCaller();
+  }
+
+  /**
+   * The app's bytes for the caller, gathered while one chunk from the app is parsed: a head and
+   * the body after it (usually one chunk) go out in one write, one TCP segment, as the app sent
+   * them, rather than a write (and a wake-up of the caller) for each part.
+   */
+  function toCaller(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (outgoing && outgoing.buffer === bytes.buffer && outgoing.byteOffset + outgoing.length === bytes.byteOffset) {
+      outgoing = Buffer.from(outgoing.buffer, outgoing.byteOffset, outgoing.length + bytes.length);
+      return;
+    }
+    flushToCaller();
+    outgoing = bytes;
+  }
+
+  function flushToCaller(): void {
+    if (!outgoing) return;
+    const bytes = outgoing;
+    outgoing = undefined;
+    writeToCaller(bytes);
   }
 
   function writeToCaller(bytes: Buffer): void {
@@ -293,6 +325,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
   }
 
   function responseDone(x: Exchange): void {
+    flushToCaller();
     responseBody = undefined;
     x.responseDone = true;
     finishIfDone();
