@@ -4,7 +4,7 @@
 // Transfer-Encoding, a space before the colon, folded lines) is refused rather than guessed at:
 // that ambiguity is what request smuggling is made of (RFC 9112 §11.2).
 
-import { FIELD_BREAK, HTTP_TOKEN } from '../protocol/http-syntax.js';
+import { HTTP_TOKEN } from '../protocol/http-syntax.js';
 
 export interface RequestHead {
   method: string;
@@ -36,53 +36,118 @@ export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { 
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const DIGITS = /^[0-9]+$/;
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+const COLON = 0x3a;
 
-function splitHead(buf: Buffer, limit: number): { skip: number; lines: string[]; size: number } | 'need-more' | 'too-large' {
+/** tchar (RFC 9110 §5.6.2) by byte, the same set as HTTP_TOKEN: header names are checked without making a string first. */
+const TCHAR = new Uint8Array(256);
+for (let b = 0; b < 256; b++) TCHAR[b] = HTTP_TOKEN.test(String.fromCharCode(b)) ? 1 : 0;
+
+interface SplitHead {
+  /** The first line (request or status line), as text. */
+  startLine: string;
+  /** Where the field lines begin and where the last one ends (the blank line's CRLF). */
+  fieldsFrom: number;
+  fieldsTo: number;
+  size: number;
+}
+
+/**
+ * Heads are read on the bytes, one line at a time, rather than as one string split into lines:
+ * the relay parses two heads per request, and only names and values become strings.
+ */
+function splitHead(buf: Buffer, limit: number): SplitHead | 'need-more' | 'too-large' {
   // A server SHOULD ignore at least one empty line before the request line (RFC 9112 §2.2).
   let skip = 0;
-  while (buf.length >= skip + 2 && buf[skip] === 0x0d && buf[skip + 1] === 0x0a && skip < 8) skip += 2;
+  while (buf.length >= skip + 2 && buf[skip] === CR && buf[skip + 1] === LF && skip < 8) skip += 2;
   const end = buf.indexOf(CRLFCRLF, skip);
   if (end < 0) return buf.length - skip > limit ? 'too-large' : 'need-more';
   if (end + 4 - skip > limit) return 'too-large';
-  return { skip, lines: buf.toString('latin1', skip, end).split('\r\n'), size: end + 4 };
+  const firstEnd = lineEnd(buf, skip, end);
+  return { startLine: buf.toString('latin1', skip, firstEnd), fieldsFrom: firstEnd + 2, fieldsTo: end, size: end + 4 };
 }
 
-function parseFields(lines: string[]): string[] | string {
+/** Where the line starting at from ends (its CRLF), at most at the head's end. */
+function lineEnd(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  for (;;) {
+    i = buf.indexOf(CR, i);
+    if (i < 0 || i >= end) return end;
+    if (buf[i + 1] === LF) return i;
+    i++;
+  }
+}
+
+/** The fields that frame a response or end its connection: all the relay reads of an app's head. */
+const FRAMING_NAMES = ['connection', 'content-length', 'transfer-encoding'].map((n) => Buffer.from(n, 'latin1'));
+
+/** Whether a (valid, tchar-only) name is one of the names, case-insensitively, compared on the bytes. */
+function nameIn(buf: Buffer, from: number, to: number, names: Buffer[]): boolean {
+  for (const name of names) {
+    if (name.length !== to - from) continue;
+    let i = 0;
+    // tchar's only bytes that OR 0x20 turns into a lowercase letter or '-' are those letters themselves.
+    while (i < name.length && (buf[from + i] | 0x20) === name[i]) i++;
+    if (i === name.length) return true;
+  }
+  return false;
+}
+
+/** Every field line checked; keep, when given, limits which of them become strings. */
+function parseFields(buf: Buffer, from: number, to: number, keep?: Buffer[]): string[] | string {
   const raw: string[] = [];
-  for (const line of lines) {
-    if (line.startsWith(' ') || line.startsWith('\t')) return 'obsolete line folding';
-    const colon = line.indexOf(':');
-    if (colon <= 0) return `a header line without a name: ${JSON.stringify(line.slice(0, 40))}`;
-    const name = line.slice(0, colon);
+  for (let ls = from; ls < to;) {
+    const le = lineEnd(buf, ls, to);
+    if (buf[ls] === SP || buf[ls] === HTAB) return 'obsolete line folding';
+    let colon = ls;
+    while (colon < le && buf[colon] !== COLON) colon++;
+    if (colon === le || colon === ls) return `a header line without a name: ${JSON.stringify(buf.toString('latin1', ls, le).slice(0, 40))}`;
     // No whitespace between name and colon (RFC 9112 §5.1: a server MUST reject it).
-    if (!HTTP_TOKEN.test(name)) return `an invalid header name ${JSON.stringify(name.slice(0, 40))}`;
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (FIELD_BREAK.test(value)) return `a control character in header ${name}`;
-    raw.push(name, value);
+    for (let i = ls; i < colon; i++) {
+      if (TCHAR[buf[i]] === 0) return `an invalid header name ${JSON.stringify(buf.toString('latin1', ls, colon).slice(0, 40))}`;
+    }
+    let vs = colon + 1;
+    let ve = le;
+    while (vs < ve && (buf[vs] === SP || buf[vs] === HTAB)) vs++;
+    while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HTAB)) ve--;
+    for (let i = vs; i < ve; i++) {
+      const b = buf[i];
+      if (b === CR || b === LF || b === 0) return `a control character in header ${buf.toString('latin1', ls, colon)}`;
+    }
+    if (!keep || nameIn(buf, ls, colon, keep)) raw.push(buf.toString('latin1', ls, colon), buf.toString('latin1', vs, ve));
+    ls = le + 2;
   }
   return raw;
 }
 
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.([01])$/;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/;
+
 export function parseRequestHead(buf: Buffer, limit: number): HeadResult<RequestHead> {
   const split = splitHead(buf, limit);
   if (split === 'need-more' || split === 'too-large') return { kind: split };
-  const [requestLine, ...fieldLines] = split.lines;
-  const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.([01])$/.exec(requestLine);
-  if (!m) return { kind: 'bad', reason: `not an HTTP/1.x request line: ${JSON.stringify(requestLine.slice(0, 60))}` };
-  const fields = parseFields(fieldLines);
+  const m = REQUEST_LINE.exec(split.startLine);
+  if (!m) return { kind: 'bad', reason: `not an HTTP/1.x request line: ${JSON.stringify(split.startLine.slice(0, 60))}` };
+  const fields = parseFields(buf, split.fieldsFrom, split.fieldsTo);
   if (typeof fields === 'string') return { kind: 'bad', reason: fields };
-  return { kind: 'ok', head: { method: m[1], target: m[2], version: `1.${m[3]}`, rawHeaders: fields, size: split.size } };
+  return { kind: 'ok', head: { method: m[1], target: m[2], version: m[3] === '1' ? '1.1' : '1.0', rawHeaders: fields, size: split.size } };
 }
 
-export function parseResponseHead(buf: Buffer, limit: number): HeadResult<ResponseHead> {
+/**
+ * framingOnly: rawHeaders holds only Connection, Content-Length and Transfer-Encoding (every
+ * line is still checked), for a relay that passes the head on as bytes and needs no other field.
+ */
+export function parseResponseHead(buf: Buffer, limit: number, framingOnly = false): HeadResult<ResponseHead> {
   const split = splitHead(buf, limit);
   if (split === 'need-more' || split === 'too-large') return { kind: split };
-  const [statusLine, ...fieldLines] = split.lines;
-  const m = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/.exec(statusLine);
-  if (!m) return { kind: 'bad', reason: `not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 60))}` };
-  const fields = parseFields(fieldLines);
+  const m = STATUS_LINE.exec(split.startLine);
+  if (!m) return { kind: 'bad', reason: `not an HTTP/1.x status line: ${JSON.stringify(split.startLine.slice(0, 60))}` };
+  const fields = parseFields(buf, split.fieldsFrom, split.fieldsTo, framingOnly ? FRAMING_NAMES : undefined);
   if (typeof fields === 'string') return { kind: 'bad', reason: fields };
-  return { kind: 'ok', head: { status: Number(m[2]), reason: m[3] ?? '', version: `1.${m[1]}`, rawHeaders: fields, size: split.size } };
+  return { kind: 'ok', head: { status: Number(m[2]), reason: m[3] ?? '', version: m[1] === '1' ? '1.1' : '1.0', rawHeaders: fields, size: split.size } };
 }
 
 /** Every value of a header (case-insensitive name), each comma-separated list split and trimmed. */
@@ -101,7 +166,7 @@ export function headerList(raw: string[], name: string): string[] {
 function contentLength(raw: string[]): number | 'none' | 'bad' {
   let found: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].toLowerCase() !== 'content-length') continue;
+    if (raw[i].length !== 14 || raw[i].toLowerCase() !== 'content-length') continue;
     // A list of identical values may be taken as one (RFC 9112 §6.3 item 5); anything else is bad.
     for (const part of raw[i + 1].split(',')) {
       const v = part.trim();

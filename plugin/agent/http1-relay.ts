@@ -64,6 +64,11 @@ export function drainHttp1(): void {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The caller's address for a laptop or a mirror, made only when a request goes to one. */
+function remoteOf(caller: net.Socket): string {
+  return `${caller.remoteAddress}:${caller.remotePort}`;
+}
+
 export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, preopened?: net.Socket): void {
   const { mapping, registry, stats } = deps;
   let pending = first;
@@ -161,12 +166,11 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       requestDone: false, responseDone: false, answered: false,
     };
     current = x;
-    const remote = `${caller.remoteAddress}:${caller.remotePort}`;
     if (!x.upgrade) {
       const mirrors = registry.mirrors(mapping.agentPort, lookup, head.target, head.method);
       if (mirrors.length > 0) {
         x.mirror = openMirrors(mirrors, streamPaths.http1, {
-          port: mapping.appPort, protocol: 'http1', remote, method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
+          port: mapping.appPort, protocol: 'http1', remote: remoteOf(caller), method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
         }, stats);
       }
     }
@@ -175,7 +179,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       try {
         stream = route.client.openStream(x.upgrade ? streamPaths.upgrade : streamPaths.http1, {
           registration: route.reg.id, port: mapping.appPort, protocol: x.upgrade ? 'ws' : 'http1',
-          remote, method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
+          remote: remoteOf(caller), method: head.method, path: head.target, httpVersion: head.version, rawHeaders: head.rawHeaders,
         }, !x.upgrade);
       } catch {
         stream = undefined; // the tunnel just closed: fail open to the app
@@ -259,7 +263,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
     appBuf = appBuf.length === 0 ? chunk : Buffer.concat([appBuf, chunk]);
     while (appBuf.length > 0 && current === x && !piping) {
       if (!responseBody) {
-        const parsed = parseResponseHead(appBuf, RESPONSE_HEAD_LIMIT);
+        const parsed = parseResponseHead(appBuf, RESPONSE_HEAD_LIMIT, true);
         if (parsed.kind === 'need-more') break;
         if (parsed.kind !== 'ok') {
           flushToCaller();

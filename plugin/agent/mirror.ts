@@ -21,7 +21,7 @@ export interface MirrorCopies {
 const FRAMING = new Set(['content-length', 'transfer-encoding']);
 
 /** Opens one copy per mirror route; undefined when there is none to send. */
-export function openMirrors(routes: Route[], path: string, meta: Omit<RequestMeta, 'registration' | 'mirror'>, stats: PortStats): MirrorCopies | undefined {
+export function openMirrors(routes: readonly Route[], path: string, meta: Omit<RequestMeta, 'registration' | 'mirror'>, stats: PortStats): MirrorCopies | undefined {
   const streams: ClientHttp2Stream[] = [];
   const raw = meta.rawHeaders ?? [];
   const rawHeaders: string[] = [];

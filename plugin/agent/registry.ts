@@ -23,6 +23,8 @@ export interface Route {
   order: number;
 }
 
+const NONE: readonly Route[] = Object.freeze([]);
+
 /** How many first-seen orders are remembered for clients that went away (and may come back). */
 const REMEMBERED = 1000;
 
@@ -106,7 +108,12 @@ export class Registry {
   }
 
   /** Every mirror that wants a copy of this request. */
-  mirrors(agentPort: number, headers: HeaderLookup, path: string, method: string): Route[] {
-    return this.routes.filter((r) => r.mapping.agentPort === agentPort && r.reg.mirror && r.compiled.test(headers, path, method));
+  mirrors(agentPort: number, headers: HeaderLookup, path: string, method: string): readonly Route[] {
+    // Asked for every request: no list is made when (as usual) there is no mirror.
+    let found: Route[] | undefined;
+    for (const r of this.routes) {
+      if (r.mapping.agentPort === agentPort && r.reg.mirror && r.compiled.test(headers, path, method)) (found ??= []).push(r);
+    }
+    return found ?? NONE;
   }
 }

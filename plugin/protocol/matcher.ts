@@ -158,7 +158,7 @@ export function rawHeaderLookup(raw: string[]): HeaderLookup {
   return function lookup(lowerName: string): string[] {
     const out: string[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (raw[i].toLowerCase() === lowerName) out.push(raw[i + 1]);
+      if (raw[i].length === lowerName.length && raw[i].toLowerCase() === lowerName) out.push(raw[i + 1]);
     }
     return out;
   };

@@ -62,6 +62,16 @@ describe('framing', () => {
   });
 });
 
+describe('response heads read for framing only', () => {
+  it('keeps just the framing fields, in any case, and still refuses a bad line anywhere', () => {
+    const text = 'HTTP/1.1 200 OK\r\nX-A: 1\r\nCONTENT-length: 2\r\nContent-Type: a\r\nConnection: close\r\nTransfer-Encodin: x\r\n\r\n';
+    const r = parseResponseHead(Buffer.from(text, 'latin1'), 1024, true);
+    expect(r).toMatchObject({ kind: 'ok', head: { status: 200, rawHeaders: ['CONTENT-length', '2', 'Connection', 'close'], size: text.length } });
+    const bad = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-B : 1\r\n\r\n';
+    expect(parseResponseHead(Buffer.from(bad, 'latin1'), 1024, true).kind).toBe('bad');
+  });
+});
+
 describe('chunked bodies', () => {
   it('finds the end across any split, decodes the data and reads trailers', () => {
     const wire = Buffer.from('5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\n\r\nNEXT', 'latin1');
