@@ -228,7 +228,8 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
 
   function resumeCaller(): void {
     if (closed || piping) return;
-    caller.resume();
+    // resume() on a flowing socket still queues a tick: after every exchange, most are not paused.
+    if (caller.isPaused()) caller.resume();
     pump();
   }
 
