@@ -26,6 +26,10 @@ export interface AgentConfig {
   sniffTimeoutMs: number;
   /** An outbound dial for the laptop that has not connected by then fails (ETIMEDOUT). */
   dialTimeoutMs: number;
+  /** A file listing, one per line, the intercepts live when the pod was made (unset: none). */
+  expectedFile: string;
+  /** How long the ports wait for those intercepts to register before they listen anyway. */
+  expectedWaitMs: number;
 }
 
 /** Variables the agent reads for itself; never reported as the app's environment. */
@@ -33,7 +37,7 @@ export const CONFIG_VARS = [
   'INTERCEPT_PORTS', 'INTERCEPT_APP_HOST', 'INTERCEPT_POD_IP', 'INTERCEPT_LISTEN_HOST',
   'INTERCEPT_CONTROL_HOST', 'INTERCEPT_CONTROL_PORT', 'INTERCEPT_TOKEN', 'INTERCEPT_ENV_PREFIX',
   'INTERCEPT_LOG_REQUESTS', 'INTERCEPT_PING_INTERVAL_MS', 'INTERCEPT_PING_TIMEOUT_MS',
-  'INTERCEPT_SNIFF_TIMEOUT_MS', 'INTERCEPT_DIAL_TIMEOUT_MS',
+  'INTERCEPT_SNIFF_TIMEOUT_MS', 'INTERCEPT_DIAL_TIMEOUT_MS', 'INTERCEPT_EXPECTED_FILE', 'INTERCEPT_EXPECTED_WAIT_MS',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
@@ -50,6 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     pingTimeoutMs: positiveInt(env.INTERCEPT_PING_TIMEOUT_MS, 3000),
     sniffTimeoutMs: positiveInt(env.INTERCEPT_SNIFF_TIMEOUT_MS, 500),
     dialTimeoutMs: positiveInt(env.INTERCEPT_DIAL_TIMEOUT_MS, 10_000),
+    expectedFile: env.INTERCEPT_EXPECTED_FILE ?? '',
+    expectedWaitMs: positiveInt(env.INTERCEPT_EXPECTED_WAIT_MS, 3000),
   };
 }
 

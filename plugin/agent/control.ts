@@ -79,7 +79,7 @@ function serveClient(socket: net.Socket, deps: ControlDeps): void {
         return refuse(deps.config.token === '' ? 'this agent has no credential configured (INTERCEPT_TOKEN)' : 'wrong credential');
       }
       if (msg.version !== PROTOCOL_VERSION) return refuse(`protocol version ${msg.version} is not supported (agent speaks ${PROTOCOL_VERSION}): use a matching kubectl-intercept`);
-      handle = makeHandle(session, String(msg.client || 'unnamed client'));
+      handle = makeHandle(session, String(msg.client || 'unnamed client'), typeof msg.intercept === 'string' ? msg.intercept : undefined);
       outbound = new OutboundDialer({
         name: handle.name, reply: send,
         openStream: (meta: OutboundMeta) => openOutboundStream(session, meta),
@@ -148,10 +148,11 @@ function openOutboundStream(session: ClientHttp2Session, meta: OutboundMeta): Cl
   return session.request({ ':method': 'POST', ':path': streamPaths.outbound, [META_HEADER]: encodeMeta(meta) }, { endStream: false });
 }
 
-function makeHandle(session: ClientHttp2Session, name: string): ClientHandle {
+function makeHandle(session: ClientHttp2Session, name: string, intercept: string | undefined): ClientHandle {
   return {
     id: randomUUID(),
     name,
+    ...(intercept ? { intercept } : {}),
     openStream(path: string, meta: RequestMeta, waitForTrailers: boolean): ClientHttp2Stream {
       if (session.destroyed || session.closed) throw new Error(`the tunnel to ${name} is closed`);
       return session.request(

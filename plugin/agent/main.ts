@@ -1,8 +1,10 @@
 // The traffic agent's entry point (bundled to dist/agent.js, CommonJS, Node standard library only):
 // reads its config from the environment, fronts the app's ports, and serves clients on the
 // control port. See docs/dataplane.md.
+import type net from 'node:net';
 import { appEnvironment, loadConfig, type AgentConfig } from './config.js';
 import { startControlServer } from './control.js';
+import { expectedIntercepts, waitForIntercepts } from './expected.js';
 import { drainRelays } from './h2-relay.js';
 import { drainHttp1 } from './http1-relay.js';
 import { startPortListener } from './listener.js';
@@ -25,12 +27,20 @@ async function startAgent(): Promise<void> {
   if (config.token === '') log('no-credential', { message: 'INTERCEPT_TOKEN is empty: every client will be refused; traffic passes through to the app' });
   const registry = new Registry(config.ports);
   const stats = config.ports.map(() => newPortStats());
-  await Promise.all(config.ports.map((m, i) => startPortListener(m, config, registry, stats[i])));
+  // The control port first: the intercepts this pod's ports wait for register through it.
   const control = await startControlServer({
     config, registry, agentVersion,
     env: appEnvironment(process.env, config.envPrefix),
     counts: () => config.ports.map((m, i) => portCounts(m, stats[i])),
   });
+  const expected = expectedIntercepts(config.expectedFile);
+  if (expected.length > 0) {
+    const since = Date.now();
+    log('waiting-for-intercepts', { intercepts: expected.join(', '), atMostMs: config.expectedWaitMs, control: addressText(control) });
+    const missing = await waitForIntercepts(registry, expected, config.expectedWaitMs);
+    log(missing.length ? 'intercepts-missing' : 'intercepts-registered', { waitedMs: Date.now() - since, ...(missing.length ? { missing: missing.join(', ') } : {}) });
+  }
+  await Promise.all(config.ports.map((m, i) => startPortListener(m, config, registry, stats[i])));
   // The agent sits in front of the app: one bad connection must not take every caller down with it.
   process.on('uncaughtException', (err: Error) => log('internal-error', { message: err.message, stack: err.stack }));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -43,12 +53,13 @@ async function startAgent(): Promise<void> {
       startStopping(() => process.exit(0));
     });
   }
-  const address = control.address();
   // Said last: whoever waits for it may stop the agent at once.
-  log('ready', {
-    version: agentVersion,
-    control: typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address),
-  });
+  log('ready', { version: agentVersion, control: addressText(control) });
+}
+
+function addressText(server: net.Server): string {
+  const address = server.address();
+  return typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address);
 }
 
 startAgent().catch((err: Error) => {

@@ -9,6 +9,8 @@ import type { Registration, RequestMeta } from '../protocol/wire.js';
 export interface ClientHandle {
   id: string;
   name: string;
+  /** The intercept the client said it serves (hello's `intercept`), if any. */
+  intercept?: string;
   /** Opens a traffic stream toward the client; throws when its tunnel is gone. */
   openStream(path: string, meta: RequestMeta, waitForTrailers: boolean): ClientHttp2Stream;
 }
@@ -36,6 +38,7 @@ export class Registry {
    * place among overlapping filters instead of going to the back (first registered wins).
    */
   private firstSeen = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly mappings: PortMapping[]) {}
 
@@ -66,7 +69,19 @@ export class Registry {
     this.routes = this.routes.filter((r) => !(r.client === client && r.reg.id === reg.id));
     this.routes.push({ reg, mapping, client, compiled, key, order: this.orderOf(`${client.name}\n${reg.id}`) });
     this.routes.sort((a, b) => a.order - b.order);
+    for (const listener of this.listeners) listener();
     return undefined;
+  }
+
+  /** Calls `listener` after each accepted registration; returns the function that stops it. */
+  onRegistered(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The intercepts (by hello's `intercept`) that have at least one registration here. */
+  registeredIntercepts(): Set<string> {
+    return new Set(this.routes.flatMap((r) => (r.client.intercept ? [r.client.intercept] : [])));
   }
 
   private orderOf(who: string): number {

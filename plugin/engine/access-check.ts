@@ -29,7 +29,7 @@ export function interceptPermissions(kind: WorkloadKind, numericTargetPort: bool
     p('patch', 'apps', WORKLOAD_RESOURCE[kind]),
     ...(numericTargetPort ? [p('patch', '', 'services')] : []),
     p('create', '', 'configmaps'), p('patch', '', 'configmaps'), p('delete', '', 'configmaps'),
-    p('create', '', 'secrets'), p('get', '', 'secrets'), p('delete', '', 'secrets'),
+    p('create', '', 'secrets'), p('get', '', 'secrets'), p('patch', '', 'secrets'), p('delete', '', 'secrets'),
     p('create', 'coordination.k8s.io', 'leases'), p('update', 'coordination.k8s.io', 'leases'), p('delete', 'coordination.k8s.io', 'leases'),
     p('list', '', 'pods'), p('watch', '', 'pods'),
     p('get', '', 'pods', 'portforward'),

@@ -17,7 +17,7 @@ import { describeWorkload, findWorkload, readWorkload, type WorkloadId } from '.
 import { podSelector } from './pod-selector.js';
 import type { WorkloadRef } from './refs.js';
 import { appEnvValues, CONTROL_PORT } from './takeover.js';
-import { tunnelable } from './tunnels.js';
+import { agentReady } from './tunnelable.js';
 
 export async function workloadEnv(access: KubeAccess, namespace: string, ref: WorkloadRef, dial: PodDialer): Promise<Record<string, string>> {
   const apps = makeClient(access, AppsV1Api);
@@ -30,7 +30,7 @@ export async function workloadEnv(access: KubeAccess, namespace: string, ref: Wo
     if (!installed) {
       throw userError(`${describeWorkload(id)} has no intercept agent, so there is no environment to read`, `start an intercept with --env-file F (or --env-json F): kubectl intercept ${ref.name} --port LOCAL --env-file .env`);
     }
-    const pods = (await core.listNamespacedPod({ namespace, labelSelector: podSelector(w) })).items.filter(tunnelable);
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector: podSelector(w) })).items.filter(agentReady);
     if (pods.length === 0) throw userError(`no pod of ${describeWorkload(id)} has a ready agent`, 'wait for the rollout: kubectl rollout status ' + describeWorkload(id));
     const token = await ensureSecret(core, namespace, installed.secret);
     const pod = pods[0].metadata!.name!;

@@ -9,7 +9,8 @@ import type { EngineEvent, InterceptInfo } from './events.js';
 import { describeWorkload, isForbidden, isNotFound, type WorkloadId } from './kube-objects.js';
 import { POLICY_ANNOTATION } from './network-policies.js';
 import { restoreNetworkPolicies, UPDATE_POLICIES_FLAG } from './network-policy-takeover.js';
-import { secretNameFor } from './install.js';
+import { publishIntercepts } from './expected-intercepts.js';
+import { installedAgent, secretNameFor } from './install.js';
 import { allLeases, deleteLease, interceptOf, judgeInterceptLeases, leaseName, workloadLeases } from './lease.js';
 import { waitingNote } from './lease-expiry.js';
 import { sameHolding } from './lease-hold.js';
@@ -47,6 +48,12 @@ export async function restoreIfUnused(clients: LeaveClients, id: WorkloadId, emi
       onWait: (leases, ms) => emit({ type: 'progress', step: 'restore', message: waitingNote(leases, ms) }),
     });
     if (live.length > 0) {
+      // Pods made from now on wait only for those; a name left over costs them a few seconds.
+      const secret = installedAgent(read.metadata?.annotations)?.secret ?? secretNameFor(id);
+      await publishIntercepts(clients, id, secret, ours).catch((err: Error) => emit({
+        type: 'warning', code: 'intercepts-unpublished',
+        message: `could not update the live intercepts in the Secret ${secret} (${err.message}): pods made from now on wait up to 3 s for this one`,
+      }));
       emit({ type: 'progress', step: 'restore', message: `the agent stays in ${describeWorkload(id)}: ${live.length} other intercept(s) use it (${live.map((l) => interceptOf(l)?.name ?? l.metadata?.name).join(', ')})` });
       return false;
     }

@@ -6,7 +6,7 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { annotationOp, atVersion, under } from './json-patch-ops.js';
 import { hasController, isNotFound, patchService, patchWorkload, readWorkload, retryOnConflict, type Workload, type WorkloadId } from './kube-objects.js';
 import { installedAgent, MANAGED_BY } from './install.js';
-import { AGENT_VOLUME, ANNOTATION, SERVICE_ANNOTATION, restoreServiceOps, restoreTemplateOps } from './takeover.js';
+import { agentCodeMapOf, ANNOTATION, SERVICE_ANNOTATION, restoreServiceOps, restoreTemplateOps } from './takeover.js';
 import { selects } from './workloads.js';
 
 export interface RestoreClients {
@@ -108,7 +108,10 @@ export function agentCodeInUse(workloads: Awaited<ReturnType<typeof namespaceWor
     // A ReplicaSet scaled to 0 keeps its template for rollbacks, but no pod runs it.
     const isOldReplicaSet = workloads.replicaSets.includes(w) && (w.spec?.replicas ?? 1) === 0 && (w.status?.replicas ?? 0) === 0;
     if (isOldReplicaSet || except(w)) continue;
-    for (const v of w.spec?.template?.spec?.volumes ?? []) if (v.name === AGENT_VOLUME && v.configMap?.name) used.add(v.configMap.name);
+    for (const v of w.spec?.template?.spec?.volumes ?? []) {
+      const name = agentCodeMapOf(v);
+      if (name) used.add(name);
+    }
   }
   return used;
 }

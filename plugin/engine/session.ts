@@ -18,6 +18,7 @@ import { DEFAULT_ENV_SYNTAX, leftOutWarnings, type EnvSyntax } from './env-synta
 import { EventHub } from './event-hub.js';
 import type { EngineEvent, InterceptInfo } from './events.js';
 import { DEFAULT_AGENT_IMAGE } from './agent-image.js';
+import { publishIntercepts } from './expected-intercepts.js';
 import { ensureSecret, retargetService, secretNameFor, takeOver, TOKEN_KEY } from './install.js';
 import { ensureConfigMap } from './agent-code-map.js';
 import { describeWorkload, ensureNamespace, readWorkload, type WorkloadId } from './kube-objects.js';
@@ -286,6 +287,7 @@ export class InterceptSession {
       dial: this.deps.dial,
       token,
       clientName: `${info.holder} (intercept ${info.name})`,
+      interceptName: info.name,
       registrations: target.ports.map((p, i) => ({
         // One port keeps the id it always had; several are told apart by their Service port.
         id: target.ports.length === 1 ? id0 : `${id0}-${p.port}`,
@@ -301,11 +303,24 @@ export class InterceptSession {
       ...(this.req.reconnectTimeoutMs ? { reconnect: { giveUpAfterMs: this.req.reconnectTimeoutMs } } : {}),
     });
     await this.tunnels.start(60_000, signal);
+    await this.publishIntercepts(id, secretName);
     await this.writeEnv();
     this.stopTakeoverWatch = watchTakeover({
       access: this.req.access, clients: { apps, core }, id, service, fronted,
       onGone: (reason, agentRemoved) => void this.takeoverGone(id, reason, agentRemoved),
     });
+  }
+
+  /** Has the agents of pods made from now on wait for this intercept too (expected-intercepts.ts). */
+  private async publishIntercepts(id: WorkloadId, secretName: string): Promise<void> {
+    try {
+      await publishIntercepts(this.clients, id, secretName);
+    } catch (err) {
+      this.emit({
+        type: 'warning', code: 'intercepts-unpublished',
+        message: `could not list this intercept in the Secret ${secretName} (${kubeError(err, this.req.access).message}): a pod that someone else adds or restarts may send this intercept's requests to the app for its first second or so`,
+      });
+    }
   }
 
   /** Before the Service's traffic goes to the agent: its port added to the rules that would drop it. */

@@ -2,7 +2,7 @@
 // and how exactly to undo it (DESIGN.md decisions 2-4). Pure functions over Kubernetes objects:
 // the engine reads, calls these, and sends the JSON patches they return; tests check the round
 // trip field for field.
-import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerPort, V1EnvVar, V1PodSpec, V1PodTemplateSpec, V1ResourceRequirements, V1Service, V1ServicePort, V1Volume } from '@kubernetes/client-node';
 import { applyOps, ptr, type PatchOp } from './json-patch-ops.js';
 import { agentNodeFlags } from './agent-resources.js';
 
@@ -14,6 +14,31 @@ export function hasAgentContainer(spec: V1PodSpec | undefined): boolean {
 }
 export const AGENT_VOLUME = 'intercept-agent-code';
 export const AGENT_MOUNT = '/var/run/kubectl-intercept';
+/** The agent Secret's key listing the live intercepts (expected-intercepts.ts), and its file. */
+export const INTERCEPTS_KEY = 'intercepts';
+export const INTERCEPTS_FILE = 'intercepts';
+
+/**
+ * The agent's one volume: its code (the shared ConfigMap) and, beside it, the intercepts it waits
+ * for (its Secret's key; optional, so a Secret written before the key existed still mounts).
+ */
+export function agentVolume(agent: Pick<AgentSpec, 'configMapName' | 'secretName'>): V1Volume {
+  return {
+    name: AGENT_VOLUME,
+    projected: {
+      sources: [
+        { configMap: { name: agent.configMapName } },
+        { secret: { name: agent.secretName, items: [{ key: INTERCEPTS_KEY, path: INTERCEPTS_FILE }], optional: true } },
+      ],
+    },
+  };
+}
+
+/** The agent-code ConfigMap a volume mounts, if it is the agent's (a plain configMap volume before the projected one). */
+export function agentCodeMapOf(volume: V1Volume): string | undefined {
+  if (volume.name !== AGENT_VOLUME) return undefined;
+  return volume.configMap?.name ?? volume.projected?.sources?.find((s) => s.configMap)?.configMap?.name;
+}
 /**
  * The prefix of the app's variables in the agent container, handed to the agent in
  * INTERCEPT_ENV_PREFIX. Not the agent's default INTERCEPT_ENV_: an app variable named PREFIX would
@@ -155,6 +180,7 @@ export function agentContainer(app: V1Container, fronted: FrontedPort[], agent: 
       { name: 'INTERCEPT_ENV_PREFIX', value: ENV_PREFIX },
       { name: 'INTERCEPT_POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
       { name: 'INTERCEPT_TOKEN', valueFrom: { secretKeyRef: { name: agent.secretName, key: agent.secretKey } } },
+      { name: 'INTERCEPT_EXPECTED_FILE', value: `${AGENT_MOUNT}/${INTERCEPTS_FILE}` },
       ...env,
     ],
     ...(envFrom && envFrom.length > 0 ? { envFrom } : {}),
@@ -268,7 +294,7 @@ export function takeOverTemplateOps(
   };
   const ops = renameOps(app, appIndex, fronted);
   ops.push({ op: 'add', path: ptr('spec', 'containers', '-'), value: agentContainer(app, fronted, agent) });
-  const volume = { name: AGENT_VOLUME, configMap: { name: agent.configMapName } };
+  const volume = agentVolume(agent);
   ops.push(spec.volumes ? { op: 'add', path: ptr('spec', 'volumes', '-'), value: volume } : { op: 'add', path: ptr('spec', 'volumes'), value: [volume] });
   return { ops, record };
 }

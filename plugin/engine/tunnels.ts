@@ -11,7 +11,7 @@ import { openTunnel } from '../tunnel/tunnel.js';
 import type { LocalRegistration, LocalTarget, ReconnectPolicy, TunnelEvent, TunnelSession } from '../tunnel/types.js';
 import type { EngineEvent } from './events.js';
 import { CONTROL_PORT } from './takeover.js';
-import { notTunnelableReason, tunnelable } from './tunnelable.js';
+import { agentReady, notTunnelableReason, tunnelable } from './tunnelable.js';
 
 export { tunnelable };
 
@@ -23,6 +23,8 @@ export interface PodTunnelsOptions {
   dial: PodDialer;
   token: string;
   clientName: string;
+  /** The intercept's name, which agents of new pods wait for (plugin/agent/expected.ts). */
+  interceptName?: string;
   /** One per intercepted port, each with its own local target (or `localTarget`). */
   registrations: LocalRegistration[];
   localTarget: LocalTarget;
@@ -47,6 +49,13 @@ const STATS_TIMEOUT_MS = 5000;
  */
 const REDIAL_FIRST_MS = 1000;
 const REDIAL_MAX_MS = 30_000;
+/**
+ * A pod whose agent has started but is not ready is dialled at once, as it waits for us before it
+ * listens; its control port may not be open yet (Node is still loading it): such a dial is tried
+ * again this soon, quietly, this many times, before a failure counts as one.
+ */
+const STARTING_REDIAL_MS = 250;
+const STARTING_TRIES = 20;
 
 export class PodTunnels {
   private readonly sessions = new Map<string, Promise<TunnelSession | undefined>>();
@@ -72,6 +81,8 @@ export class PodTunnels {
   /** Outbound connections take turns over the pods' agents. */
   private turn = 0;
   private readonly up = new Map<string, TunnelSession>();
+  /** Pods whose agent had started but was not ready at the last look: quiet dials left for each. */
+  private readonly starting = new Map<string, number>();
 
   constructor(private readonly opts: PodTunnelsOptions) {}
 
@@ -179,6 +190,9 @@ export class PodTunnels {
       return;
     }
     const wanted = new Set(pods.filter(tunnelable).map((p) => p.metadata!.name!));
+    const ready = new Set(pods.filter(agentReady).map((p) => p.metadata!.name!));
+    for (const name of this.starting.keys()) if (!wanted.has(name) || ready.has(name)) this.starting.delete(name);
+    for (const name of wanted) if (!ready.has(name) && !this.starting.has(name) && !this.up.has(name)) this.starting.set(name, STARTING_TRIES);
     for (const name of wanted) {
       const backoff = this.redial.get(name);
       if (backoff && Date.now() < backoff.notBefore) continue;
@@ -214,8 +228,11 @@ export class PodTunnels {
   private async open(pod: string): Promise<TunnelSession | undefined> {
     const { emit } = this.opts;
     await this.closing.get(pod);
+    // A dial to an agent still loading fails quietly and is tried again soon (STARTING_TRIES).
+    const quiet = (this.starting.get(pod) ?? 0) > 0;
     const onEvent = (e: TunnelEvent) => {
       if (e.type !== 'state') return emit(e);
+      if (quiet && !this.up.has(pod) && (e.state === 'connecting' || e.state === 'failed')) return;
       if (e.state === 'failed') this.failed(pod);
       if (e.state === 'active') this.recovered(pod);
       const again = e.state === 'active' ? this.dropped.get(pod) : undefined;
@@ -229,6 +246,7 @@ export class PodTunnels {
         token: this.opts.token,
         pod,
         clientName: this.opts.clientName,
+        ...(this.opts.interceptName ? { interceptName: this.opts.interceptName } : {}),
         registrations: this.opts.registrations,
         localTarget: this.opts.localTarget,
         bodyPreviewBytes: this.opts.bodyPreviewBytes ?? 0,
@@ -242,12 +260,19 @@ export class PodTunnels {
         return undefined;
       }
       this.up.set(pod, session);
+      this.starting.delete(pod);
       // What the agent passed before this tunnel is not ours to count.
       const base = await this.passedBy(session);
       if (base !== undefined) this.passed.set(pod, { base, now: base });
       return session;
     } catch (err) {
       const e = err instanceof InterceptError ? err : new InterceptError('cluster', (err as Error).message);
+      if (quiet && e.category !== 'user' && !this.closed) {
+        this.starting.set(pod, this.starting.get(pod)! - 1);
+        this.sessions.delete(pod);
+        this.retrySoon(pod);
+        return undefined;
+      }
       if (!this.activeOnce && e.category === 'user') this.firstError ??= e;
       emit({ type: 'warning', code: 'tunnel-failed', pod, message: e.message });
       // Forget it, so a later look at the pods tries again, after a backoff.
@@ -268,6 +293,15 @@ export class PodTunnels {
     const timer = setTimeout(() => void this.syncOnce(), delay + 10);
     timer.unref();
     this.redial.set(pod, { failures, notBefore: Date.now() + delay, timer });
+  }
+
+  /** Looks again shortly for a pod whose agent is still starting. */
+  private retrySoon(pod: string): void {
+    const previous = this.redial.get(pod);
+    clearTimeout(previous?.timer);
+    const timer = setTimeout(() => void this.syncOnce(), STARTING_REDIAL_MS);
+    timer.unref();
+    this.redial.set(pod, { failures: previous?.failures ?? 0, notBefore: Date.now() + STARTING_REDIAL_MS - 10, timer });
   }
 
   private recovered(pod: string): void {

@@ -83,7 +83,11 @@ export interface OutboundMeta {
 export type DialErrorCode = 'ECONNREFUSED' | 'ENOTFOUND' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EINVAL' | 'ELIMIT' | string;
 
 export type ClientMessage =
-  | { t: 'hello'; token: string; client: string; version: number }
+  /**
+   * `intercept`: the intercept's name, as listed in the agent's Secret (INTERCEPT_EXPECTED_FILE):
+   * a new agent holds its ports until the intercepts listed there have registered.
+   */
+  | { t: 'hello'; token: string; client: string; version: number; intercept?: string }
   | { t: 'register'; rid: number; reg: Registration }
   | { t: 'unregister'; rid: number; id: string }
   | { t: 'stats'; rid: number }

@@ -19,6 +19,8 @@ export type Reply = Extract<AgentMessage, { t: 'reply' }>;
 export interface ConnectionOptions {
   token: string;
   clientName: string;
+  /** The intercept this client serves: an agent that was told to wait for it knows it by this. */
+  interceptName?: string;
   pod: string;
   /** Where the traffic of a registration goes on this machine. */
   localTarget: (registration: string) => LocalTarget;
@@ -130,7 +132,7 @@ export class AgentConnection {
         if (this.control) return void stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
         this.control = stream;
         stream.respond({ ':status': 200 });
-        stream.write(encodeLine({ t: 'hello', token: opts.token, client: opts.clientName, version: PROTOCOL_VERSION } satisfies ClientMessage));
+        stream.write(encodeLine({ t: 'hello', token: opts.token, client: opts.clientName, version: PROTOCOL_VERSION, ...(opts.interceptName ? { intercept: opts.interceptName } : {}) } satisfies ClientMessage));
         stream.on('data', lineReader<AgentMessage>(handleAgentMessage));
         return;
       }

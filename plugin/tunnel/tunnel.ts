@@ -41,7 +41,7 @@ export async function openTunnel(options: TunnelOptions): Promise<TunnelSession>
   async function connectOnce(initial: boolean): Promise<AgentConnection> {
     const duplex = await asSocket(await options.dial());
     const c = new AgentConnection(duplex, {
-      token: options.token, clientName: options.clientName, pod: options.pod, localTarget: targetOf,
+      token: options.token, clientName: options.clientName, interceptName: options.interceptName, pod: options.pod, localTarget: targetOf,
       bodyPreviewBytes: options.bodyPreviewBytes ?? 0, keepSecrets: options.keepSecrets ?? false, emit,
     });
     try {

@@ -37,6 +37,8 @@ export interface TunnelOptions {
   pod: string;
   /** Shown to other users in conflict messages, e.g. `alice@laptop`. */
   clientName: string;
+  /** The intercept's name, told to the agent (see plugin/agent/expected.ts). */
+  interceptName?: string;
   registrations: LocalRegistration[];
   /** Where the traffic of a registration without a localTarget of its own goes. */
   localTarget: LocalTarget;

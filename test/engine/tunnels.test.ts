@@ -15,8 +15,10 @@ let app: Running;
 let local: LocalApp;
 const agents: Record<string, AgentProcess> = {};
 
-function pod(name: string, agentReady = true): V1Pod {
-  return { metadata: { name }, status: { phase: 'Running', containerStatuses: [{ name: 'intercept-agent', ready: agentReady, image: 'node', imageID: '', restartCount: 0 }] } };
+/** A running pod whose agent container has started (and is ready), or is still being created. */
+function pod(name: string, agentStarted = true): V1Pod {
+  const state = agentStarted ? { running: {} } : { waiting: { reason: 'ContainerCreating' } };
+  return { metadata: { name }, status: { phase: 'Running', containerStatuses: [{ name: 'intercept-agent', ready: agentStarted, started: agentStarted, state, image: 'node', imageID: '', restartCount: 0 }] } };
 }
 
 beforeAll(async () => {
@@ -33,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('PodTunnels', () => {
-  it('opens a tunnel per ready agent and follows pods as they go and come back', async () => {
+  it('opens a tunnel per started agent and follows pods as they go and come back', async () => {
     let pods = [pod('p1'), pod('p2'), pod('p3', false)];
     const core = { listNamespacedPod: async () => ({ items: pods }) } as unknown as CoreV1Api;
     const dial = async (_ns: string, name: string): Promise<Duplex> => net.connect({ host: '127.0.0.1', port: agents[name].controlPort });
