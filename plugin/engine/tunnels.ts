@@ -1,4 +1,4 @@
-// One tunnel per ready pod of the workload (decision 6): follows pods as they come and go (a pod
+// One tunnel per pod whose agent has started (decision 6): follows pods as they come and go (a pod
 // that goes away closes its tunnel; the intercept goes on through the others) and merges every
 // tunnel's events, tagged with the pod, into the engine's stream.
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
@@ -95,7 +95,7 @@ export class PodTunnels {
       await Promise.all(this.sessions.values());
       if (this.activeOnce) break;
       if (this.firstError) throw this.firstError;
-      if (Date.now() > deadline) throw new InterceptError('cluster', `no pod of the workload had a ready agent to tunnel to within ${Math.round(timeoutMs / 1000)} s`, 'check the pods with kubectl get pods');
+      if (Date.now() > deadline) throw new InterceptError('cluster', `no pod of the workload had a running agent to tunnel to within ${Math.round(timeoutMs / 1000)} s`, 'check the pods with kubectl get pods');
       await pause(this.opts.pollMs ?? 1000, signal);
     }
     const follow = () => {
