@@ -6,17 +6,6 @@
 
 import { HTTP_TOKEN } from '../protocol/http-syntax.js';
 
-export interface RequestHead {
-  method: string;
-  target: string;
-  /** "1.1" or "1.0". */
-  version: string;
-  /** Flat [name, value, name, value, ...] as received. */
-  rawHeaders: string[];
-  /** Bytes of the head including the blank line (and any empty lines before the request line). */
-  size: number;
-}
-
 export interface ResponseHead {
   status: number;
   reason: string;
@@ -33,6 +22,9 @@ export type HeadResult<T> =
 
 /** How a message body is delimited. */
 export type Framing = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'until-close' };
+
+/** Shared: most requests have no body. */
+const NO_BODY: Framing = Object.freeze({ kind: 'none' });
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const DIGITS = /^[0-9]+$/;
@@ -123,6 +115,70 @@ function parseFields(buf: Buffer, from: number, to: number, keep?: Buffer[]): st
   return raw;
 }
 
+/**
+ * The fields the relay reads of a request it passes on: how its body is framed, whether its
+ * connection ends or is upgraded, and Expect (a laptop's request may be answered 100 Continue).
+ */
+const REQUEST_FRAMING_NAMES = ['connection', 'content-length', 'transfer-encoding', 'upgrade', 'expect'].map((n) => Buffer.from(n, 'latin1'));
+
+/**
+ * A parsed request head. Most requests go to the app as their own bytes, so the full list of
+ * fields is made only when asked for (a request for a laptop or a mirror); a match's header test
+ * reads the one field it names on the bytes.
+ */
+export class RequestHead {
+  private all?: string[];
+
+  constructor(
+    readonly method: string,
+    readonly target: string,
+    /** "1.1" or "1.0". */
+    readonly version: string,
+    /** Only Connection, Content-Length, Transfer-Encoding, Upgrade and Expect, flat as in rawHeaders. */
+    readonly framingHeaders: string[],
+    /** Bytes of the head including the blank line (and any empty lines before the request line). */
+    readonly size: number,
+    private readonly buf: Buffer,
+    private readonly fieldsFrom: number,
+    private readonly fieldsTo: number,
+  ) {}
+
+  /** Flat [name, value, name, value, ...] as received. */
+  get rawHeaders(): string[] {
+    // The lines were all checked when the head was parsed: this cannot fail.
+    return (this.all ??= parseFields(this.buf, this.fieldsFrom, this.fieldsTo) as string[]);
+  }
+
+  /** Every value received for a header (lowercase name), in order: a HeaderLookup on the bytes. */
+  values(lowerName: string): string[] {
+    const out: string[] = [];
+    const buf = this.buf;
+    const n = lowerName.length;
+    for (let ls = this.fieldsFrom; ls < this.fieldsTo;) {
+      const le = lineEnd(buf, ls, this.fieldsTo);
+      // A valid name is tchar only, so its first colon ends it.
+      if (buf[ls + n] === COLON && ls + n < le && sameName(buf, ls, lowerName)) {
+        let vs = ls + n + 1;
+        let ve = le;
+        while (vs < ve && (buf[vs] === SP || buf[vs] === HTAB)) vs++;
+        while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HTAB)) ve--;
+        out.push(buf.toString('latin1', vs, ve));
+      }
+      ls = le + 2;
+    }
+    return out;
+  }
+}
+
+/** Whether the bytes at from spell lowerName, ASCII letters in either case (as toLowerCase compares them). */
+function sameName(buf: Buffer, from: number, lowerName: string): boolean {
+  for (let i = 0; i < lowerName.length; i++) {
+    const b = buf[from + i];
+    if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) !== lowerName.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.([01])$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: (.*))?$/;
 
@@ -131,9 +187,10 @@ export function parseRequestHead(buf: Buffer, limit: number): HeadResult<Request
   if (split === 'need-more' || split === 'too-large') return { kind: split };
   const m = REQUEST_LINE.exec(split.startLine);
   if (!m) return { kind: 'bad', reason: `not an HTTP/1.x request line: ${JSON.stringify(split.startLine.slice(0, 60))}` };
-  const fields = parseFields(buf, split.fieldsFrom, split.fieldsTo);
+  const fields = parseFields(buf, split.fieldsFrom, split.fieldsTo, REQUEST_FRAMING_NAMES);
   if (typeof fields === 'string') return { kind: 'bad', reason: fields };
-  return { kind: 'ok', head: { method: m[1], target: m[2], version: m[3] === '1' ? '1.1' : '1.0', rawHeaders: fields, size: split.size } };
+  const version = m[3] === '1' ? '1.1' : '1.0';
+  return { kind: 'ok', head: new RequestHead(m[1], m[2], version, fields, split.size, buf, split.fieldsFrom, split.fieldsTo) };
 }
 
 /**
@@ -180,8 +237,8 @@ function contentLength(raw: string[]): number | 'none' | 'bad' {
 
 /** RFC 9112 §6.3 for requests: chunked, a length, or no body; the rest is refused. */
 export function requestFraming(head: RequestHead): Framing | string {
-  const te = headerList(head.rawHeaders, 'transfer-encoding');
-  const cl = contentLength(head.rawHeaders);
+  const te = headerList(head.framingHeaders, 'transfer-encoding');
+  const cl = contentLength(head.framingHeaders);
   if (te.length > 0) {
     if (cl !== 'none') return 'both Transfer-Encoding and Content-Length';
     if (head.version === '1.0') return 'Transfer-Encoding in an HTTP/1.0 request';
@@ -189,24 +246,24 @@ export function requestFraming(head: RequestHead): Framing | string {
     return { kind: 'chunked' };
   }
   if (cl === 'bad') return 'an invalid Content-Length';
-  if (cl === 'none' || cl === 0) return { kind: 'none' };
+  if (cl === 'none' || cl === 0) return NO_BODY;
   return { kind: 'length', length: cl };
 }
 
 /** RFC 9112 §6.3 for responses, given the request they answer. */
 export function responseFraming(head: ResponseHead, requestMethod: string): Framing {
-  if (requestMethod === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return { kind: 'none' };
+  if (requestMethod === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return NO_BODY;
   if (requestMethod === 'CONNECT' && head.status < 300) return { kind: 'until-close' };
   const te = headerList(head.rawHeaders, 'transfer-encoding');
   if (te.length > 0) return te[te.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'until-close' };
   const cl = contentLength(head.rawHeaders);
   if (cl === 'bad' || cl === 'none') return { kind: 'until-close' };
-  return cl === 0 ? { kind: 'none' } : { kind: 'length', length: cl };
+  return cl === 0 ? NO_BODY : { kind: 'length', length: cl };
 }
 
 /** Whether the connection ends after this exchange, as the caller asked (RFC 9112 §9.3). */
 export function callerWantsClose(head: RequestHead): boolean {
-  const conn = headerList(head.rawHeaders, 'connection');
+  const conn = headerList(head.framingHeaders, 'connection');
   if (conn.includes('close')) return true;
   return head.version === '1.0' && !conn.includes('keep-alive');
 }
@@ -214,5 +271,5 @@ export function callerWantsClose(head: RequestHead): boolean {
 /** An upgrade (WebSocket, h2c) or CONNECT: after a 101 or a CONNECT 2xx the bytes are no longer HTTP. */
 export function wantsUpgrade(head: RequestHead): boolean {
   if (head.method === 'CONNECT') return true;
-  return headerList(head.rawHeaders, 'connection').includes('upgrade') && headerList(head.rawHeaders, 'upgrade').length > 0;
+  return headerList(head.framingHeaders, 'connection').includes('upgrade') && headerList(head.framingHeaders, 'upgrade').length > 0;
 }

@@ -16,7 +16,7 @@ import { exchangeViaTunnel, type TunnelExchange } from './http1-tunnel.js';
 import { log } from './log.js';
 import { openMirrors, type MirrorCopies } from './mirror.js';
 import { pipeBoth } from './passthrough.js';
-import { rawHeaderLookup } from '../protocol/matcher.js';
+import type { HeaderLookup } from '../protocol/matcher.js';
 import { streamPaths } from '../protocol/wire.js';
 import type { Registry } from './registry.js';
 import type { PortStats } from './stats.js';
@@ -157,7 +157,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       refuse(400, `kubectl-intercept agent: a malformed HTTP/1 request (${framing}).\n`);
       return false;
     }
-    const lookup = rawHeaderLookup(head.rawHeaders);
+    const lookup: HeaderLookup = (name) => head.values(name);
     const route = registry.route(mapping.agentPort, lookup, head.target, head.method);
     if (deps.logRequests) log('request', { port: mapping.appPort, method: head.method, path: head.target, to: route ? route.client.name : 'app' });
     const x: Exchange = {
@@ -208,9 +208,9 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
       caller.pause();
       return false;
     }
-    requestBody = new BodyReader(framing);
-    if (requestBody.done) {
-      requestBody = undefined;
+    if (framing.kind !== 'none') {
+      requestBody = new BodyReader(framing);
+    } else {
       x.requestDone = true;
       x.tunnel?.end([]);
       x.mirror?.end([]);

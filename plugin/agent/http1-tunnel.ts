@@ -37,7 +37,7 @@ export function exchangeViaTunnel(o: TunnelExchangeOptions): TunnelExchange {
   let responseTrailers: string[] = [];
   let plan: AnswerPlan | undefined;
   let finished = false;
-  const expectsContinue = head.version === '1.1' && headerList(head.rawHeaders, 'expect').includes('100-continue');
+  const expectsContinue = head.version === '1.1' && headerList(head.framingHeaders, 'expect').includes('100-continue');
 
   stream.on('wantTrailers', () => stream.sendTrailers({ [TRAILERS_HEADER]: encodeMeta(requestTrailers) }));
   stream.on('drain', () => o.onDrain());

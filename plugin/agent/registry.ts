@@ -119,7 +119,8 @@ export class Registry {
 
   /** The oldest steal whose match accepts this request, or undefined (= to the app). */
   route(agentPort: number, headers: HeaderLookup, path: string, method: string): Route | undefined {
-    return this.routes.find((r) => r.mapping.agentPort === agentPort && !r.reg.mirror && r.compiled.test(headers, path, method));
+    for (const r of this.routes) if (r.mapping.agentPort === agentPort && !r.reg.mirror && r.compiled.test(headers, path, method)) return r;
+    return undefined;
   }
 
   /** Every mirror that wants a copy of this request. */

@@ -118,7 +118,11 @@ export function compileMatch(match: Match): CompiledMatch {
   const headerTests = (match.headers ?? []).map(function compileHeader(h) {
     const name = h.name.toLowerCase();
     const re = h.regex ? compileRegex(h.value) : undefined;
-    return (lookup: HeaderLookup) => lookup(name).some((v) => (re ? boundedTest(re, v) : v === h.value));
+    return function testHeader(lookup: HeaderLookup): boolean {
+      // Loops rather than some/every: this runs for every request, and a callback is an allocation.
+      for (const v of lookup(name)) if (re ? boundedTest(re, v) : v === h.value) return true;
+      return false;
+    };
   });
   const pathTest = compilePath(match.path);
   const methods = match.methods?.length ? new Set(match.methods) : undefined;
@@ -126,7 +130,7 @@ export function compileMatch(match: Match): CompiledMatch {
     global: isGlobal(match),
     test(headers: HeaderLookup, rawPath: string, method: string): boolean {
       if (methods && !methods.has(method)) return false;
-      if (!headerTests.every((t) => t(headers))) return false;
+      for (const t of headerTests) if (!t(headers)) return false;
       return pathTest ? pathTest(stripQuery(rawPath)) : true;
     },
   };

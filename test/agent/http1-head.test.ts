@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BodyReader } from '../../plugin/agent/http1-body.js';
 import { planAnswer } from '../../plugin/agent/http1-answer.js';
+import { rawHeaderLookup } from '../../plugin/protocol/matcher.js';
 import { parseRequestHead, parseResponseHead, requestFraming, responseFraming, type RequestHead } from '../../plugin/agent/http1-head.js';
 
 const head = (text: string) => {
@@ -27,6 +28,14 @@ describe('request heads', () => {
     const h = head('\r\nPOST /x?y=1 HTTP/1.0\r\nX-Odd-Case:  v \r\n\r\nbody');
     expect(h).toMatchObject({ method: 'POST', target: '/x?y=1', version: '1.0', rawHeaders: ['X-Odd-Case', 'v'] });
     expect(h.size).toBe('\r\nPOST /x?y=1 HTTP/1.0\r\nX-Odd-Case:  v \r\n\r\n'.length);
+  });
+
+  it('finds a header on the bytes as in the list of all fields: any case, every value in order, nothing else', () => {
+    const h = head('GET / HTTP/1.1\r\nX-Dev: a\r\nx-dev-2: b\r\nx-DEV:\t c d \r\nX-De: e\r\nA^b: f\r\nA~B: g\r\nEmpty:\r\n\r\n');
+    const fromList = (name: string) => rawHeaderLookup(h.rawHeaders)(name);
+    for (const name of ['x-dev', 'x-dev-2', 'x-de', 'x', 'a^b', 'a~b', 'empty', 'host']) expect(h.values(name)).toEqual(fromList(name));
+    expect(h.values('x-dev')).toEqual(['a', 'c d']);
+    expect(h.values('a^b')).toEqual(['f']);
   });
 });
 
