@@ -207,6 +207,11 @@ export function parseResponseHead(buf: Buffer, limit: number, framingOnly = fals
   return { kind: 'ok', head: { status: Number(m[2]), reason: m[3] ?? '', version: m[1] === '1' ? '1.1' : '1.0', rawHeaders: fields, size: split.size } };
 }
 
+/** Whether an app's answer ends its connection (Connection: close). */
+export function answerCloses(head: ResponseHead): boolean {
+  return listHas(head.rawHeaders, 'connection', 'close');
+}
+
 /** Every value of a header (case-insensitive name), each comma-separated list split and trimmed. */
 export function headerList(raw: string[], name: string): string[] {
   const out: string[] = [];
@@ -220,10 +225,53 @@ export function headerList(raw: string[], name: string): string[] {
   return out;
 }
 
+/** Whether a header's name is name (lowercase), as toLowerCase compares names decoded as latin1, without a lowercased copy. */
+function isName(field: string, name: string): boolean {
+  if (field.length !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = field.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** What String.prototype.trim removes, within latin1. */
+const TRIMMED = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
+
+/**
+ * Whether headerList(raw, name) includes token (lowercase ASCII), for heads decoded as latin1,
+ * without the list: asked several times for every request (close, keep-alive, upgrade).
+ */
+function listHas(raw: string[], name: string, token: string): boolean {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (!isName(raw[i], name)) continue;
+    const v = raw[i + 1];
+    for (let from = 0; from <= v.length;) {
+      let to = v.indexOf(',', from);
+      if (to < 0) to = v.length;
+      let s = from;
+      let e = to;
+      while (s < e && TRIMMED.has(v.charCodeAt(s))) s++;
+      while (e > s && TRIMMED.has(v.charCodeAt(e - 1))) e--;
+      if (e - s === token.length && isName(v.slice(s, e), token)) return true;
+      from = to + 1;
+    }
+  }
+  return false;
+}
+
+/** Whether the header is present at all: its list (rarely wanted) is made only then. */
+function hasField(raw: string[], name: string): boolean {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (isName(raw[i], name)) return true;
+  return false;
+}
+
+const NO_VALUES: string[] = [];
+
 function contentLength(raw: string[]): number | 'none' | 'bad' {
   let found: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].length !== 14 || raw[i].toLowerCase() !== 'content-length') continue;
+    if (!isName(raw[i], 'content-length')) continue;
     // A list of identical values may be taken as one (RFC 9112 §6.3 item 5); anything else is bad.
     for (const part of raw[i + 1].split(',')) {
       const v = part.trim();
@@ -237,7 +285,7 @@ function contentLength(raw: string[]): number | 'none' | 'bad' {
 
 /** RFC 9112 §6.3 for requests: chunked, a length, or no body; the rest is refused. */
 export function requestFraming(head: RequestHead): Framing | string {
-  const te = headerList(head.framingHeaders, 'transfer-encoding');
+  const te = hasField(head.framingHeaders, 'transfer-encoding') ? headerList(head.framingHeaders, 'transfer-encoding') : NO_VALUES;
   const cl = contentLength(head.framingHeaders);
   if (te.length > 0) {
     if (cl !== 'none') return 'both Transfer-Encoding and Content-Length';
@@ -254,7 +302,7 @@ export function requestFraming(head: RequestHead): Framing | string {
 export function responseFraming(head: ResponseHead, requestMethod: string): Framing {
   if (requestMethod === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return NO_BODY;
   if (requestMethod === 'CONNECT' && head.status < 300) return { kind: 'until-close' };
-  const te = headerList(head.rawHeaders, 'transfer-encoding');
+  const te = hasField(head.rawHeaders, 'transfer-encoding') ? headerList(head.rawHeaders, 'transfer-encoding') : NO_VALUES;
   if (te.length > 0) return te[te.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'until-close' };
   const cl = contentLength(head.rawHeaders);
   if (cl === 'bad' || cl === 'none') return { kind: 'until-close' };
@@ -263,13 +311,12 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Fram
 
 /** Whether the connection ends after this exchange, as the caller asked (RFC 9112 §9.3). */
 export function callerWantsClose(head: RequestHead): boolean {
-  const conn = headerList(head.framingHeaders, 'connection');
-  if (conn.includes('close')) return true;
-  return head.version === '1.0' && !conn.includes('keep-alive');
+  if (listHas(head.framingHeaders, 'connection', 'close')) return true;
+  return head.version === '1.0' && !listHas(head.framingHeaders, 'connection', 'keep-alive');
 }
 
 /** An upgrade (WebSocket, h2c) or CONNECT: after a 101 or a CONNECT 2xx the bytes are no longer HTTP. */
 export function wantsUpgrade(head: RequestHead): boolean {
   if (head.method === 'CONNECT') return true;
-  return headerList(head.framingHeaders, 'connection').includes('upgrade') && headerList(head.framingHeaders, 'upgrade').length > 0;
+  return listHas(head.framingHeaders, 'connection', 'upgrade') && headerList(head.framingHeaders, 'upgrade').length > 0;
 }

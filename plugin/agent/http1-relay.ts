@@ -10,7 +10,7 @@ import type { PortMapping } from './config.js';
 import { errorAnswer } from './http1-answer.js';
 import { BodyReader } from './http1-body.js';
 import {
-  callerWantsClose, headerList, parseRequestHead, parseResponseHead, requestFraming, responseFraming, wantsUpgrade, type RequestHead,
+  answerCloses, callerWantsClose, parseRequestHead, parseResponseHead, requestFraming, responseFraming, wantsUpgrade, type RequestHead,
 } from './http1-head.js';
 import { exchangeViaTunnel, type TunnelExchange } from './http1-tunnel.js';
 import { log } from './log.js';
@@ -273,7 +273,7 @@ export function relayHttp1(caller: net.Socket, first: Buffer, deps: RelayDeps, p
         const bytes = appBuf.subarray(0, parsed.head.size);
         appBuf = appBuf.subarray(parsed.head.size);
         x.answered = true;
-        if (headerList(parsed.head.rawHeaders, 'connection').includes('close')) x.close = true;
+        if (answerCloses(parsed.head)) x.close = true;
         toCaller(bytes);
         const status = parsed.head.status;
         if ((status === 101 && x.upgrade) || (x.head.method === 'CONNECT' && status >= 200 && status < 300)) {
